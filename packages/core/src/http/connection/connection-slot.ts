@@ -1,0 +1,53 @@
+import type { Socket } from "node:net";
+import type { Dispatcher } from "undici";
+import { createSlotDispatcher, type TransportSettings } from "./dispatcher-factory.js";
+import { type SocketState, socketState } from "./socket-state.js";
+
+let nextSlotId = 1;
+
+/**
+ * One keep-alive connection to one origin. undici reconnects it transparently when the
+ * socket dies; `socket` always names the current one, which is how connection-bound auth
+ * can tell an authenticated connection from its unauthenticated replacement.
+ */
+export class ConnectionSlot {
+  readonly id = nextSlotId++;
+  readonly origin: string;
+  readonly dispatcher: Dispatcher;
+  socket: Socket | undefined;
+  /** Requests dispatched and not yet finished (response body not yet consumed). */
+  inFlight = 0;
+  /** Held during an auth handshake: no other request may slip in between its legs. */
+  locked = false;
+  readonly #onIdle: () => void;
+
+  constructor(origin: string, settings: TransportSettings, onIdle: () => void) {
+    this.origin = origin;
+    this.#onIdle = onIdle;
+    this.dispatcher = createSlotDispatcher(settings, (socket) => {
+      this.socket = socket;
+    });
+  }
+
+  get state(): SocketState | undefined {
+    return this.socket && !this.socket.destroyed ? socketState(this.socket) : undefined;
+  }
+
+  isAuthenticated(scheme: string): boolean {
+    return this.state?.authenticatedSchemes.has(scheme.toLowerCase()) ?? false;
+  }
+
+  begin(): void {
+    this.inFlight++;
+  }
+
+  end(): void {
+    this.inFlight--;
+    if (this.inFlight === 0) this.#onIdle();
+  }
+
+  unlock(): void {
+    this.locked = false;
+    this.#onIdle();
+  }
+}

@@ -1,0 +1,84 @@
+import type { Socket } from "node:net";
+import { Agent, buildConnector, Client, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici";
+import type { HttpTlsOptions } from "../types.js";
+import { observeConnector } from "./connector.js";
+
+export interface TransportSettings {
+  readonly tls: HttpTlsOptions;
+  readonly proxy: string | URL | false | undefined;
+  readonly connectTimeoutMs: number;
+  readonly headersTimeoutMs: number;
+  readonly bodyTimeoutMs: number;
+  readonly keepAliveTimeoutMs: number;
+}
+
+function toBuffer(value: string | Uint8Array): string | Buffer {
+  return typeof value === "string" ? value : Buffer.from(value);
+}
+
+/** Our TLS options in the shape node:tls (through undici's buildConnector) expects. */
+function connectOptions(settings: TransportSettings): buildConnector.BuildOptions {
+  const { tls } = settings;
+  const options: Record<string, unknown> = {
+    timeout: settings.connectTimeoutMs,
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+  };
+  if (tls.ca !== undefined) {
+    options.ca = Array.isArray(tls.ca)
+      ? (tls.ca as ReadonlyArray<string | Uint8Array>).map(toBuffer)
+      : toBuffer(tls.ca as string | Uint8Array);
+  }
+  if (tls.cert !== undefined) options.cert = toBuffer(tls.cert);
+  if (tls.key !== undefined) options.key = toBuffer(tls.key);
+  if (tls.pfx !== undefined) options.pfx = Buffer.from(tls.pfx);
+  if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
+  if (tls.servername !== undefined) options.servername = tls.servername;
+  return options as buildConnector.BuildOptions;
+}
+
+/**
+ * Builds the dispatcher behind one connection slot: an undici Agent, ProxyAgent or
+ * EnvHttpProxyAgent limited to a single connection, whose connector reports each new
+ * socket to `onSocket`. Going through undici's own agents keeps its proxy tunnelling,
+ * NO_PROXY rules and TLS session reuse; the `factory` hook is where we get between undici
+ * and the socket (ProxyAgent hands the factory its tunnelling connect function).
+ */
+export function createSlotDispatcher(
+  settings: TransportSettings,
+  onSocket: (socket: Socket) => void,
+): Dispatcher {
+  const tlsConnect = connectOptions(settings);
+  const hooks = { onSocket, expectedPrincipalName: settings.tls.expectedPrincipalName };
+  const factory = (origin: string | URL, options: object): Dispatcher => {
+    const { connect, ...rest } = options as { connect?: unknown };
+    const inner =
+      typeof connect === "function"
+        ? (connect as buildConnector.connector)
+        : buildConnector({ ...tlsConnect, ...(connect as object | undefined) });
+    return new Client(origin, { ...rest, connect: observeConnector(inner, hooks) });
+  };
+  const common = {
+    connections: 1,
+    pipelining: 1,
+    factory,
+    keepAliveTimeout: settings.keepAliveTimeoutMs,
+    headersTimeout: settings.headersTimeoutMs,
+    bodyTimeout: settings.bodyTimeoutMs,
+  };
+  const { proxy } = settings;
+  if (proxy === false) return new Agent({ ...common, connect: tlsConnect });
+  if (proxy !== undefined) {
+    return new ProxyAgent({
+      ...common,
+      uri: String(proxy),
+      requestTls: tlsConnect as never,
+      proxyTls: { timeout: settings.connectTimeoutMs } as never,
+    });
+  }
+  return new EnvHttpProxyAgent({
+    ...common,
+    connect: tlsConnect,
+    requestTls: tlsConnect as never,
+    proxyTls: { timeout: settings.connectTimeoutMs } as never,
+  });
+}

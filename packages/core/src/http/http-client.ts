@@ -1,0 +1,111 @@
+import { deadline, throwIfAborted } from "../abort/abort.js";
+import { ClosedError, InvalidArgumentError } from "../errors/error-classes.js";
+import { retryInterceptor } from "../retry/retry-interceptor.js";
+import { authInterceptor } from "./auth/auth-interceptor.js";
+import { defaultProviders } from "./auth/default-providers.js";
+import { createTransport } from "./connection/transport.js";
+import { checkStatus } from "./expect-status.js";
+import { createHttpDiagnostics, describeTarget } from "./http-diagnostics.js";
+import { composeInterceptors, type Interceptor } from "./pipeline.js";
+import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from "./types.js";
+
+const DEFAULTS = {
+  connectionsPerOrigin: 4,
+  connectMs: 10_000,
+  headersMs: 30_000,
+  bodyMs: 30_000,
+  keepAliveTimeoutMs: 30_000,
+} as const;
+
+function parseUrl(input: string | URL): URL {
+  let url: URL;
+  try {
+    url = new URL(input);
+  } catch (error) {
+    throw new InvalidArgumentError("request url is not a valid absolute URL", { cause: error });
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new InvalidArgumentError(`unsupported URL scheme ${url.protocol}`);
+  }
+  // Credentials in a URL would travel in logs and Referer-like places; we have our own.
+  url.username = "";
+  url.password = "";
+  return url;
+}
+
+/**
+ * An HTTP client for one application or session: keep-alive pools per origin, TLS and
+ * proxy settings, and a chain of interceptors (retry, then auth) above the transport.
+ */
+export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
+  const connectionsPerOrigin = options.connectionsPerOrigin ?? DEFAULTS.connectionsPerOrigin;
+  if (!Number.isInteger(connectionsPerOrigin) || connectionsPerOrigin < 1) {
+    throw new InvalidArgumentError("connectionsPerOrigin must be a positive integer");
+  }
+  const diagnostics = createHttpDiagnostics(options.logger);
+  const transport = createTransport(
+    {
+      tls: options.tls ?? {},
+      proxy: options.proxy,
+      connectTimeoutMs: options.timeouts?.connectMs ?? DEFAULTS.connectMs,
+      headersTimeoutMs: options.timeouts?.headersMs ?? DEFAULTS.headersMs,
+      bodyTimeoutMs: options.timeouts?.bodyMs ?? DEFAULTS.bodyMs,
+      keepAliveTimeoutMs: options.keepAliveTimeoutMs ?? DEFAULTS.keepAliveTimeoutMs,
+    },
+    connectionsPerOrigin,
+    diagnostics,
+  );
+  const interceptors: Interceptor[] = [];
+  if (options.retry !== false) interceptors.push(retryInterceptor(options.retry ?? {}));
+  interceptors.push(
+    authInterceptor({
+      providers: defaultProviders(options),
+      allowInsecureAuth: options.allowInsecureAuth ?? false,
+      acquire: transport.acquire,
+      diagnostics,
+    }),
+  );
+  const send = composeInterceptors(transport.send, interceptors);
+  const defaultHeaders = options.headers ?? {};
+  let closed = false;
+
+  const request = async (input: HttpRequest): Promise<HttpResponse> => {
+    if (closed) throw new ClosedError("the HTTP client is closed");
+    throwIfAborted(input.signal);
+    const url = parseUrl(input.url);
+    // Only build a joined signal when there is something to join: it costs a timer and a listener.
+    const limit =
+      input.signal !== undefined || input.timeoutMs !== undefined
+        ? deadline({ signal: input.signal, timeoutMs: input.timeoutMs, phase: "request" })
+        : undefined;
+    try {
+      const response = await send({
+        method: input.method.toUpperCase(),
+        url,
+        headers: { ...defaultHeaders, ...input.headers },
+        body: input.body,
+        idempotent: input.idempotent ?? false,
+        signal: limit?.signal,
+      });
+      await checkStatus(response, input.expectStatus, `${input.method} ${describeTarget(url)}`);
+      if (limit) {
+        if (response.body.closed) limit.dispose();
+        else response.body.once("close", limit.dispose);
+      }
+      return { statusCode: response.statusCode, headers: response.headers, body: response.body };
+    } catch (error) {
+      limit?.dispose();
+      throw error;
+    }
+  };
+
+  const close = async () => {
+    closed = true;
+    await transport.close();
+  };
+  const destroy = async () => {
+    closed = true;
+    await transport.destroy();
+  };
+  return { request, close, destroy, [Symbol.asyncDispose]: close };
+}

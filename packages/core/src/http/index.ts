@@ -1,0 +1,27 @@
+export type { AuthContext, AuthProvider, AuthSession } from "./auth/auth-provider.js";
+export { basicProvider } from "./auth/basic-provider.js";
+export { bearerProvider, type TokenProvider } from "./auth/bearer-provider.js";
+export { type AuthChallenge, parseChallenges } from "./auth/challenge.js";
+export { type NtlmCredentials, ntlmProvider } from "./auth/ntlm-provider.js";
+export { ResponseBody } from "./body/response-body.js";
+export { certificateHasPrincipalName, normalizePrincipalName } from "./connection/principal-name.js";
+export { createHttpClient } from "./http-client.js";
+export type {
+  ConnectionInfo,
+  IncomingResponse,
+  Interceptor,
+  OutgoingRequest,
+  Send,
+} from "./pipeline.js";
+export type {
+  ExpectStatus,
+  HttpClient,
+  HttpClientOptions,
+  HttpCredentials,
+  HttpHeaders,
+  HttpRequest,
+  HttpResponse,
+  HttpTimeouts,
+  HttpTlsOptions,
+  RequestBody,
+} from "./types.js";

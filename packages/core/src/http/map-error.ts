@@ -1,0 +1,85 @@
+import { toAbortError } from "../abort/abort.js";
+import {
+  AbortError,
+  ClosedError,
+  ConnectionError,
+  InvalidArgumentError,
+  ProtocolError,
+  TimeoutError,
+  TlsError,
+} from "../errors/error-classes.js";
+import { ErrorCode } from "../errors/error-codes.js";
+import { isMailwireError, type MailwireError } from "../errors/mailwire-error.js";
+
+/**
+ * Errors raised while opening a connection, before any byte of the request was written.
+ * The retry policy may repeat those even for requests that are not idempotent.
+ */
+const notSent = new WeakSet<object>();
+
+export function markNotSent<T>(error: T): T {
+  if (typeof error === "object" && error !== null) notSent.add(error);
+  return error;
+}
+
+export interface ErrorContext {
+  /** Method and URL without credentials or query, for the message. */
+  readonly target: string;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** Node's codes for certificate and handshake failures (node:tls, OpenSSL). */
+const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_)/;
+
+/** Turns anything undici or node:net throws into a MailwireError; never lets the raw error escape. */
+export function toMailwireError(error: unknown, context: ErrorContext): MailwireError {
+  if (isMailwireError(error)) return error;
+  if (context.signal?.aborted) return toAbortError(context.signal);
+  const sent = typeof error === "object" && error !== null && notSent.has(error) ? false : undefined;
+  return mapError(error, context.target, sent);
+}
+
+function mapError(error: unknown, target: string, requestSent: false | undefined): MailwireError {
+  const code = typeof error === "object" && error !== null ? String((error as { code?: unknown }).code) : "";
+  const options = { cause: error, details: { undiciCode: code || undefined, requestSent } };
+  switch (code) {
+    case "UND_ERR_CONNECT_TIMEOUT":
+      return new TimeoutError(`${target}: connect timed out`, { ...options, phase: "connect" });
+    case "UND_ERR_HEADERS_TIMEOUT":
+      return new TimeoutError(`${target}: no response headers in time`, { ...options, phase: "headers" });
+    case "UND_ERR_BODY_TIMEOUT":
+      return new TimeoutError(`${target}: response body stalled`, { ...options, phase: "body" });
+    case "UND_ERR_ABORTED":
+    case "UND_ERR_ABORT":
+    case "ABORT_ERR":
+      return new AbortError(undefined, options);
+    case "UND_ERR_CLOSED":
+    case "UND_ERR_DESTROYED":
+      return new ClosedError(`${target}: the HTTP client is closed`, options);
+    case "UND_ERR_INVALID_ARG":
+      return new InvalidArgumentError(`${target}: invalid request`, options);
+    case "UND_ERR_SOCKET":
+    case "ECONNRESET":
+    case "EPIPE":
+      return new ConnectionError(`${target}: the server closed the connection`, {
+        ...options,
+        code: ErrorCode.CONNECTION_CLOSED,
+      });
+    case "UND_ERR_HEADERS_OVERFLOW":
+    case "UND_ERR_RES_CONTENT_LENGTH_MISMATCH":
+    case "UND_ERR_RES_EXCEEDED_MAX_SIZE":
+    case "HPE_INVALID_CONSTANT":
+      return new ProtocolError(`${target}: malformed response`, options);
+    default:
+      break;
+  }
+  if (TLS_CODE.test(code)) return new TlsError(`${target}: TLS failed (${code})`, options);
+  if (code === "ECONNREFUSED") return new ConnectionError(`${target}: connection refused`, options);
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN") {
+    return new ConnectionError(`${target}: host not found`, options);
+  }
+  if (error instanceof Error && /proxy/i.test(error.message)) {
+    return new ConnectionError(`${target}: proxy refused the tunnel`, options);
+  }
+  return new ConnectionError(`${target}: request failed (${code || "unknown"})`, options);
+}

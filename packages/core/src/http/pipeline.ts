@@ -1,0 +1,57 @@
+import type { ResponseBody } from "./body/response-body.js";
+import type { ConnectionSlot } from "./connection/connection-slot.js";
+import type { HttpHeaders, RequestBody } from "./types.js";
+
+/**
+ * The request as it travels down the interceptor chain. `signal` already joins the
+ * caller's signal and the overall timeout, so every layer below honours both.
+ */
+export interface OutgoingRequest {
+  readonly method: string;
+  readonly url: URL;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: RequestBody | undefined;
+  readonly idempotent: boolean;
+  readonly signal: AbortSignal | undefined;
+  /** Pins the request to one connection (a connection-bound auth handshake needs that). */
+  readonly connection?: ConnectionSlot | undefined;
+}
+
+/** What the socket that carried a response looked like, for connection-bound auth. */
+export interface ConnectionInfo {
+  /** Process-unique id of the TCP connection; a reconnect gets a new id. */
+  readonly id: number;
+  /** The server certificate (DER) on TLS connections, for channel binding. */
+  readonly peerCertificate: Uint8Array | undefined;
+  /** Lower-case schemes whose connection-bound handshake succeeded on this connection. */
+  readonly authenticatedSchemes: Set<string>;
+}
+
+export interface IncomingResponse {
+  readonly statusCode: number;
+  readonly headers: HttpHeaders;
+  readonly body: ResponseBody;
+  readonly connection: ConnectionInfo | undefined;
+}
+
+/** One step of the transport: takes a request, answers with a response or throws a MailwireError. */
+export type Send = (request: OutgoingRequest) => Promise<IncomingResponse>;
+
+/** Wraps a Send with one concern (auth, retry, status check), like an undici interceptor. */
+export type Interceptor = (next: Send) => Send;
+
+/** Applies interceptors so that the first one listed is the outermost. */
+export function composeInterceptors(transport: Send, interceptors: readonly Interceptor[]): Send {
+  let send = transport;
+  for (let index = interceptors.length - 1; index >= 0; index--) {
+    const interceptor = interceptors[index];
+    if (interceptor) send = interceptor(send);
+  }
+  return send;
+}
+
+/** First value of a response header, lower-case name. */
+export function headerValue(headers: HttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
