@@ -96,7 +96,7 @@ export async function authenticateSasl(
     const serverMessage =
       reply.message === undefined
         ? undefined
-        : redactSecrets(reply.message, sent).slice(0, MAX_SERVER_MESSAGE);
+        : mechanism.redact(redactSecrets(reply.message, sent)).slice(0, MAX_SERVER_MESSAGE);
     throw new AuthError(
       `${mechanism.name} authentication failed${serverMessage ? `: ${serverMessage}` : ""}`,
       {

@@ -1,4 +1,5 @@
 import { createHmac } from "node:crypto";
+import { redactSecrets } from "../diagnostics/redact.js";
 import { ProtocolError } from "../errors/error-classes.js";
 import { encodeUtf8 } from "./sasl-encoding.js";
 import { type SaslMechanism, SaslMechanismName } from "./sasl-mechanism.js";
@@ -40,5 +41,9 @@ export class CramMd5Mechanism implements SaslMechanism {
 
   failureDetails(): Readonly<Record<string, unknown>> {
     return {};
+  }
+
+  redact(text: string): string {
+    return redactSecrets(text, [this.#password]);
   }
 }

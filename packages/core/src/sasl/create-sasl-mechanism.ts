@@ -6,6 +6,7 @@ import { OAuthBearerMechanism } from "./oauthbearer-mechanism.js";
 import { PlainMechanism } from "./plain-mechanism.js";
 import type { SaslCredentials, SaslMechanism } from "./sasl-mechanism.js";
 import { SaslMechanismName } from "./sasl-mechanism.js";
+import { SaslMechanismTraits } from "./sasl-mechanism-traits.js";
 import { ScramMechanism } from "./scram-mechanism.js";
 import { Xoauth2Mechanism } from "./xoauth2-mechanism.js";
 
@@ -28,23 +29,6 @@ export interface SaslMechanismOptions {
       }
     | undefined;
 }
-
-/** What each mechanism needs and whether it puts a reusable secret on the wire. */
-export const SaslMechanismTraits: Readonly<
-  Record<
-    SaslMechanismName,
-    { readonly credential: SaslCredentials["kind"]; readonly exposesReusableSecret: boolean }
-  >
-> = {
-  [SaslMechanismName.SCRAM_SHA_256]: { credential: "password", exposesReusableSecret: false },
-  [SaslMechanismName.SCRAM_SHA_1]: { credential: "password", exposesReusableSecret: false },
-  [SaslMechanismName.NTLM]: { credential: "password", exposesReusableSecret: false },
-  [SaslMechanismName.CRAM_MD5]: { credential: "password", exposesReusableSecret: false },
-  [SaslMechanismName.PLAIN]: { credential: "password", exposesReusableSecret: true },
-  [SaslMechanismName.LOGIN]: { credential: "password", exposesReusableSecret: true },
-  [SaslMechanismName.OAUTHBEARER]: { credential: "oauth2", exposesReusableSecret: true },
-  [SaslMechanismName.XOAUTH2]: { credential: "oauth2", exposesReusableSecret: true },
-};
 
 /** Builds a fresh mechanism object for one attempt. Throws InvalidArgumentError on a credential mismatch. */
 export function createSaslMechanism(

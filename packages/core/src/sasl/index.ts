@@ -4,12 +4,13 @@ export {
   type SaslConversation,
   type SaslServerReply,
 } from "./authenticate-sasl.js";
-export { CramMd5Mechanism, type CramMd5MechanismOptions } from "./cram-md5-mechanism.js";
 export {
-  createSaslMechanism,
-  type SaslMechanismOptions,
-  SaslMechanismTraits,
-} from "./create-sasl-mechanism.js";
+  chooseSaslMechanism,
+  SaslPreferenceOrder,
+  type SaslSelectionOptions,
+} from "./choose-sasl-mechanism.js";
+export { CramMd5Mechanism, type CramMd5MechanismOptions } from "./cram-md5-mechanism.js";
+export { createSaslMechanism, type SaslMechanismOptions } from "./create-sasl-mechanism.js";
 export { SaslLimits } from "./limits.js";
 export { LoginMechanism, type LoginMechanismOptions } from "./login-mechanism.js";
 export { NtlmMechanism, type NtlmMechanismOptions } from "./ntlm-mechanism.js";
@@ -25,12 +26,8 @@ export {
   type SaslOAuthCredentials,
   type SaslPasswordCredentials,
 } from "./sasl-mechanism.js";
+export { SaslMechanismTraits } from "./sasl-mechanism-traits.js";
 export { saslprep } from "./saslprep.js";
 export { ScramMechanism, type ScramMechanismName, type ScramMechanismOptions } from "./scram-mechanism.js";
-export {
-  chooseSaslMechanism,
-  SaslPreferenceOrder,
-  type SaslSelectionOptions,
-  selectSaslMechanism,
-} from "./select-sasl-mechanism.js";
+export { selectSaslMechanism } from "./select-sasl-mechanism.js";
 export { Xoauth2Mechanism, type Xoauth2MechanismOptions } from "./xoauth2-mechanism.js";

@@ -1,3 +1,4 @@
+import { redactSecrets } from "../diagnostics/redact.js";
 import { ProtocolError } from "../errors/error-classes.js";
 import { NtlmClient } from "../ntlm/index.js";
 import { type SaslMechanism, SaslMechanismName } from "./sasl-mechanism.js";
@@ -23,9 +24,11 @@ export class NtlmMechanism implements SaslMechanism {
   readonly clientFirst = true;
   readonly exposesReusableSecret = false;
   readonly #client: NtlmClient;
+  readonly #password: string;
   #step = 0;
 
   constructor(options: NtlmMechanismOptions) {
+    this.#password = options.password;
     // exactOptionalPropertyTypes: pass only the options the caller set.
     this.#client = new NtlmClient({
       username: options.username,
@@ -51,5 +54,9 @@ export class NtlmMechanism implements SaslMechanism {
 
   failureDetails(): Readonly<Record<string, unknown>> {
     return {};
+  }
+
+  redact(text: string): string {
+    return redactSecrets(text, [this.#password]);
   }
 }

@@ -1,3 +1,4 @@
+import { redactSecrets } from "../diagnostics/redact.js";
 import { InvalidArgumentError, ProtocolError } from "../errors/error-classes.js";
 import { parseOAuthError } from "./oauth-error.js";
 import { encodeUtf8, escapeSaslName } from "./sasl-encoding.js";
@@ -30,6 +31,8 @@ export class OAuthBearerMechanism implements SaslMechanism {
   readonly #port: number | undefined;
   #step = 0;
   #failure: Record<string, string> = {};
+  /** Kept only so `redact` can scrub it from server text; never serialized. */
+  #sentToken: string | undefined;
 
   constructor(options: OAuthBearerMechanismOptions) {
     if (/[\x00-\x1f\x7f]/.test(options.username) || /[\x00-\x1f\x7f]/.test(options.host ?? "")) {
@@ -51,6 +54,7 @@ export class OAuthBearerMechanism implements SaslMechanism {
     const step = this.#step++;
     if (step === 0) {
       const token = await this.#token();
+      this.#sentToken = token;
       // RFC 7628 §3.1 / RFC 6750 §2.1: b64token characters only, so no ^A can slip in.
       if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {
         throw new InvalidArgumentError("OAUTHBEARER: token provider returned an empty or malformed token");
@@ -74,5 +78,9 @@ export class OAuthBearerMechanism implements SaslMechanism {
 
   failureDetails(): Readonly<Record<string, unknown>> {
     return { ...this.#failure };
+  }
+
+  redact(text: string): string {
+    return redactSecrets(text, [this.#sentToken]);
   }
 }

@@ -1,3 +1,4 @@
+import { redactSecrets } from "../diagnostics/redact.js";
 import { InvalidArgumentError, ProtocolError } from "../errors/error-classes.js";
 import { encodeUtf8 } from "./sasl-encoding.js";
 import { type SaslMechanism, SaslMechanismName } from "./sasl-mechanism.js";
@@ -48,5 +49,9 @@ export class PlainMechanism implements SaslMechanism {
 
   failureDetails(): Readonly<Record<string, unknown>> {
     return {};
+  }
+
+  redact(text: string): string {
+    return redactSecrets(text, [this.#password]);
   }
 }

@@ -39,6 +39,11 @@ export interface SaslMechanism {
    * the OAuth error JSON's `status`). Never contains the password or token.
    */
   failureDetails(): Readonly<Record<string, unknown>>;
+  /**
+   * Replaces this attempt's password or token (and their base64/hex forms) in server text
+   * with a marker, so a server that echoes a secret cannot carry it into an error or log.
+   */
+  redact(text: string): string;
 }
 
 /** The mechanism names this layer implements, with their registry spelling. */

@@ -1,6 +1,7 @@
 import { createHash, createHmac, pbkdf2, randomBytes } from "node:crypto";
 import { promisify } from "node:util";
 import { equalBytes } from "../bytes/encoding.js";
+import { redactSecrets } from "../diagnostics/redact.js";
 import {
   AuthError,
   InvalidArgumentError,
@@ -113,6 +114,10 @@ export class ScramMechanism implements SaslMechanism {
 
   failureDetails(): Readonly<Record<string, unknown>> {
     return this.#serverError === undefined ? {} : { scramError: this.#serverError };
+  }
+
+  redact(text: string): string {
+    return redactSecrets(text, [this.#password]);
   }
 
   #clientFirst(): Uint8Array {

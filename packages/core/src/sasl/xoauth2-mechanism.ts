@@ -1,3 +1,4 @@
+import { redactSecrets } from "../diagnostics/redact.js";
 import { InvalidArgumentError, ProtocolError } from "../errors/error-classes.js";
 import { parseOAuthError } from "./oauth-error.js";
 import { encodeUtf8 } from "./sasl-encoding.js";
@@ -27,6 +28,8 @@ export class Xoauth2Mechanism implements SaslMechanism {
   readonly #token: OAuthTokenProvider;
   #step = 0;
   #failure: Record<string, string> = {};
+  /** Kept only so `redact` can scrub it from server text; never serialized. */
+  #sentToken: string | undefined;
 
   constructor(options: Xoauth2MechanismOptions) {
     if (options.username.includes("\x01")) {
@@ -42,6 +45,7 @@ export class Xoauth2Mechanism implements SaslMechanism {
     const step = this.#step++;
     if (step === 0) {
       const token = await this.#token();
+      this.#sentToken = token;
       // ^A separates the fields; a token containing it (or a line break) would corrupt the message.
       if (/[\x00-\x1f\x7f]/.test(token) || token === "") {
         throw new InvalidArgumentError("XOAUTH2: token provider returned an empty or malformed token");
@@ -59,5 +63,9 @@ export class Xoauth2Mechanism implements SaslMechanism {
 
   failureDetails(): Readonly<Record<string, unknown>> {
     return { ...this.#failure };
+  }
+
+  redact(text: string): string {
+    return redactSecrets(text, [this.#sentToken]);
   }
 }
