@@ -1,0 +1,102 @@
+import { type LookupFunction, connect as netConnect, type Socket } from "node:net";
+import type { Duplex } from "node:stream";
+import { type CallOptions, deadline, throwIfAborted } from "../abort/abort.js";
+import { ChannelName, publish } from "../diagnostics/channels.js";
+import type { Logger } from "../diagnostics/logger.js";
+import { ConnectionError, InvalidArgumentError } from "../errors/error-classes.js";
+import { MailwireError } from "../errors/mailwire-error.js";
+import { resolveTimeouts, type SocketTimeouts } from "./limits.js";
+import { LineConnection } from "./line-connection.js";
+import { handshake } from "./tls-handshake.js";
+import type { SocketTlsOptions } from "./tls-options.js";
+import { waitFor } from "./wait-for.js";
+
+export interface ConnectOptions extends CallOptions {
+  host: string;
+  port: number;
+  /**
+   * Implicit TLS: handshake right after TCP connect (POP3S 995, IMAPS 993; RFC 8314 prefers
+   * it to STARTTLS). False: plaintext, to be upgraded with upgradeToTls().
+   */
+  secure?: boolean | undefined;
+  /** TLS settings for implicit TLS, and the defaults for a later upgradeToTls(). */
+  tls?: SocketTlsOptions | undefined;
+  /** Per-phase timeouts. `timeoutMs` (from CallOptions) bounds the whole of connect(). */
+  timeouts?: SocketTimeouts | undefined;
+  maxLineLength?: number | undefined;
+  allowBareLf?: boolean | undefined;
+  logger?: Logger | undefined;
+  /** Name resolution, as net.connect's `lookup` (a pinned resolver, DNS over HTTPS, tests). Part of the connect phase. */
+  lookup?: LookupFunction | undefined;
+}
+
+/**
+ * Opens a TCP connection, with implicit TLS when `secure`, and returns it ready for the
+ * greeting. Phases: TCP connect (timeouts.connectMs), TLS handshake (timeouts.tlsMs), all
+ * within `timeoutMs` and `signal`. Failures: ConnectionError MW_CONNECTION, TlsError
+ * MW_TLS, TimeoutError (details.phase "connect", "tls" or "connect-total"), AbortError.
+ */
+export async function connect(options: ConnectOptions): Promise<LineConnection> {
+  const { host, port } = options;
+  if (typeof host !== "string" || host.length === 0) throw new InvalidArgumentError("host is required");
+  if (!Number.isInteger(port) || port < 1 || port > 65_535) {
+    throw new InvalidArgumentError(`port must be an integer from 1 to 65535, got ${port}`);
+  }
+  throwIfAborted(options.signal);
+  const timeouts = resolveTimeouts(options.timeouts);
+  const overall = deadline({ signal: options.signal, timeoutMs: options.timeoutMs, phase: "connect-total" });
+  const logger = options.logger;
+  let socket: Duplex | undefined;
+  try {
+    const tcp: Socket = netConnect(options.lookup ? { host, port, lookup: options.lookup } : { host, port });
+    socket = tcp;
+    await waitFor(
+      tcp,
+      "connect",
+      { signal: overall.signal, timeoutMs: timeouts.connectMs, phase: "connect" },
+      (error) => connectFailed(error, host, port),
+    );
+    // Line protocols send small commands and wait for the reply: Nagle would only add latency.
+    tcp.setNoDelay(true);
+    if (options.secure) {
+      socket = await handshake(tcp, {
+        host: options.tls?.servername ?? host,
+        port,
+        tls: options.tls ?? {},
+        mode: "implicit",
+        signal: overall.signal,
+        timeoutMs: timeouts.tlsMs,
+        logger: logger ?? { debug() {}, warn() {} },
+      });
+    }
+    publish(ChannelName.socketConnect, () => ({ host, port, secure: options.secure === true, ok: true }));
+    logger?.debug("connected", { host, port, secure: options.secure === true });
+    return new LineConnection(socket, {
+      host,
+      port,
+      encrypted: options.secure === true,
+      tls: options.tls,
+      timeouts: options.timeouts,
+      maxLineLength: options.maxLineLength,
+      allowBareLf: options.allowBareLf,
+      logger,
+    });
+  } catch (error) {
+    socket?.destroy();
+    const failure = error instanceof MailwireError ? error : connectFailed(error, host, port);
+    publish(ChannelName.socketConnect, () => ({ host, port, ok: false, code: failure.code }));
+    throw failure;
+  } finally {
+    overall.dispose();
+  }
+}
+
+function connectFailed(error: unknown, host: string, port: number): MailwireError {
+  if (error instanceof MailwireError) return error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const reason = typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+  return new ConnectionError(`Could not connect to ${host}:${port}: ${reason}`, {
+    cause: error,
+    details: { host, port, reason },
+  });
+}

@@ -1,0 +1,659 @@
+import { type Duplex, Readable } from "node:stream";
+import type { TLSSocket } from "node:tls";
+import { deadline, throwIfAborted, toAbortError } from "../abort/abort.js";
+import { ChannelName, publish } from "../diagnostics/channels.js";
+import type { Logger } from "../diagnostics/logger.js";
+import { REDACTED, redactCommandLine } from "../diagnostics/redact.js";
+import { ClosedError, ConnectionError, InvalidArgumentError, TimeoutError } from "../errors/error-classes.js";
+import { ErrorCode } from "../errors/error-codes.js";
+import { MailwireError } from "../errors/mailwire-error.js";
+import { DotTerminatedDecoder } from "./codec/dot-decoder.js";
+import { LineReader } from "./codec/line-reader.js";
+import { type ResolvedSocketTimeouts, resolveTimeouts, SocketLimits, type SocketTimeouts } from "./limits.js";
+import { handshake, sessionInfo, type TlsSessionInfo } from "./tls-handshake.js";
+import type { SocketTlsOptions } from "./tls-options.js";
+import { starttlsInjectionError, TlsRecordGuard } from "./tls-record-guard.js";
+import { waitFor } from "./wait-for.js";
+
+export interface LineConnectionOptions {
+  /** The peer, for diagnostics and as the name STARTTLS verifies the certificate against. */
+  host?: string | undefined;
+  port?: number | undefined;
+  /** The socket is already TLS (implicit TLS); detected for a TLSSocket. */
+  encrypted?: boolean | undefined;
+  /** Defaults for upgradeToTls(); its own options override them one by one. */
+  tls?: SocketTlsOptions | undefined;
+  timeouts?: SocketTimeouts | undefined;
+  /** Longest line accepted, CRLF included. Default SocketLimits.maxLineLength. */
+  maxLineLength?: number | undefined;
+  /** Accept bare LF line endings (lines and bodies). Default false; see LineReaderOptions. */
+  allowBareLf?: boolean | undefined;
+  /** Receives redacted wire traces at debug level. */
+  logger?: Logger | undefined;
+}
+
+export interface ReadLineOptions {
+  signal?: AbortSignal | undefined;
+  /** Replaces the greeting/response timeout for this read. */
+  timeoutMs?: number | undefined;
+}
+
+export interface StreamReadOptions {
+  signal?: AbortSignal | undefined;
+  /** Replaces the idle timeout (longest silence while waiting for bytes) for this stream. */
+  idleTimeoutMs?: number | undefined;
+}
+
+export interface WriteOptions {
+  signal?: AbortSignal | undefined;
+  /** Longest wait for the socket to drain when the server is not reading. */
+  timeoutMs?: number | undefined;
+}
+
+export interface WriteLineOptions extends WriteOptions {
+  /**
+   * The whole line is a secret (a SASL response, an AUTH continuation): traces show
+   * [REDACTED] instead. Command lines with a known credential argument (PASS, LOGIN, APOP,
+   * AUTH ... initial-response) are redacted without it.
+   */
+  sensitive?: boolean | undefined;
+}
+
+export interface StartTlsOptions extends SocketTlsOptions {
+  signal?: AbortSignal | undefined;
+  /** Handshake timeout; default timeouts.tlsMs. */
+  timeoutMs?: number | undefined;
+}
+
+interface LineRead {
+  readonly kind: "line";
+  resolve(line: Uint8Array): void;
+  reject(error: MailwireError): void;
+}
+
+interface Pulled {
+  readonly pieces: readonly Uint8Array[];
+  readonly done: boolean;
+}
+
+interface StreamRead {
+  readonly kind: "stream";
+  /** What is being read, for messages. */
+  readonly what: string;
+  readonly stream: Readable;
+  readonly idleMs: number;
+  /** The consumer wants more: the stream's buffer is below its highWaterMark. */
+  wantMore: boolean;
+  /** Takes the next decoded pieces from the line buffer; undefined when it needs more bytes. */
+  pull(): Pulled | undefined;
+  cleanup(): void;
+}
+
+type PendingRead = LineRead | StreamRead;
+
+const textDecoder = new TextDecoder("utf-8");
+const noop = () => {};
+
+/**
+ * One connection of a line protocol (POP3, IMAP, SMTP-style): framed reads, writes with
+ * backpressure, bodies and literals as streams, and STARTTLS. Owns the socket; any Duplex
+ * can be injected (the test seam), `connect()` makes one from a host and port.
+ *
+ * One read at a time (replies arrive in order); writes may overlap reads (pipelining).
+ * A read that times out or is aborted destroys the connection: a late reply would otherwise
+ * be taken as the answer to the next command.
+ */
+export class LineConnection implements AsyncDisposable {
+  readonly host: string | undefined;
+  readonly port: number | undefined;
+  #socket: Duplex;
+  #reader: LineReader;
+  readonly #readerOptions: { maxLineLength: number | undefined; allowBareLf: boolean };
+  readonly #timeouts: ResolvedSocketTimeouts;
+  readonly #tlsDefaults: SocketTlsOptions;
+  readonly #logger: Logger | undefined;
+  #encrypted: boolean;
+  #op: PendingRead | undefined;
+  #linesRead = 0;
+  #writesPending = 0;
+  #idleTimer: NodeJS.Timeout | undefined;
+  /** No more bytes will arrive: the peer sent FIN or the socket closed. */
+  #ended = false;
+  /** The socket has been destroyed (by us or by the peer). */
+  #destroyed = false;
+  #closedByUs = false;
+  #upgrading = false;
+  /** The first fatal error; every later call reports it. */
+  #failure: MailwireError | undefined;
+  #closing: Promise<void> | undefined;
+
+  constructor(socket: Duplex, options: LineConnectionOptions = {}) {
+    this.host = options.host;
+    this.port = options.port;
+    this.#socket = socket;
+    this.#readerOptions = { maxLineLength: options.maxLineLength, allowBareLf: options.allowBareLf ?? false };
+    this.#reader = new LineReader(this.#readerOptions);
+    this.#timeouts = resolveTimeouts(options.timeouts);
+    this.#tlsDefaults = options.tls ?? {};
+    this.#logger = options.logger;
+    this.#encrypted = options.encrypted ?? (socket as Partial<TLSSocket>).encrypted === true;
+    this.#attach(socket);
+  }
+
+  /** True after implicit TLS or a successful upgradeToTls(). */
+  get encrypted(): boolean {
+    return this.#encrypted;
+  }
+
+  /** The negotiated TLS parameters, when encrypted. */
+  get tlsInfo(): TlsSessionInfo | undefined {
+    return this.#encrypted && "getCipher" in this.#socket
+      ? sessionInfo(this.#socket as TLSSocket)
+      : undefined;
+  }
+
+  /** True once close() or destroy() was called or the connection failed. */
+  get closed(): boolean {
+    return this.#closedByUs || this.#failure !== undefined;
+  }
+
+  /** The next line as text (UTF-8, lenient), without CRLF. */
+  async readLine(options: ReadLineOptions = {}): Promise<string> {
+    return textDecoder.decode(await this.readLineBytes(options));
+  }
+
+  /**
+   * The next line as bytes, without CRLF. Waits up to the greeting timeout for the first
+   * line of the connection and the response timeout for later ones.
+   */
+  readLineBytes(options: ReadLineOptions = {}): Promise<Uint8Array> {
+    try {
+      this.#checkReadable();
+      throwIfAborted(options.signal);
+      const line = this.#reader.readLine();
+      if (line) {
+        this.#updateFlow();
+        return Promise.resolve(this.#lineReceived(line));
+      }
+    } catch (error) {
+      return Promise.reject(this.#failOnCodecError(error));
+    }
+    const phase = this.#linesRead === 0 ? "greeting" : "response";
+    const timeoutMs =
+      options.timeoutMs ?? (phase === "greeting" ? this.#timeouts.greetingMs : this.#timeouts.responseMs);
+    return new Promise<Uint8Array>((resolve, reject) => {
+      const limit = deadline({ signal: options.signal, timeoutMs, phase });
+      const onAbort = () => this.#fail(toAbortError(limit.signal));
+      const cleanup = () => {
+        limit.signal.removeEventListener("abort", onAbort);
+        limit.dispose();
+      };
+      this.#op = {
+        kind: "line",
+        resolve: (line) => {
+          cleanup();
+          resolve(line);
+        },
+        reject: (error) => {
+          cleanup();
+          reject(error);
+        },
+      };
+      limit.signal.addEventListener("abort", onAbort, { once: true });
+      this.#pump();
+    });
+  }
+
+  /**
+   * The next `count` bytes (an IMAP literal, RFC 9051 §4.3) as a stream; line reading
+   * resumes after them. Ending the stream early destroys the connection.
+   */
+  readBytes(count: number, options: StreamReadOptions = {}): Readable {
+    this.#checkReadable();
+    throwIfAborted(options.signal);
+    this.#reader.beginCounted(count);
+    return this.#startStream(`a ${count}-byte literal`, options, () => {
+      if (this.#reader.countedRemaining === 0) return { pieces: [], done: true };
+      const piece = this.#reader.takeCounted();
+      return piece ? { pieces: [piece], done: this.#reader.countedRemaining === 0 } : undefined;
+    });
+  }
+
+  /**
+   * A dot-terminated multi-line body (POP3 RETR/TOP/LIST/UIDL/CAPA, RFC 1939 §3) as a
+   * stream of its bytes with dot-stuffing undone and CRLFs kept. Call it after reading the
+   * positive status line. Reads from the socket only as fast as the stream is consumed.
+   * Ending the stream early destroys the connection (the rest of the body is on the wire).
+   */
+  readDotTerminated(options: StreamReadOptions = {}): Readable {
+    this.#checkReadable();
+    throwIfAborted(options.signal);
+    const decoder = new DotTerminatedDecoder({ allowBareLf: this.#readerOptions.allowBareLf });
+    return this.#startStream("a dot-terminated body", options, () => {
+      const raw = this.#reader.takeRaw();
+      if (!raw) return undefined;
+      const result = decoder.decode(raw);
+      if (result.rest) this.#reader.unshift(result.rest);
+      return { pieces: result.body, done: result.done };
+    });
+  }
+
+  /**
+   * Sends `text` followed by CRLF. Refuses text containing CR or LF: it would smuggle a
+   * second command (a mailbox name or user input carrying CRLF is the classic injection).
+   */
+  async writeLine(text: string, options: WriteLineOptions = {}): Promise<void> {
+    if (/[\r\n]/.test(text)) {
+      throw new InvalidArgumentError("A command line must not contain CR or LF");
+    }
+    this.#checkWritable();
+    const traced = options.sensitive ? REDACTED : redactCommandLine(text);
+    publish(ChannelName.socketLine, () => ({
+      host: this.host,
+      port: this.port,
+      direction: "out",
+      line: traced,
+    }));
+    this.#logger?.debug(`C: ${traced}`, { host: this.host, port: this.port });
+    await this.#send(Buffer.from(`${text}\r\n`, "utf8"), options);
+  }
+
+  /** Sends raw bytes (an IMAP literal's content), waiting for the socket to drain when needed. */
+  async write(bytes: Uint8Array, options: WriteOptions = {}): Promise<void> {
+    this.#checkWritable();
+    publish(ChannelName.socketLine, () => ({
+      host: this.host,
+      port: this.port,
+      direction: "out",
+      bytes: bytes.length,
+    }));
+    await this.#send(bytes, options);
+  }
+
+  /**
+   * Upgrades to TLS after the server's positive reply to STARTTLS/STLS has been read
+   * (RFC 2595 §4, RFC 3501 §6.2.1). Any byte received after that reply - already buffered,
+   * or arriving before the server's first TLS record - is an injected response: the
+   * connection is destroyed and TlsError MW_STARTTLS_INJECTION thrown. Otherwise every
+   * pre-TLS buffer is dropped and the handshake runs on the same socket with the same
+   * verification rules as implicit TLS.
+   */
+  async upgradeToTls(options: StartTlsOptions = {}): Promise<TlsSessionInfo> {
+    this.#checkReadable();
+    if (this.#encrypted) throw new InvalidArgumentError("The connection is already encrypted");
+    if (this.#writesPending > 0) throw new InvalidArgumentError("A write is still waiting to drain");
+    const { signal, timeoutMs, ...overrides } = options;
+    throwIfAborted(signal);
+    const raw = this.#socket;
+    this.#upgrading = true;
+    raw.pause();
+    this.#detach(raw);
+    const early = this.#reader.bufferedLength + raw.readableLength;
+    if (early > 0) {
+      const error = starttlsInjectionError(early, "after the STARTTLS reply, before the handshake");
+      this.#fail(error);
+      throw error;
+    }
+    if (this.#ended) {
+      const error = this.#peerClosed("before the TLS handshake");
+      this.#fail(error);
+      throw error;
+    }
+    // Nothing read before the handshake may influence anything after it (RFC 2595 §3.1).
+    this.#reader = new LineReader(this.#readerOptions);
+    const guard = new TlsRecordGuard(raw);
+    let tlsSocket: TLSSocket;
+    try {
+      tlsSocket = await handshake(guard, {
+        host: overrides.servername ?? this.#tlsDefaults.servername ?? this.host,
+        port: this.port,
+        tls: mergeDefined(this.#tlsDefaults, overrides),
+        mode: "starttls",
+        signal,
+        timeoutMs: timeoutMs ?? this.#timeouts.tlsMs,
+        logger: this.#logger ?? quiet,
+        guard,
+      });
+    } catch (error) {
+      const failure = asMailwireError(error, this);
+      this.#fail(failure);
+      throw failure;
+    } finally {
+      this.#upgrading = false;
+    }
+    this.#socket = tlsSocket;
+    this.#encrypted = true;
+    if (this.#closedByUs) {
+      tlsSocket.destroy();
+      throw new ClosedError("The connection was closed during the TLS upgrade");
+    }
+    this.#attach(tlsSocket);
+    this.#updateFlow();
+    return sessionInfo(tlsSocket);
+  }
+
+  /**
+   * Orderly close: fails a pending read with ClosedError, sends FIN (TLS close_notify
+   * first), waits up to timeouts.closeMs for the peer to close, then destroys.
+   */
+  close(): Promise<void> {
+    if (this.#closing) return this.#closing;
+    this.#closedByUs = true;
+    this.#settleOp(new ClosedError("The connection was closed while a read was pending"));
+    const socket = this.#socket;
+    if (this.#destroyed || socket.destroyed) {
+      this.#teardown();
+      this.#closing = Promise.resolve();
+      return this.#closing;
+    }
+    // Keep reading (and discarding) so that the peer's FIN is seen.
+    socket.off("data", this.#onData);
+    socket.resume();
+    socket.end();
+    this.#closing = waitFor(socket, "close", { timeoutMs: this.#timeouts.closeMs, phase: "close" }, noop)
+      .catch(noop)
+      .finally(() => this.#teardown());
+    return this.#closing;
+  }
+
+  /** Immediate close: no FIN handshake, a pending read fails with ClosedError. */
+  destroy(): void {
+    this.#closedByUs = true;
+    this.#settleOp(new ClosedError("The connection was destroyed while a read was pending"));
+    this.#teardown();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+
+  // --- reading -------------------------------------------------------------------------
+
+  #startStream(what: string, options: StreamReadOptions, pull: () => Pulled | undefined): Readable {
+    const idleMs = options.idleTimeoutMs ?? this.#timeouts.idleMs;
+    const signal = options.signal;
+    const onAbort = () => signal && this.#fail(toAbortError(signal));
+    const stream = new Readable({
+      highWaterMark: SocketLimits.streamHighWaterMark,
+      read: () => {
+        if (this.#op !== op) return;
+        op.wantMore = true;
+        this.#pump();
+      },
+      destroy: (error, callback) => {
+        if (this.#op === op) {
+          // The consumer gave up mid-stream; the rest of the reply is still coming.
+          this.#op = undefined;
+          op.cleanup();
+          this.#fail(
+            new ClosedError(
+              `The stream of ${what} was ended before its end; the connection cannot be reused`,
+              {
+                cause: error ?? undefined,
+              },
+            ),
+          );
+        }
+        callback(error);
+      },
+    });
+    const op: StreamRead = {
+      kind: "stream",
+      what,
+      stream,
+      idleMs,
+      wantMore: false,
+      pull,
+      cleanup: () => {
+        signal?.removeEventListener("abort", onAbort);
+        this.#clearIdle();
+      },
+    };
+    this.#op = op;
+    signal?.addEventListener("abort", onAbort, { once: true });
+    // Nothing is read until the consumer asks (stream.read -> wantMore), so the socket stays paused.
+    this.#updateFlow();
+    return stream;
+  }
+
+  /** Serves the pending read from the line buffer, then sets the socket's flow to match. */
+  #pump(): void {
+    const op = this.#op;
+    try {
+      if (op?.kind === "line") {
+        const line = this.#reader.readLine();
+        if (line) {
+          this.#op = undefined;
+          op.resolve(this.#lineReceived(line));
+        } else if (this.#ended) {
+          this.#fail(this.#peerClosed("while a line was expected"));
+        }
+      } else if (op) {
+        while (op.wantMore && this.#op === op) {
+          const pulled = op.pull();
+          if (!pulled) {
+            if (this.#ended) this.#fail(this.#peerClosed(`in the middle of ${op.what}`));
+            break;
+          }
+          for (const piece of pulled.pieces) if (!op.stream.push(piece)) op.wantMore = false;
+          if (pulled.done) {
+            this.#op = undefined;
+            op.cleanup();
+            op.stream.push(null);
+          }
+        }
+      }
+    } catch (error) {
+      this.#failOnCodecError(error);
+      return;
+    }
+    this.#updateFlow();
+  }
+
+  /** Reads from the socket only when someone will take the bytes: TCP flow control does the rest. */
+  #updateFlow(): void {
+    if (this.#destroyed || this.#upgrading || this.#closedByUs) return;
+    const op = this.#op;
+    const flow =
+      op === undefined
+        ? this.#reader.bufferedLength < SocketLimits.unsolicitedBufferBytes
+        : op.kind === "line" || op.wantMore;
+    if (flow) this.#socket.resume();
+    else this.#socket.pause();
+    // The idle clock runs only while we wait on the server, never while the consumer is slow.
+    if (op?.kind === "stream" && op.wantMore && !this.#ended) this.#armIdle(op);
+    else this.#clearIdle();
+  }
+
+  #lineReceived(line: Uint8Array): Uint8Array {
+    this.#linesRead++;
+    publish(ChannelName.socketLine, () => ({
+      host: this.host,
+      port: this.port,
+      direction: "in",
+      line: textDecoder.decode(line),
+    }));
+    this.#logger?.debug(`S: ${textDecoder.decode(line)}`, { host: this.host, port: this.port });
+    return line;
+  }
+
+  #armIdle(op: StreamRead): void {
+    if (this.#idleTimer || !Number.isFinite(op.idleMs)) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      this.#fail(
+        new TimeoutError(`No data for ${op.idleMs} ms in the middle of ${op.what}`, {
+          phase: "idle",
+          timeoutMs: op.idleMs,
+        }),
+      );
+    }, op.idleMs);
+    this.#idleTimer.unref?.();
+  }
+
+  #clearIdle(): void {
+    if (this.#idleTimer) clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+  }
+
+  // --- writing -------------------------------------------------------------------------
+
+  async #send(bytes: Uint8Array, options: WriteOptions): Promise<void> {
+    throwIfAborted(options.signal);
+    const socket = this.#socket;
+    if (socket.write(bytes)) return;
+    this.#writesPending++;
+    try {
+      await waitFor(
+        socket,
+        "drain",
+        { signal: options.signal, timeoutMs: options.timeoutMs ?? this.#timeouts.writeMs, phase: "write" },
+        (error) => this.#failure ?? connectionError(error, this),
+      );
+    } catch (error) {
+      // Part of the command may be on the wire: the protocol state is unknown from here on.
+      const failure = asMailwireError(error, this);
+      this.#fail(failure);
+      throw failure;
+    } finally {
+      this.#writesPending--;
+    }
+  }
+
+  // --- state ---------------------------------------------------------------------------
+
+  #checkReadable(): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#closedByUs) throw new ClosedError();
+    if (this.#upgrading) throw new InvalidArgumentError("The TLS upgrade is still in progress");
+    if (this.#op) throw new InvalidArgumentError("Another read is in progress on this connection");
+  }
+
+  #checkWritable(): void {
+    if (this.#failure) throw this.#failure;
+    if (this.#closedByUs || this.#destroyed) throw new ClosedError();
+    if (this.#upgrading) throw new InvalidArgumentError("The TLS upgrade is still in progress");
+  }
+
+  #attach(socket: Duplex): void {
+    socket.on("data", this.#onData);
+    socket.on("end", this.#onEnd);
+    socket.on("error", this.#onError);
+    socket.on("close", this.#onClose);
+  }
+
+  #detach(socket: Duplex): void {
+    socket.off("data", this.#onData);
+    socket.off("end", this.#onEnd);
+    socket.off("error", this.#onError);
+    socket.off("close", this.#onClose);
+    // A late error on a socket we no longer watch must not crash the process.
+    socket.on("error", noop);
+  }
+
+  readonly #onData = (chunk: Buffer | string): void => {
+    this.#clearIdle();
+    try {
+      this.#reader.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
+    } catch (error) {
+      this.#failOnCodecError(error);
+      return;
+    }
+    this.#pump();
+  };
+
+  readonly #onEnd = (): void => {
+    this.#ended = true;
+    this.#pump();
+  };
+
+  readonly #onError = (error: Error): void => {
+    this.#fail(connectionError(error, this));
+  };
+
+  readonly #onClose = (): void => {
+    this.#ended = true;
+    this.#pump();
+    this.#teardown();
+  };
+
+  #peerClosed(when: string): ConnectionError {
+    return new ConnectionError(`The server closed the connection ${when}`, {
+      code: ErrorCode.CONNECTION_CLOSED,
+      details: { host: this.host, port: this.port, bufferedBytes: this.#reader.bufferedLength },
+    });
+  }
+
+  #failOnCodecError(error: unknown): MailwireError {
+    const failure = asMailwireError(error, this);
+    // Misuse (InvalidArgument) leaves the connection usable; a framing error does not.
+    if (failure.code !== ErrorCode.INVALID_ARGUMENT) this.#fail(failure);
+    return failure;
+  }
+
+  /** Fails the pending read and destroys the socket; the first failure is kept for later calls. */
+  #fail(error: MailwireError): void {
+    this.#failure ??= error;
+    this.#settleOp(error);
+    this.#teardown();
+  }
+
+  #settleOp(error: MailwireError): void {
+    const op = this.#op;
+    if (!op) return;
+    this.#op = undefined;
+    if (op.kind === "line") {
+      op.reject(error);
+    } else {
+      op.cleanup();
+      op.stream.destroy(error);
+    }
+  }
+
+  #teardown(): void {
+    if (this.#destroyed) return;
+    this.#destroyed = true;
+    this.#clearIdle();
+    this.#detach(this.#socket);
+    this.#socket.destroy();
+    // After an orderly peer close, complete lines already received stay readable ("-ERR bye").
+    if (this.#failure || this.#closedByUs) this.#reader.clear();
+    const failure = this.#failure;
+    publish(ChannelName.socketClose, () => ({
+      host: this.host,
+      port: this.port,
+      hadError: failure !== undefined,
+      code: failure?.code,
+    }));
+    if (failure)
+      this.#logger?.debug("connection failed", { host: this.host, port: this.port, code: failure.code });
+  }
+}
+
+const quiet: Logger = { debug: noop, warn: noop };
+
+function mergeDefined(defaults: SocketTlsOptions, overrides: SocketTlsOptions): SocketTlsOptions {
+  const out: Record<string, unknown> = { ...defaults };
+  for (const [key, value] of Object.entries(overrides)) if (value !== undefined) out[key] = value;
+  return out as SocketTlsOptions;
+}
+
+function connectionError(error: unknown, peer: { host?: string | undefined; port?: number | undefined }) {
+  if (error instanceof MailwireError) return error;
+  const code = (error as { code?: unknown } | undefined)?.code;
+  const reason = typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
+  return new ConnectionError(
+    `Connection to ${peer.host ?? "the server"}:${peer.port ?? "?"} failed: ${reason}`,
+    {
+      cause: error,
+      details: { host: peer.host, port: peer.port, reason },
+    },
+  );
+}
+
+function asMailwireError(
+  error: unknown,
+  peer: { host?: string | undefined; port?: number | undefined },
+): MailwireError {
+  return error instanceof MailwireError ? error : connectionError(error, peer);
+}
