@@ -1,6 +1,6 @@
 import type { Socket } from "node:net";
 import type { Dispatcher } from "undici";
-import { createSlotDispatcher, type TransportSettings } from "./dispatcher-factory.js";
+import { createSlotDispatcher, type SlotDispatcher, type TransportSettings } from "./dispatcher-factory.js";
 import { type SocketState, socketState } from "./socket-state.js";
 
 let nextSlotId = 1;
@@ -14,6 +14,7 @@ export class ConnectionSlot {
   readonly id = nextSlotId++;
   readonly origin: string;
   readonly dispatcher: Dispatcher;
+  readonly #connection: SlotDispatcher;
   socket: Socket | undefined;
   /** Requests dispatched and not yet finished (response body not yet consumed). */
   inFlight = 0;
@@ -24,9 +25,18 @@ export class ConnectionSlot {
   constructor(origin: string, settings: TransportSettings, onIdle: () => void) {
     this.origin = origin;
     this.#onIdle = onIdle;
-    this.dispatcher = createSlotDispatcher(settings, (socket) => {
+    this.#connection = createSlotDispatcher(settings, (socket) => {
       this.socket = socket;
     });
+    this.dispatcher = this.#connection.dispatcher;
+  }
+
+  close(): Promise<void> {
+    return this.#connection.close();
+  }
+
+  destroy(): Promise<void> {
+    return this.#connection.destroy();
   }
 
   get state(): SocketState | undefined {

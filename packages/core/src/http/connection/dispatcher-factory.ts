@@ -43,20 +43,66 @@ function connectOptions(settings: TransportSettings): buildConnector.BuildOption
  * NO_PROXY rules and TLS session reuse; the `factory` hook is where we get between undici
  * and the socket (ProxyAgent hands the factory its tunnelling connect function).
  */
+export interface SlotDispatcher {
+  readonly dispatcher: Dispatcher;
+  close(): Promise<void>;
+  destroy(): Promise<void>;
+}
+
+/**
+ * undici's Agent drops (and closes) its Client for an origin as soon as the client's
+ * socket disconnects with nothing counted as connected, even while requests are still
+ * queued on it; the next dispatch then builds a second Client with a second socket. A
+ * slot must be exactly one connection, so it keeps its one Client across that: the
+ * Agent's close is ignored and the factory hands back the same Client.
+ */
+class SlotClient extends Client {
+  allowClose = false;
+  override close(...args: unknown[]): never {
+    if (this.allowClose) return (super.close as (...a: unknown[]) => never).apply(this, args);
+    return Promise.resolve() as never;
+  }
+}
+
 export function createSlotDispatcher(
   settings: TransportSettings,
   onSocket: (socket: Socket) => void,
-): Dispatcher {
+): SlotDispatcher {
   const tlsConnect = connectOptions(settings);
   const hooks = { onSocket, expectedPrincipalName: settings.tls.expectedPrincipalName };
+  let client: SlotClient | undefined;
   const factory = (origin: string | URL, options: object): Dispatcher => {
+    if (client && !client.destroyed) {
+      // The Agent re-subscribes; its listeners from the previous adoption would fire twice.
+      client.removeAllListeners();
+      return client;
+    }
     const { connect, ...rest } = options as { connect?: unknown };
     const inner =
       typeof connect === "function"
         ? (connect as buildConnector.connector)
         : buildConnector({ ...tlsConnect, ...(connect as object | undefined) });
-    return new Client(origin, { ...rest, connect: observeConnector(inner, hooks) });
+    client = new SlotClient(origin, { ...rest, connect: observeConnector(inner, hooks) });
+    return client;
   };
+  const dispatcher = createAgent(settings, tlsConnect, factory);
+  return {
+    dispatcher,
+    close: async () => {
+      if (client) client.allowClose = true;
+      await Promise.all([dispatcher.close(), client && !client.destroyed ? client.close() : undefined]);
+    },
+    destroy: async () => {
+      await Promise.all([dispatcher.destroy(), client?.destroy()]);
+    },
+  };
+}
+
+function createAgent(
+  settings: TransportSettings,
+  tlsConnect: buildConnector.BuildOptions,
+  factory: (origin: string | URL, options: object) => Dispatcher,
+): Dispatcher {
   const common = {
     connections: 1,
     pipelining: 1,

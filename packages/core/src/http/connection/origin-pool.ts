@@ -58,11 +58,11 @@ export class OriginPool {
   }
 
   async close(): Promise<void> {
-    await Promise.all(this.#slots.map((slot) => slot.dispatcher.close()));
+    await Promise.all(this.#slots.map((slot) => slot.close()));
   }
 
   async destroy(): Promise<void> {
-    await Promise.all(this.#slots.map((slot) => slot.dispatcher.destroy()));
+    await Promise.all(this.#slots.map((slot) => slot.destroy()));
   }
 
   #pickAny(): Lease | undefined {
