@@ -189,42 +189,49 @@ export function typeScriptConsumer(packageName, spec) {
 const BASE_COMPILER_OPTIONS = {
   target: "es2022",
   lib: ["es2023"],
-  types: ["node"],
   strict: true,
   noEmit: true,
   skipLibCheck: false,
   isolatedModules: true,
 };
 
-/**
- * Compiles consumer files with the repo's TypeScript. node16 gets an ES module (`.ts` under
- * `"type": "module"`) and a CommonJS one (`.cts`), so both halves of the exports map are read;
- * bundler gets the ES module.
- */
-export async function checkTypeScript(rootDir, dir, packageName, spec, mode) {
+const MODES = {
+  // node16 gets an ES module (`.ts` under `"type": "module"`) and a CommonJS one (`.cts`), so both
+  // halves of the exports map are read.
+  node16: {
+    options: { module: "node16", moduleResolution: "node16" },
+    files: ["consumer-esm.ts", "consumer-cjs.cts"],
+  },
+  bundler: { options: { module: "esnext", moduleResolution: "bundler" }, files: ["consumer-esm.ts"] },
+};
+
+/** Writes the consumer sources both TypeScript modes compile. */
+export async function writeTypeScriptConsumer(dir, packageName, spec) {
   const source = typeScriptConsumer(packageName, spec);
   await writeFile(join(dir, "consumer-esm.ts"), source);
   await writeFile(join(dir, "consumer-cjs.cts"), source);
-  const settings =
-    mode === "node16"
-      ? {
-          compilerOptions: { module: "node16", moduleResolution: "node16" },
-          files: ["consumer-esm.ts", "consumer-cjs.cts"],
-        }
-      : { compilerOptions: { module: "esnext", moduleResolution: "bundler" }, files: ["consumer-esm.ts"] };
+  return source;
+}
+
+/**
+ * Compiles the consumer files (see writeTypeScriptConsumer) with the repo's TypeScript, strict and
+ * with the package's declarations checked (skipLibCheck off), in one of the MODES.
+ */
+export async function checkTypeScript({ rootDir, dir, mode, nodeTypes }) {
+  const { options, files } = MODES[mode];
+  const compilerOptions = { ...BASE_COMPILER_OPTIONS, types: nodeTypes ? ["node"] : [], ...options };
   const tsconfig = `tsconfig.${mode}.json`;
-  await writeFile(
-    join(dir, tsconfig),
-    `${JSON.stringify({ compilerOptions: { ...BASE_COMPILER_OPTIONS, ...settings.compilerOptions }, files: settings.files }, null, 2)}\n`,
-  );
+  await writeFile(join(dir, tsconfig), `${JSON.stringify({ compilerOptions, files }, null, 2)}\n`);
   const tsc = join(rootDir, "node_modules", "typescript", "bin", "tsc");
   const result = await runCommand(process.execPath, [tsc, "-p", tsconfig, "--pretty", "false"], {
     cwd: dir,
-    timeoutMs: 120_000,
+    timeoutMs: 180_000,
   });
+  if (result.ok) return { ok: true, output: "", durationMs: result.durationMs };
+  const source = await readFile(join(dir, "consumer-esm.ts"), "utf8");
   return {
-    ok: result.ok,
-    output: result.ok ? "" : `${commandOutput(result)}\n--- consumer-esm.ts ---\n${source}`,
+    ok: false,
+    output: `${commandOutput(result)}\n--- ${files.join(" and ")} (same source) ---\n${source}`,
     durationMs: result.durationMs,
   };
 }
