@@ -290,7 +290,7 @@ export class LineConnection implements AsyncDisposable {
     this.#detach(raw);
     const early = this.#reader.bufferedLength + raw.readableLength;
     if (early > 0) {
-      const error = starttlsInjectionError(early, "after the STARTTLS reply, before the handshake");
+      const error = starttlsInjectionError(early, "buffered");
       this.#fail(error);
       throw error;
     }

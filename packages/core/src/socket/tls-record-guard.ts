@@ -6,11 +6,19 @@ import { ErrorCode } from "../errors/error-codes.js";
 const HANDSHAKE = 0x16;
 const ALERT = 0x15;
 
-export function starttlsInjectionError(bytes: number, when: string): TlsError {
+/**
+ * `stage` says where the bytes were caught: "buffered" (already received when the upgrade
+ * began) or "handshake" (arrived in place of the server's first TLS record).
+ */
+export function starttlsInjectionError(bytes: number, stage: "buffered" | "handshake"): TlsError {
+  const when =
+    stage === "buffered"
+      ? "after the STARTTLS reply, before the handshake"
+      : "of plaintext in place of the server's first TLS record";
   return new TlsError(
     `The server sent ${bytes} byte(s) ${when}; a STARTTLS reply must be the last plaintext ` +
       '(possible response injection, "NO STARTTLS", USENIX Security 2021). Connection dropped.',
-    { code: ErrorCode.STARTTLS_INJECTION, details: { bytes } },
+    { code: ErrorCode.STARTTLS_INJECTION, details: { bytes, stage } },
   );
 }
 
@@ -67,7 +75,7 @@ export class TlsRecordGuard extends Duplex {
     if (!this.#checked) {
       const first = chunk[0];
       if (first !== HANDSHAKE && first !== ALERT) {
-        this.injection = starttlsInjectionError(chunk.length, "of plaintext after the STARTTLS reply");
+        this.injection = starttlsInjectionError(chunk.length, "handshake");
         this.destroy(this.injection);
         return;
       }
