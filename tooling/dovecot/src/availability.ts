@@ -102,11 +102,14 @@ let warned = false;
  * describe.skipIf(dovecot.skip)("IMAP against Dovecot", () => { ... });
  * ```
  */
-export function requireDovecot(env: NodeJS.ProcessEnv = process.env): DovecotRequirement {
+export function requireDovecot(
+  env: NodeJS.ProcessEnv = process.env,
+  options: { readonly warn?: boolean } = {},
+): DovecotRequirement {
   const availability = dovecotAvailability(env);
   if (availability.available) return { skip: false, reason: "", availability };
   if (isCi(env)) return { skip: false, reason: availability.reason, availability };
-  if (!warned) {
+  if (options.warn !== false && !warned) {
     warned = true;
     process.stderr.write(`[mailwire] skipping Dovecot integration tests: ${availability.reason}\n`);
   }

@@ -9,7 +9,6 @@ export {
 } from "./availability.js";
 export type { DovecotPorts } from "./dovecot-config.js";
 export { DovecotStartError, DovecotUnavailableError } from "./errors.js";
-export { localMailbox } from "./local-seed.js";
 export {
   encodeModifiedUtf7,
   mailboxName,

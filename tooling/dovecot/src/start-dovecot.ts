@@ -4,13 +4,13 @@ import { readFileSync, rmSync } from "node:fs";
 import { chmod, chown, mkdir, mkdtemp, readdir, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
+import { type FixtureMailboxOptions, fixtureMailbox } from "@mailwire/fixtures";
 import { dovecotAvailability } from "./availability.js";
 import { createTestCertificates } from "./certificates.js";
 import { type ConfigMailbox, type DovecotPorts, renderDovecotConfig } from "./dovecot-config.js";
 import { DovecotStartError, DovecotUnavailableError } from "./errors.js";
 import { canBind, freePorts } from "./free-ports.js";
 import { readGreeting } from "./greeting.js";
-import { localMailbox } from "./local-seed.js";
 import { mailboxName, specialUseAttribute, writeMaildir } from "./maildir.js";
 import { isAlive, killQuietly, processTree } from "./processes.js";
 import type { MailboxSeed, SeedUser } from "./seed.js";
@@ -25,8 +25,13 @@ import {
 } from "./users.js";
 
 export interface StartDovecotOptions {
-  /** What the fixture user's mailbox holds; default: the shared fixture mailbox. */
+  /**
+   * What the fixture user's mailbox holds; default: `fixtureMailbox(options.fixture)` from
+   * `@mailwire/fixtures`, the mailbox every other test bed is seeded with.
+   */
   readonly mailbox?: MailboxSeed | undefined;
+  /** Options for the default fixture mailbox, e.g. `{ messageCount: 40, largeMessageBytes: 0 }`. */
+  readonly fixture?: FixtureMailboxOptions | undefined;
   /**
    * Address to listen on. Default 127.0.0.2 where it can be bound (Linux), else 127.0.0.1. Dovecot
    * treats a connection as secure when its remote and local IPs are equal, so on 127.0.0.1 (clients
@@ -283,7 +288,7 @@ export async function startDovecot(options: StartDovecotOptions = {}): Promise<D
     throw new DovecotUnavailableError(availability.reason, availability.installCommand);
   }
   const dovecotPath = availability.dovecotPath;
-  const seed = options.mailbox ?? localMailbox();
+  const seed: MailboxSeed = options.mailbox ?? fixtureMailbox(options.fixture);
   const host = options.host ?? (await defaultHost());
   const keep = options.keepDirectory ?? process.env.MAILWIRE_DOVECOT_KEEP === "1";
   const isRoot = process.getuid?.() === 0;

@@ -1,13 +1,15 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
+import { fixtureMailbox } from "@mailwire/fixtures";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { localMailbox, type MailboxSeed, mailboxName, startDovecot } from "../src/index.js";
+import { type MailboxSeed, mailboxName, startDovecot } from "../src/index.js";
 import { isAlive, processTree } from "../src/processes.js";
 import type { DovecotServer } from "../src/start-dovecot.js";
 import { describeWithDovecot } from "../src/vitest.js";
 import { LineClient } from "./support/line-client.js";
 
-const seed: MailboxSeed = localMailbox();
+// The whole default fixture mailbox, large message included, as other packages' tests get it.
+const seed: MailboxSeed = fixtureMailbox();
 const inboxMessages = seed.messages.filter((message) => mailboxName(message.folder) === "INBOX");
 const decoder = new TextDecoder();
 
