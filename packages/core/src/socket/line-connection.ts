@@ -284,6 +284,12 @@ export class LineConnection implements AsyncDisposable {
     if (this.#writesPending > 0) throw new InvalidArgumentError("A write is still waiting to drain");
     const { signal, timeoutMs, ...overrides } = options;
     throwIfAborted(signal);
+    const tls = mergeDefined(this.#tlsDefaults, overrides);
+    const verifyAs = tls.servername ?? this.host;
+    if (verifyAs === undefined && tls.rejectUnauthorized !== false) {
+      // Node would otherwise check the certificate against "localhost".
+      throw new InvalidArgumentError("STARTTLS needs the server name to verify: pass host or tls.servername");
+    }
     const raw = this.#socket;
     this.#upgrading = true;
     raw.pause();
@@ -305,9 +311,9 @@ export class LineConnection implements AsyncDisposable {
     let tlsSocket: TLSSocket;
     try {
       tlsSocket = await handshake(guard, {
-        host: overrides.servername ?? this.#tlsDefaults.servername ?? this.host,
+        host: verifyAs,
         port: this.port,
-        tls: mergeDefined(this.#tlsDefaults, overrides),
+        tls,
         mode: "starttls",
         signal,
         timeoutMs: timeoutMs ?? this.#timeouts.tlsMs,

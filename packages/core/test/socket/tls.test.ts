@@ -1,10 +1,12 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { once } from "node:events";
 import type { Socket } from "node:net";
+import { Duplex, PassThrough } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
 import { TLSSocket } from "node:tls";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode, type MailwireError } from "../../src/index.js";
-import { connect, type LineConnection } from "../../src/socket/index.js";
+import { connect, LineConnection } from "../../src/socket/index.js";
 import { localhostCertificate, type TestCertificate } from "./helpers/certificates.js";
 import { lineSource, type TestServer, tcpServer, tlsServer } from "./helpers/servers.js";
 
@@ -60,6 +62,28 @@ describe("implicit TLS", () => {
     expect(connection.encrypted).toBe(true);
     expect(connection.tlsInfo?.authorized).toBe(true);
     expect(connection.tlsInfo?.protocol).toMatch(/^TLSv1\.[23]$/);
+  });
+
+  it("publishes connect, tls and close events without secrets", async () => {
+    const server = await track(tlsServer(certificate, (socket) => socket.write("* OK\r\n")));
+    const events: Array<[string, Record<string, unknown>]> = [];
+    const names = ["mailwire:socket:connect", "mailwire:socket:tls", "mailwire:socket:close"];
+    const listeners = names.map((name) => {
+      const listener = (message: unknown) => events.push([name, message as Record<string, unknown>]);
+      subscribe(name, listener);
+      return listener;
+    });
+    try {
+      const connection = await open(server.port, { secure: true, tls: { ca: certificate.cert } });
+      await connection.readLine();
+      await connection.close();
+    } finally {
+      for (const [i, name] of names.entries()) unsubscribe(name, listeners[i] as (message: unknown) => void);
+    }
+    expect(events.map(([name]) => name)).toEqual([names[1], names[0], names[2]]);
+    expect(events[0]?.[1]).toMatchObject({ mode: "implicit", authorized: true });
+    expect(events[2]?.[1]).toMatchObject({ hadError: false });
+    expect(JSON.stringify(events)).not.toContain("PRIVATE KEY");
   });
 
   it("refuses an untrusted (self-signed) certificate by default, with the reason", async () => {
@@ -224,6 +248,13 @@ describe("STARTTLS", () => {
       expect(error.code).toBe(ErrorCode.STARTTLS_INJECTION);
       expect(error.details.stage).toBe("handshake");
     });
+  });
+
+  it("needs a name to verify the certificate against", async () => {
+    const socket = Duplex.from({ readable: new PassThrough(), writable: new PassThrough() });
+    const connection = new LineConnection(socket);
+    expect((await failure(connection.upgradeToTls())).code).toBe(ErrorCode.INVALID_ARGUMENT);
+    connection.destroy();
   });
 
   it("cannot upgrade twice or during a read", async () => {
