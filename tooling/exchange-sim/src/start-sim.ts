@@ -1,0 +1,244 @@
+import { once } from "node:events";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer } from "node:https";
+import type { AddressInfo, Socket } from "node:net";
+import { setTimeout as sleep } from "node:timers/promises";
+import { type FixtureMailboxOptions, fixtureMailbox } from "@mailwire/fixtures";
+import { type AuthSettings, authenticateRequest, type ConnectionState } from "./auth/authenticate-request.js";
+import { BearerTokens, type IssuedToken } from "./auth/bearer-tokens.js";
+import { dnsDomain, type SimCredentials } from "./auth/credentials.js";
+import type { NtlmSettings } from "./auth/ntlm-handshake.js";
+import { createCertificate } from "./certificate.js";
+import { Faults } from "./faults.js";
+import { type RouteContext, type RouteHandler, type RouteOptions, Router } from "./http/router.js";
+import { channelBindingHash } from "./ntlm/channel-bindings.js";
+import { registerTestEndpoints } from "./routes/test-endpoints.js";
+import { emptyStats, type SimStats } from "./stats.js";
+import { MailboxStore, StoreError } from "./store/mailbox-store.js";
+
+export interface SimOptions {
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Default 0 (any free port). */
+  port?: number;
+  /** Defaults to the fixture mailbox's user. */
+  credentials?: Partial<SimCredentials>;
+  /** Options for the seeded fixture mailbox. */
+  fixture?: FixtureMailboxOptions;
+  auth?: { schemes?: AuthSettings["schemes"]; realm?: string; ntlm?: Partial<NtlmSettings> };
+  /** Clock for token expiry and NTLM timestamps (tests can move time). */
+  now?: () => number;
+}
+
+export interface ExchangeSim {
+  /** "https://127.0.0.1:PORT/" */
+  url: string;
+  /** "https://127.0.0.1:PORT" */
+  origin: string;
+  port: number;
+  /** The self-signed certificate; trust it as a CA (`ca: sim.caPem`). */
+  caPem: string;
+  credentials: SimCredentials;
+  store: MailboxStore;
+  /** Live counters. */
+  stats: SimStats;
+  resetStats(): void;
+  issueToken(options?: { expiresInMs?: number }): IssuedToken;
+  revokeToken(accessToken: string): void;
+  /** Change authentication for later requests (existing NTLM-authenticated connections stay so). */
+  configureAuth(settings: SimOptions["auth"]): void;
+  faults: Faults;
+  /** Register a protocol endpoint; authentication runs before `handler` unless `auth: false`. */
+  route(method: string, path: string, handler: RouteHandler, options?: RouteOptions): void;
+  close(): Promise<void>;
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+const DEFAULT_NTLM: NtlmSettings = {
+  timestamp: true,
+  channelBinding: "when-supported",
+  maxClockSkewMs: 36 * 3_600_000,
+};
+
+export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
+  const mailbox = fixtureMailbox(options.fixture);
+  const credentials: SimCredentials = {
+    username: mailbox.user.username,
+    password: mailbox.user.password,
+    domain: mailbox.user.domain,
+    email: mailbox.user.address,
+    ...options.credentials,
+  };
+  const now = options.now ?? Date.now;
+  const store = new MailboxStore(mailbox);
+  const certificate = await createCertificate();
+  const stats = emptyStats();
+  const tokens = new BearerTokens(now);
+  const faults = new Faults();
+  const router = new Router();
+  registerTestEndpoints(router);
+
+  const settings: AuthSettings = {
+    schemes: ["ntlm", "basic", "bearer"],
+    realm: "mailwire-sim",
+    ntlm: { ...DEFAULT_NTLM },
+  };
+  const configureAuth = (update: SimOptions["auth"] = {}) => {
+    if (update.schemes) settings.schemes = [...update.schemes];
+    if (update.realm) settings.realm = update.realm;
+    if (update.ntlm) settings.ntlm = { ...settings.ntlm, ...update.ntlm };
+  };
+  configureAuth(options.auth);
+
+  const domain = dnsDomain(credentials);
+  const env = {
+    settings,
+    credentials,
+    identity: {
+      netbiosDomain: credentials.domain,
+      netbiosComputer: "EXCH01",
+      dnsDomain: domain,
+      dnsComputer: `exch01.${domain}`,
+    },
+    tokens,
+    stats,
+    channelBinding: channelBindingHash(certificate.der),
+    now,
+  };
+
+  const connections = new WeakMap<Socket, ConnectionState>();
+  const openSockets = new Set<Socket>();
+  let nextConnection = 1;
+
+  const server = createServer({
+    cert: certificate.certPem,
+    key: certificate.keyPem,
+    keepAliveTimeout: 30_000,
+  });
+  server.on("secureConnection", (socket: Socket) => {
+    stats.connections += 1;
+    connections.set(socket, { id: nextConnection++ });
+    openSockets.add(socket);
+    socket.on("close", () => openSockets.delete(socket));
+  });
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    stats.requests += 1;
+    const url = new URL(req.url ?? "/", `https://${req.headers.host ?? "localhost"}`);
+    const fault = faults.take(url.pathname);
+    if (fault?.kind === "drop") {
+      stats.dropped += 1;
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === "delay") {
+      stats.delayed += 1;
+      await sleep(fault.ms);
+    }
+    if (fault?.kind === "throttle") {
+      stats.throttled += 1;
+      req.resume();
+      return sendJson(res, 503, { error: "ServerBusy" }, { "Retry-After": String(fault.retryAfterSeconds) });
+    }
+    const route = router.match(req.method ?? "GET", url.pathname);
+    if (route === undefined || route === "method-not-allowed") {
+      req.resume();
+      return sendJson(res, route === undefined ? 404 : 405, {
+        error: route === undefined ? "NotFound" : "MethodNotAllowed",
+      });
+    }
+    let connection = connections.get(req.socket);
+    if (!connection) {
+      connection = { id: nextConnection++ };
+      connections.set(req.socket, connection);
+    }
+    let user: RouteContext["user"];
+    if (route.options.auth !== false) {
+      user = authenticateRequest(req, res, connection, env, route.options.schemes ?? settings.schemes);
+      if (!user) {
+        req.resume(); // drain the body so the connection stays usable for the next leg
+        return;
+      }
+    }
+    let bodyPromise: Promise<Buffer> | undefined;
+    const context: RouteContext = {
+      req,
+      res,
+      url,
+      user,
+      store,
+      body: () => {
+        bodyPromise ??= readBody(req);
+        return bodyPromise;
+      },
+      json: (status, value) => sendJson(res, status, value),
+    };
+    await route.handler(context);
+  };
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      if (error instanceof StoreError) {
+        const status = error.code === "not-found" ? 404 : error.code === "conflict" ? 409 : 400;
+        sendJson(res, status, { error: error.code, message: error.message });
+      } else sendJson(res, 500, { error: "InternalError", message: String(error) });
+    });
+  });
+
+  server.listen(options.port ?? 0, options.host ?? "127.0.0.1");
+  await once(server, "listening");
+  const { port } = server.address() as AddressInfo;
+  const host = options.host ?? "127.0.0.1";
+  const origin = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+
+  const close = async () => {
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    for (const socket of openSockets) socket.destroy();
+    await closed;
+  };
+  return {
+    url: `${origin}/`,
+    origin,
+    port,
+    caPem: certificate.certPem,
+    credentials,
+    store,
+    stats,
+    resetStats: () => Object.assign(stats, emptyStats()),
+    issueToken: (issue = {}) => tokens.issue(issue.expiresInMs),
+    revokeToken: (token) => tokens.revoke(token),
+    configureAuth,
+    faults,
+    route: (method, path, handler, routeOptions) => router.add(method, path, handler, routeOptions),
+    close,
+    [Symbol.asyncDispose]: close,
+  };
+}
+
+function sendJson(
+  res: ServerResponse,
+  status: number,
+  value: unknown,
+  headers: Record<string, string> = {},
+): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, {
+    ...headers,
+    "Content-Type": "application/json; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on("data", (chunk: Buffer) => chunks.push(chunk));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
+    req.on("error", reject);
+  });
+}
