@@ -30,8 +30,8 @@ export interface DovecotConfigInput {
   readonly mailboxes: readonly ConfigMailbox[];
   /** Running as root: mail is accessed as this uid/gid (an unprivileged system user). */
   readonly mail?: { readonly uid: number; readonly gid: number } | undefined;
-  /** Not root: every Dovecot process runs as this (our own) user, without chroot. */
-  readonly unprivilegedUser?: string | undefined;
+  /** Not root: every Dovecot process runs as this (our own) user and group, without chroot. */
+  readonly unprivileged?: { readonly user: string; readonly group: string } | undefined;
   /** Adds auth_debug and mail_debug to the log. */
   readonly debug?: boolean | undefined;
 }
@@ -101,11 +101,12 @@ export function renderDovecotConfig(input: DovecotConfigInput): string {
     "first_valid_uid = 1",
     "first_valid_gid = 1",
     "mail_max_userip_connections = 100",
-    ...(input.unprivilegedUser === undefined
+    ...(input.unprivileged === undefined
       ? []
       : [
-          `default_internal_user = ${input.unprivilegedUser}`,
-          `default_login_user = ${input.unprivilegedUser}`,
+          `default_internal_user = ${input.unprivileged.user}`,
+          `default_internal_group = ${input.unprivileged.group}`,
+          `default_login_user = ${input.unprivileged.user}`,
         ]),
     "",
     "namespace inbox {",
@@ -126,14 +127,14 @@ export function renderDovecotConfig(input: DovecotConfigInput): string {
     "service imap-login {",
     ...listener("imap", input.host, input.ports.imap, false),
     ...listener("imaps", input.host, input.ports.imaps, true),
-    ...(input.unprivilegedUser === undefined ? [] : ["  chroot ="]),
+    ...(input.unprivileged === undefined ? [] : ["  chroot ="]),
     "}",
     "service pop3-login {",
     ...listener("pop3", input.host, input.ports.pop3, false),
     ...listener("pop3s", input.host, input.ports.pop3s, true),
-    ...(input.unprivilegedUser === undefined ? [] : ["  chroot ="]),
+    ...(input.unprivileged === undefined ? [] : ["  chroot ="]),
     "}",
-    ...(input.unprivilegedUser === undefined
+    ...(input.unprivileged === undefined
       ? []
       : [
           "# Without root nothing can chroot or change user.",
@@ -141,7 +142,7 @@ export function renderDovecotConfig(input: DovecotConfigInput): string {
           "  chroot =",
           "}",
           "service auth {",
-          `  user = ${input.unprivilegedUser}`,
+          `  user = ${input.unprivileged.user}`,
           "}",
         ]),
     "",

@@ -140,6 +140,20 @@ function unprivilegedMailOwner(): { uid: number; gid: number } {
   return { uid: 65534, gid: 65534 };
 }
 
+/** Our own user and primary group by name, for a Dovecot run without root. */
+function currentUserAndGroup(): { user: string; group: string } {
+  const { username, gid } = userInfo();
+  try {
+    for (const line of readFileSync("/etc/group", "utf8").split("\n")) {
+      const [name, , id] = line.split(":");
+      if (name !== undefined && Number(id) === gid) return { user: username, group: name };
+    }
+  } catch {
+    // fall through
+  }
+  return { user: username, group: username };
+}
+
 async function chownTree(path: string, uid: number, gid: number): Promise<void> {
   await chown(path, uid, gid);
   for (const entry of await readdir(path, { withFileTypes: true })) {
@@ -373,7 +387,7 @@ export async function startDovecot(options: StartDovecotOptions = {}): Promise<D
           keyPath: certificates.keyPath,
           mailboxes,
           mail: mailOwner,
-          unprivilegedUser: isRoot ? undefined : userInfo().username,
+          unprivileged: isRoot ? undefined : currentUserAndGroup(),
           debug: options.debug,
         }),
       );

@@ -48,9 +48,14 @@ describe("renderDovecotConfig", () => {
   it("switches users and chroot only when not root", () => {
     expect(config).toContain("mail_uid = 65534\n");
     expect(config).not.toContain("default_internal_user");
-    const unprivileged = renderDovecotConfig({ ...input, mail: undefined, unprivilegedUser: "dev" });
+    const unprivileged = renderDovecotConfig({
+      ...input,
+      mail: undefined,
+      unprivileged: { user: "dev", group: "devs" },
+    });
     expect(unprivileged).not.toContain("mail_uid");
     expect(unprivileged).toContain("default_internal_user = dev\n");
+    expect(unprivileged).toContain("default_internal_group = devs\n");
     expect(unprivileged).toContain("  chroot =\n");
   });
 });
