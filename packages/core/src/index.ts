@@ -150,3 +150,22 @@ export {
   Xoauth2Mechanism,
   type Xoauth2MechanismOptions,
 } from "./sasl/index.js";
+// http (wired by http engineer)
+export {
+  type AuthProvider,
+  type AuthSession,
+  type AuthContext,
+  basicProvider,
+  bearerProvider,
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpCredentials,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTlsOptions,
+  ntlmProvider,
+  parseChallenges,
+  ResponseBody,
+} from "./http/index.js";
+export { parseRetryAfter, type RetryOptions, retryInterceptor } from "./retry/index.js";

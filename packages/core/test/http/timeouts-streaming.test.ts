@@ -57,7 +57,7 @@ describe("timeouts, abort and streaming", () => {
   });
 
   it("rejects at once when the signal is already aborted, sending nothing", async () => {
-    server = await startServer((_request, response) => response.end());
+    server = await startServer((_request, response) => void response.end());
     client = createHttpClient({ proxy: false });
     await expect(
       client.request({ method: "GET", url: server.url, signal: AbortSignal.abort() }),

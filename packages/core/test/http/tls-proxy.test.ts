@@ -13,7 +13,7 @@ describe("TLS options and proxies", () => {
     await proxy?.close();
     await server?.close();
   });
-  const hello = () => startServer((_request, response) => response.end("hello"), { tls: true });
+  const hello = () => startServer((_request, response) => void response.end("hello"), { tls: true });
 
   it("refuses an untrusted certificate by default", async () => {
     server = await hello();
