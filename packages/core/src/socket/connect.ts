@@ -3,10 +3,11 @@ import type { Duplex } from "node:stream";
 import { type CallOptions, deadline, throwIfAborted } from "../abort/abort.js";
 import { ChannelName, publish } from "../diagnostics/channels.js";
 import type { Logger } from "../diagnostics/logger.js";
-import { ConnectionError, InvalidArgumentError } from "../errors/error-classes.js";
+import { InvalidArgumentError } from "../errors/error-classes.js";
 import { MailwireError } from "../errors/mailwire-error.js";
 import { resolveTimeouts, type SocketTimeouts } from "./limits.js";
 import { LineConnection } from "./line-connection.js";
+import { connectionError } from "./socket-errors.js";
 import { handshake } from "./tls-handshake.js";
 import type { SocketTlsOptions } from "./tls-options.js";
 import { waitFor } from "./wait-for.js";
@@ -92,11 +93,5 @@ export async function connect(options: ConnectOptions): Promise<LineConnection> 
 }
 
 function connectFailed(error: unknown, host: string, port: number): MailwireError {
-  if (error instanceof MailwireError) return error;
-  const code = (error as { code?: unknown } | undefined)?.code;
-  const reason = typeof code === "string" ? code : error instanceof Error ? error.message : String(error);
-  return new ConnectionError(`Could not connect to ${host}:${port}: ${reason}`, {
-    cause: error,
-    details: { host, port, reason },
-  });
+  return connectionError(error, { host, port });
 }

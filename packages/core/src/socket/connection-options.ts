@@ -1,0 +1,53 @@
+import type { Logger } from "../diagnostics/logger.js";
+import type { SocketTimeouts } from "./limits.js";
+import type { SocketTlsOptions } from "./tls-options.js";
+
+export interface LineConnectionOptions {
+  /** The peer, for diagnostics and as the name STARTTLS verifies the certificate against. */
+  host?: string | undefined;
+  port?: number | undefined;
+  /** The socket is already TLS (implicit TLS); detected for a TLSSocket. */
+  encrypted?: boolean | undefined;
+  /** Defaults for upgradeToTls(); its own options override them one by one. */
+  tls?: SocketTlsOptions | undefined;
+  timeouts?: SocketTimeouts | undefined;
+  /** Longest line accepted, CRLF included. Default SocketLimits.maxLineLength. */
+  maxLineLength?: number | undefined;
+  /** Accept bare LF line endings (lines and bodies). Default false; see LineReaderOptions. */
+  allowBareLf?: boolean | undefined;
+  /** Receives redacted wire traces at debug level. */
+  logger?: Logger | undefined;
+}
+
+export interface ReadLineOptions {
+  signal?: AbortSignal | undefined;
+  /** Replaces the greeting/response timeout for this read. */
+  timeoutMs?: number | undefined;
+}
+
+export interface StreamReadOptions {
+  signal?: AbortSignal | undefined;
+  /** Replaces the idle timeout (longest silence while waiting for bytes) for this stream. */
+  idleTimeoutMs?: number | undefined;
+}
+
+export interface WriteOptions {
+  signal?: AbortSignal | undefined;
+  /** Longest wait for the socket to drain when the server is not reading. */
+  timeoutMs?: number | undefined;
+}
+
+export interface WriteLineOptions extends WriteOptions {
+  /**
+   * The whole line is a secret (a SASL response, an AUTH continuation): traces show
+   * [REDACTED] instead. Command lines with a known credential argument (PASS, LOGIN, APOP,
+   * AUTH ... initial-response) are redacted without it.
+   */
+  sensitive?: boolean | undefined;
+}
+
+export interface StartTlsOptions extends SocketTlsOptions {
+  signal?: AbortSignal | undefined;
+  /** Handshake timeout; default timeouts.tlsMs. */
+  timeoutMs?: number | undefined;
+}
