@@ -9,6 +9,7 @@ import {
   checkTypeScript,
   installTarballs,
   smokeSpec,
+  subpathSpecifiers,
   writeTypeScriptConsumer,
 } from "./consumer.mjs";
 import { formatBytes, packPackage, tarballProblems } from "./pack.mjs";
@@ -20,6 +21,22 @@ export const STEPS = ["build", "publint", "attw", "pack", "install", "esm", "cjs
 
 // Temp dirs still on disk, so an interrupted run can remove them on its way out.
 export const liveTempDirs = new Set();
+
+function prefixed(specifier, output) {
+  return output ? `${specifier}:\n${output}` : "";
+}
+
+/** Several results of one kind (e.g. ESM imports of each subpath) as one table cell. */
+function combined(results) {
+  return {
+    ok: results.every((result) => result.ok),
+    output: results
+      .map((result) => result.output)
+      .filter(Boolean)
+      .join("\n\n"),
+    durationMs: results.reduce((total, result) => total + (result.durationMs ?? 0), 0),
+  };
+}
 
 function skipped(reason) {
   return { status: "skip", cell: "-", output: reason };
@@ -154,13 +171,30 @@ export async function checkPackage({
     }
     log("  esm / cjs / tsc");
     const esm = await checkEsm(consumerDir, info.name, spec);
-    steps.esm = fromCheck(esm);
-    steps.cjs = fromCheck(await checkCjs(consumerDir, info.name, spec, esm.ok ? esm.names : undefined));
+    const cjs = await checkCjs(consumerDir, info.name, spec, esm.ok ? esm.names : undefined);
+    // Other subpaths only have to load and export something, from both module systems alike.
+    const subpaths = subpathSpecifiers(info.name, info.manifest);
+    const anything = { values: {}, types: [] };
+    const subpathEsm = [];
+    const subpathCjs = [];
+    for (const specifier of subpaths) {
+      const esmResult = await checkEsm(consumerDir, specifier, anything);
+      subpathEsm.push({ ...esmResult, output: prefixed(specifier, esmResult.output) });
+      const cjsResult = await checkCjs(
+        consumerDir,
+        specifier,
+        anything,
+        esmResult.ok ? esmResult.names : undefined,
+      );
+      subpathCjs.push({ ...cjsResult, output: prefixed(specifier, cjsResult.output) });
+    }
+    steps.esm = fromCheck(combined([{ ...esm, output: prefixed(info.name, esm.output) }, ...subpathEsm]));
+    steps.cjs = fromCheck(combined([{ ...cjs, output: prefixed(info.name, cjs.output) }, ...subpathCjs]));
     // The TypeScript consumers import every value the ESM build really exports, so declarations
     // that lag behind the JavaScript fail here, not in a user's editor.
     const runtimeNames = Object.fromEntries((esm.ok ? esm.names : []).map((name) => [name, "any"]));
     const typeSpec = { values: { ...runtimeNames, ...spec.values }, types: spec.types };
-    await writeTypeScriptConsumer(consumerDir, info.name, typeSpec);
+    await writeTypeScriptConsumer(consumerDir, info.name, typeSpec, subpaths);
     // Two compilations that each check all of @types/node: run them side by side.
     const [node16, bundler] = await Promise.all(
       ["node16", "bundler"].map((mode) => checkTypeScript({ rootDir, dir: consumerDir, mode, nodeTypes })),

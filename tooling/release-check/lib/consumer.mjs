@@ -162,28 +162,48 @@ export async function checkCjs(dir, packageName, spec, esmNames) {
   };
 }
 
-/** A consumer source file that imports the smoke exports and uses their types. */
-export function typeScriptConsumer(packageName, spec) {
+/**
+ * The subpaths besides "." that the exports map offers, as import specifiers. Patterns ("./*")
+ * and JSON files are left out: there is nothing to import by name from them.
+ */
+export function subpathSpecifiers(packageName, manifest) {
+  const exportsField = manifest.exports;
+  if (typeof exportsField !== "object" || exportsField === null || Array.isArray(exportsField)) return [];
+  return Object.keys(exportsField)
+    .filter((key) => key.startsWith("./") && !key.includes("*") && !key.endsWith(".json"))
+    .map((key) => `${packageName}/${key.slice(2)}`);
+}
+
+/**
+ * A consumer source file that imports the smoke exports, uses each one's type, and requires every
+ * subpath in `subpaths` to have at least one export.
+ */
+export function typeScriptConsumer(packageName, spec, subpaths = []) {
   const values = Object.keys(spec.values);
-  const lines = [
-    `import * as everything from ${JSON.stringify(packageName)};`,
-    values.length > 0 ? `import { ${values.join(", ")} } from ${JSON.stringify(packageName)};` : "",
-    spec.types.length > 0
-      ? `import type { ${spec.types.join(", ")} } from ${JSON.stringify(packageName)};`
-      : "",
+  const from = JSON.stringify(packageName);
+  const lines = [`import * as everything from ${from};`];
+  if (values.length > 0) lines.push(`import { ${values.join(", ")} } from ${from};`);
+  if (spec.types.length > 0) lines.push(`import type { ${spec.types.join(", ")} } from ${from};`);
+  subpaths.forEach((specifier, index) => {
+    lines.push(`import * as subpath${index} from ${JSON.stringify(specifier)};`);
+  });
+  lines.push(
     "",
     "// A class gives its instance type, anything else its own type.",
     "type InstanceOrValue<T> = T extends abstract new (...args: any) => infer I ? I : T;",
-    "type ExportName = keyof typeof everything;",
-    'export const hasExports: [ExportName] extends [never] ? "the module has no exports" : true = true;',
+    'type HasExports<M> = [keyof M] extends [never] ? "the module has no exports" : true;',
+    "export const hasExports: HasExports<typeof everything> = true;",
+    ...subpaths.map(
+      (_, index) => `export const hasExports${index}: HasExports<typeof subpath${index}> = true;`,
+    ),
     ...values.flatMap((name) => [
       `export const value_${name}: typeof ${name} = ${name};`,
       `export let use_${name}: InstanceOrValue<typeof ${name}> | undefined;`,
     ]),
     ...spec.types.map((name) => `export let type_${name}: ${name} | undefined;`),
     "",
-  ];
-  return lines.filter((line, index) => line !== "" || index > 2).join("\n");
+  );
+  return lines.join("\n");
 }
 
 const BASE_COMPILER_OPTIONS = {
@@ -206,8 +226,8 @@ const MODES = {
 };
 
 /** Writes the consumer sources both TypeScript modes compile. */
-export async function writeTypeScriptConsumer(dir, packageName, spec) {
-  const source = typeScriptConsumer(packageName, spec);
+export async function writeTypeScriptConsumer(dir, packageName, spec, subpaths) {
+  const source = typeScriptConsumer(packageName, spec, subpaths);
   await writeFile(join(dir, "consumer-esm.ts"), source);
   await writeFile(join(dir, "consumer-cjs.cts"), source);
   return source;

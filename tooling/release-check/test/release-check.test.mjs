@@ -3,7 +3,7 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, test } from "vitest";
 import { checkPackage } from "../lib/check-package.mjs";
-import { typeScriptConsumer } from "../lib/consumer.mjs";
+import { subpathSpecifiers, typeScriptConsumer } from "../lib/consumer.mjs";
 import { tarballProblems } from "../lib/pack.mjs";
 import { internalDependencies, packageInfo, publicPackages, readWorkspace } from "../lib/workspace.mjs";
 
@@ -89,6 +89,22 @@ describe("pure parts", () => {
     expect(source).toContain('import type { Options } from "@x/y";');
     expect(source).toContain("export let use_Thing: InstanceOrValue<typeof Thing> | undefined;");
     expect(source).toContain("export let type_Options: Options | undefined;");
+  });
+
+  test("subpaths from the exports map are imported too, except patterns and JSON", () => {
+    const manifest = {
+      exports: {
+        ".": "./a.js",
+        "./codec": "./c.js",
+        "./x/*": "./x/*.js",
+        "./package.json": "./package.json",
+      },
+    };
+    expect(subpathSpecifiers("@x/y", manifest)).toEqual(["@x/y/codec"]);
+    expect(subpathSpecifiers("@x/y", { exports: "./a.js" })).toEqual([]);
+    const source = typeScriptConsumer("@x/y", { values: {}, types: [] }, ["@x/y/codec"]);
+    expect(source).toContain('import * as subpath0 from "@x/y/codec";');
+    expect(source).toContain("export const hasExports0: HasExports<typeof subpath0> = true;");
   });
 
   test("the repo's public packages are discovered, with internal dependencies in build order", async () => {
