@@ -1,0 +1,49 @@
+export interface PipelineSteps<T> {
+  /** Commands to run. */
+  readonly count: number;
+  /** Most commands sent but not yet answered; 1 means no pipelining. */
+  readonly window: number;
+  /** Sends command `index`. */
+  send(index: number): Promise<void>;
+  /** Reads the reply to command `index` (replies arrive in command order, RFC 2449 §6.6). */
+  receive(index: number): Promise<T>;
+  /** Reads and drops the reply to command `index`, when the caller stopped early. */
+  discard(index: number): Promise<void>;
+  /** The connection cannot be brought back in step: give it up. */
+  abandon(): void;
+}
+
+/**
+ * Yields the replies of `count` commands, keeping up to `window` of them on the wire so the
+ * round trip is paid once per window instead of once per command (RFC 2449 §6.6 PIPELINING).
+ * The window is bounded: the server writes replies (whole RETR bodies) while we write commands,
+ * and a client that wrote everything up front could fill both TCP buffers and deadlock.
+ * Stopping early (break, an error) reads the replies still owed, so the connection stays usable.
+ */
+export async function* pipeline<T>(steps: PipelineSteps<T>): AsyncGenerator<T, void, undefined> {
+  let sent = 0;
+  let received = 0;
+  try {
+    while (received < steps.count) {
+      while (sent < steps.count && sent - received < steps.window) {
+        await steps.send(sent);
+        sent++;
+      }
+      let value: T;
+      try {
+        value = await steps.receive(received);
+      } finally {
+        // Consumed either way: a clean -ERR was read; after a broken link nothing more will be.
+        received++;
+      }
+      yield value;
+    }
+  } finally {
+    try {
+      for (; received < sent; received++) await steps.discard(received);
+    } catch {
+      // The first error (or the early return) is what the caller should see; the connection is gone.
+      steps.abandon();
+    }
+  }
+}
