@@ -162,7 +162,7 @@ describe("LineReader", () => {
   });
 
   it("scans a line arriving one byte at a time in linear time", () => {
-    const reader = new LineReader({ maxLineLength: 200_001 });
+    const reader = new LineReader({ maxLineLength: 200_002 });
     const started = performance.now();
     expect(reader.readLine()).toBeUndefined();
     const one = bytes("a");
@@ -170,8 +170,8 @@ describe("LineReader", () => {
       reader.push(one);
       if (i % 1000 === 0) expect(reader.readLine()).toBeUndefined();
     }
-    reader.push(bytes("\n"));
-    expect(() => reader.readLine()).toThrow(); // bare LF, but the point is it got there quickly
+    reader.push(bytes("\r\n"));
+    expect(reader.readLine()?.length).toBe(200_000);
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
