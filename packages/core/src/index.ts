@@ -9,11 +9,26 @@ export {
   throwIfAborted,
   toAbortError,
 } from "./abort/abort.js";
+export type { TokenProvider } from "./auth/token-provider.js";
 export { ByteReader } from "./bytes/byte-reader.js";
 export { ByteWriter } from "./bytes/byte-writer.js";
-export { concatBytes, equalBytes, fromHex, fromUtf16le, toHex, utf16le } from "./bytes/encoding.js";
-export { ChannelName, publish } from "./diagnostics/channels.js";
-export { type Logger, silentLogger } from "./diagnostics/logger.js";
+export {
+  concatBytes,
+  equalBytes,
+  fromHex,
+  fromUtf16le,
+  toHex,
+  utf16le,
+} from "./bytes/encoding.js";
+export {
+  ChannelName,
+  debugEnabled,
+  publish,
+} from "./diagnostics/channels.js";
+export {
+  type Logger,
+  silentLogger,
+} from "./diagnostics/logger.js";
 export {
   isSecretHeader,
   REDACTED,
@@ -40,6 +55,35 @@ export {
   TimeoutError,
   TlsError,
 } from "./errors/index.js";
+export {
+  type AuthChallenge,
+  type AuthContext,
+  type AuthProvider,
+  type AuthSession,
+  basicProvider,
+  bearerProvider,
+  type ConnectionInfo,
+  certificateHasPrincipalName,
+  createHttpClient,
+  type ExpectStatus,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpCredentials,
+  type HttpHeaders,
+  type HttpRequest,
+  type HttpResponse,
+  type HttpTimeouts,
+  type HttpTlsOptions,
+  type IncomingResponse,
+  type Interceptor,
+  normalizePrincipalName,
+  ntlmProvider,
+  type OutgoingRequest,
+  parseChallenges,
+  type RequestBody,
+  ResponseBody,
+  type Send,
+} from "./http/index.js";
 export {
   AUTHENTICATE_MIC_OFFSET,
   AvId,
@@ -111,7 +155,13 @@ export {
   tlsServerEndPointHashAlgorithm,
   u32AvPair,
 } from "./ntlm/index.js";
-// --- areas ---
+export {
+  type BackoffOptions,
+  backoffDelay,
+  parseRetryAfter,
+  type RetryOptions,
+  retryInterceptor,
+} from "./retry/index.js";
 export {
   authenticateSasl,
   CramMd5Mechanism,
@@ -125,7 +175,6 @@ export {
   type NtlmMechanismOptions,
   OAuthBearerMechanism,
   type OAuthBearerMechanismOptions,
-  type OAuthTokenProvider,
   PlainMechanism,
   type PlainMechanismOptions,
   parseOAuthError,
@@ -150,22 +199,25 @@ export {
   Xoauth2Mechanism,
   type Xoauth2MechanismOptions,
 } from "./sasl/index.js";
-// http (wired by http engineer)
 export {
-  type AuthProvider,
-  type AuthSession,
-  type AuthContext,
-  basicProvider,
-  bearerProvider,
-  createHttpClient,
-  type HttpClient,
-  type HttpClientOptions,
-  type HttpCredentials,
-  type HttpRequest,
-  type HttpResponse,
-  type HttpTlsOptions,
-  ntlmProvider,
-  parseChallenges,
-  ResponseBody,
-} from "./http/index.js";
-export { parseRetryAfter, type RetryOptions, retryInterceptor } from "./retry/index.js";
+  type ConnectOptions,
+  connect,
+  type DotDecodeResult,
+  type DotDecoderOptions,
+  DotTerminatedDecoder,
+  LineConnection,
+  type LineConnectionOptions,
+  LineReader,
+  type LineReaderOptions,
+  type ReadLineOptions,
+  type ResolvedSocketTimeouts,
+  SocketLimits,
+  SocketTimeoutDefaults,
+  type SocketTimeouts,
+  type SocketTlsOptions,
+  type StartTlsOptions,
+  type StreamReadOptions,
+  type TlsSessionInfo,
+  type WriteLineOptions,
+  type WriteOptions,
+} from "./socket/index.js";

@@ -1,8 +1,8 @@
 export type { AuthContext, AuthProvider, AuthSession } from "./auth/auth-provider.js";
 export { basicProvider } from "./auth/basic-provider.js";
-export { bearerProvider, type TokenProvider } from "./auth/bearer-provider.js";
+export { bearerProvider } from "./auth/bearer-provider.js";
 export { type AuthChallenge, parseChallenges } from "./auth/challenge.js";
-export { type NtlmCredentials, ntlmProvider } from "./auth/ntlm-provider.js";
+export { ntlmProvider } from "./auth/ntlm-provider.js";
 export { ResponseBody } from "./body/response-body.js";
 export { certificateHasPrincipalName, normalizePrincipalName } from "./connection/principal-name.js";
 export { createHttpClient } from "./http-client.js";

@@ -15,9 +15,9 @@ export interface NtlmCredentials {
   /** `user`, `DOMAIN\user` or a UPN `user@contoso.com` (see parseNtlmUserName). */
   username: string;
   password: string;
-  domain?: string;
+  domain?: string | undefined;
   /** Sent as Workstation; empty by default so the host name is not disclosed. */
-  workstation?: string;
+  workstation?: string | undefined;
 }
 
 export interface NtlmClientOptions extends NtlmCredentials {

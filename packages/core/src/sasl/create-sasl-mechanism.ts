@@ -16,6 +16,8 @@ export interface SaslMechanismOptions {
   readonly clientNonce?: string | undefined;
   readonly scramMinIterations?: number | undefined;
   readonly scramMaxIterations?: number | undefined;
+  /** OAuth mechanisms: ask the token provider for a fresh token (the one retry after a rejection). */
+  readonly forceRefresh?: boolean | undefined;
   /** Server host and port, sent by OAUTHBEARER (RFC 7628 §3.1). */
   readonly host?: string | undefined;
   readonly port?: number | undefined;
@@ -49,8 +51,14 @@ export function createSaslMechanism(
   if (credentials.kind === "oauth2") {
     const { username, token } = credentials;
     return name === SaslMechanismName.OAUTHBEARER
-      ? new OAuthBearerMechanism({ username, token, host: options.host, port: options.port })
-      : new Xoauth2Mechanism({ username, token });
+      ? new OAuthBearerMechanism({
+          username,
+          token,
+          forceRefresh: options.forceRefresh,
+          host: options.host,
+          port: options.port,
+        })
+      : new Xoauth2Mechanism({ username, token, forceRefresh: options.forceRefresh });
   }
   const { username, password, authorizationId } = credentials;
   switch (name) {

@@ -19,7 +19,6 @@ export { OAuthBearerMechanism, type OAuthBearerMechanismOptions } from "./oauthb
 export { PlainMechanism, type PlainMechanismOptions } from "./plain-mechanism.js";
 export {
   EMPTY_RESPONSE,
-  type OAuthTokenProvider,
   type SaslCredentials,
   type SaslMechanism,
   SaslMechanismName,

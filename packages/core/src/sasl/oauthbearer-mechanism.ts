@@ -1,12 +1,15 @@
+import type { TokenProvider } from "../auth/token-provider.js";
 import { redactSecrets } from "../diagnostics/redact.js";
 import { InvalidArgumentError, ProtocolError } from "../errors/error-classes.js";
 import { parseOAuthError } from "./oauth-error.js";
 import { encodeUtf8, escapeSaslName } from "./sasl-encoding.js";
-import { type OAuthTokenProvider, type SaslMechanism, SaslMechanismName } from "./sasl-mechanism.js";
+import { type SaslMechanism, SaslMechanismName } from "./sasl-mechanism.js";
 
 export interface OAuthBearerMechanismOptions {
   readonly username: string;
-  readonly token: OAuthTokenProvider;
+  readonly token: TokenProvider;
+  /** Ask the provider for a fresh token: set on the one retry after the server rejected a token. */
+  readonly forceRefresh?: boolean | undefined;
   /** Server host name as the client sees it (RFC 7628 §3.1 "host" key). */
   readonly host?: string | undefined;
   /** Server port (RFC 7628 §3.1 "port" key). */
@@ -26,7 +29,8 @@ export class OAuthBearerMechanism implements SaslMechanism {
   readonly clientFirst = true;
   readonly exposesReusableSecret = true;
   readonly #username: string;
-  readonly #token: OAuthTokenProvider;
+  readonly #token: TokenProvider;
+  readonly #forceRefresh: boolean;
   readonly #host: string | undefined;
   readonly #port: number | undefined;
   #step = 0;
@@ -46,6 +50,7 @@ export class OAuthBearerMechanism implements SaslMechanism {
     }
     this.#username = options.username;
     this.#token = options.token;
+    this.#forceRefresh = options.forceRefresh ?? false;
     this.#host = options.host;
     this.#port = options.port;
   }
@@ -53,7 +58,7 @@ export class OAuthBearerMechanism implements SaslMechanism {
   async respond(challenge: Uint8Array): Promise<Uint8Array> {
     const step = this.#step++;
     if (step === 0) {
-      const token = await this.#token();
+      const token = await this.#token({ forceRefresh: this.#forceRefresh });
       this.#sentToken = token;
       // RFC 7628 §3.1 / RFC 6750 §2.1: b64token characters only, so no ^A can slip in.
       if (!/^[A-Za-z0-9\-._~+/]+=*$/.test(token)) {

@@ -1,3 +1,4 @@
+import type { TokenProvider } from "../auth/token-provider.js";
 /**
  * The client half of one SASL authentication attempt (RFC 4422), independent of the
  * protocol that frames it. IMAP (AUTHENTICATE, RFC 9051 §6.2.2 / SASL-IR RFC 4959) and
@@ -61,7 +62,6 @@ export const SaslMechanismName = {
 export type SaslMechanismName = (typeof SaslMechanismName)[keyof typeof SaslMechanismName];
 
 /** Returns the bearer token to send; called once per attempt so a refreshed token is used. */
-export type OAuthTokenProvider = () => Promise<string> | string;
 
 /** A user name and password. */
 export interface SaslPasswordCredentials {
@@ -76,7 +76,7 @@ export interface SaslPasswordCredentials {
 export interface SaslOAuthCredentials {
   readonly kind: "oauth2";
   readonly username: string;
-  readonly token: OAuthTokenProvider;
+  readonly token: TokenProvider;
 }
 
 export type SaslCredentials = SaslPasswordCredentials | SaslOAuthCredentials;

@@ -1,17 +1,15 @@
+import type { TokenProvider } from "../auth/token-provider.js";
 import { redactSecrets } from "../diagnostics/redact.js";
 import { InvalidArgumentError, ProtocolError } from "../errors/error-classes.js";
 import { parseOAuthError } from "./oauth-error.js";
 import { encodeUtf8 } from "./sasl-encoding.js";
-import {
-  EMPTY_RESPONSE,
-  type OAuthTokenProvider,
-  type SaslMechanism,
-  SaslMechanismName,
-} from "./sasl-mechanism.js";
+import { EMPTY_RESPONSE, type SaslMechanism, SaslMechanismName } from "./sasl-mechanism.js";
 
 export interface Xoauth2MechanismOptions {
   readonly username: string;
-  readonly token: OAuthTokenProvider;
+  readonly token: TokenProvider;
+  /** Ask the provider for a fresh token: set on the one retry after the server rejected a token. */
+  readonly forceRefresh?: boolean | undefined;
 }
 
 /**
@@ -25,7 +23,8 @@ export class Xoauth2Mechanism implements SaslMechanism {
   readonly clientFirst = true;
   readonly exposesReusableSecret = true;
   readonly #username: string;
-  readonly #token: OAuthTokenProvider;
+  readonly #token: TokenProvider;
+  readonly #forceRefresh: boolean;
   #step = 0;
   #failure: Record<string, string> = {};
   /** Kept only so `redact` can scrub it from server text; never serialized. */
@@ -39,12 +38,13 @@ export class Xoauth2Mechanism implements SaslMechanism {
     }
     this.#username = options.username;
     this.#token = options.token;
+    this.#forceRefresh = options.forceRefresh ?? false;
   }
 
   async respond(challenge: Uint8Array): Promise<Uint8Array> {
     const step = this.#step++;
     if (step === 0) {
-      const token = await this.#token();
+      const token = await this.#token({ forceRefresh: this.#forceRefresh });
       this.#sentToken = token;
       // ^A separates the fields; a token containing it (or a line break) would corrupt the message.
       if (/[\x00-\x1f\x7f]/.test(token) || token === "") {

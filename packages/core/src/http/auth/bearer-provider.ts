@@ -1,8 +1,7 @@
+import type { TokenProvider } from "../../auth/token-provider.js";
 import { AuthError } from "../../errors/error-classes.js";
 import { isMailwireError } from "../../errors/mailwire-error.js";
 import type { AuthProvider } from "./auth-provider.js";
-
-export type TokenProvider = (options: { forceRefresh: boolean }) => Promise<string>;
 
 /**
  * OAuth2 Bearer (RFC 6750). Two attempts: the cached token, then, if the server rejects

@@ -1,22 +1,6 @@
 import { equalBytes } from "../../bytes/encoding.js";
-import { NtlmClient } from "../../ntlm/index.js";
+import { NtlmClient, type NtlmCredentials } from "../../ntlm/index.js";
 import type { AuthProvider } from "./auth-provider.js";
-
-export interface NtlmCredentials {
-  readonly username: string;
-  readonly password: string;
-  readonly domain?: string | undefined;
-  readonly workstation?: string | undefined;
-}
-
-/** `DOMAIN\user` is how Windows users type it; NTLM wants the two apart. */
-function splitDomain(credentials: NtlmCredentials): { username: string; domain: string | undefined } {
-  const slash = credentials.username.indexOf("\\");
-  if (credentials.domain === undefined && slash > 0) {
-    return { domain: credentials.username.slice(0, slash), username: credentials.username.slice(slash + 1) };
-  }
-  return { username: credentials.username, domain: credentials.domain };
-}
 
 const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
 
@@ -30,16 +14,16 @@ const toBase64 = (bytes: Uint8Array) => Buffer.from(bytes).toString("base64");
  * NEGOTIATE bytes (the MIC covers them).
  */
 export function ntlmProvider(credentials: NtlmCredentials): AuthProvider {
-  const { username, domain } = splitDomain(credentials);
   return {
     scheme: "NTLM",
     connectionBound: true,
     createSession: ({ url, peerCertificate }) => {
       const options = {
-        username,
+        // NtlmClient splits `DOMAIN\user` and UPN forms itself (parseNtlmUserName).
+        username: credentials.username,
         password: credentials.password,
         targetName: `HTTP/${url.hostname}`,
-        ...(domain === undefined ? {} : { domain }),
+        ...(credentials.domain === undefined ? {} : { domain: credentials.domain }),
         ...(credentials.workstation === undefined ? {} : { workstation: credentials.workstation }),
       };
       let negotiate: Uint8Array | undefined;
