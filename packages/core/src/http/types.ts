@@ -1,5 +1,6 @@
 import type { Readable } from "node:stream";
 import type { CallOptions } from "../abort/abort.js";
+import type { TokenProvider } from "../auth/token-provider.js";
 import type { Logger } from "../diagnostics/logger.js";
 import type { RetryOptions } from "../retry/retry-options.js";
 import type { AuthProvider } from "./auth/auth-provider.js";
@@ -45,7 +46,7 @@ export interface HttpCredentials {
   domain?: string | undefined;
   workstation?: string | undefined;
   /** Returns an access token; `forceRefresh` asks for a new one after the server rejected the last. */
-  tokenProvider?: ((options: { forceRefresh: boolean }) => Promise<string>) | undefined;
+  tokenProvider?: TokenProvider | undefined;
 }
 
 export interface HttpTlsOptions {
