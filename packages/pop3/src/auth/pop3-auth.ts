@@ -1,4 +1,4 @@
-import type { OAuthTokenProvider } from "@mailwire/core";
+import type { TokenProvider } from "@mailwire/core";
 
 /** A user name and password: APOP, USER/PASS, or a password SASL mechanism. */
 export interface Pop3PasswordAuth {
@@ -12,7 +12,7 @@ export interface Pop3PasswordAuth {
 export interface Pop3TokenAuth {
   readonly username: string;
   /** Called once per attempt, so a refreshed token is used. */
-  readonly tokenProvider: OAuthTokenProvider;
+  readonly tokenProvider: TokenProvider;
 }
 
 export type Pop3Auth = Pop3PasswordAuth | Pop3TokenAuth;
