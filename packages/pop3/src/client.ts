@@ -147,7 +147,7 @@ export class Pop3Client implements AsyncDisposable {
    * ends. Flow control reaches the server: memory stays flat however large the message. The
    * connection is busy until the stream ends; destroying it early destroys the connection.
    */
-  retrieve(messageNumber: number, options: Pop3StreamOptions = {}): Promise<Readable> {
+  async retrieve(messageNumber: number, options: Pop3StreamOptions = {}): Promise<Readable> {
     return this.#body(encodeCommandLine("RETR", checkMessageNumber(messageNumber)), "RETR", options);
   }
 
@@ -157,7 +157,7 @@ export class Pop3Client implements AsyncDisposable {
   }
 
   /** TOP n lines (RFC 1939 §7): the headers, a blank line and the first `lines` body lines. */
-  top(messageNumber: number, lines: number, options: Pop3StreamOptions = {}): Promise<Readable> {
+  async top(messageNumber: number, lines: number, options: Pop3StreamOptions = {}): Promise<Readable> {
     if (!Number.isSafeInteger(lines) || lines < 0) {
       throw new InvalidArgumentError(`TOP takes a non-negative line count, got ${lines}`);
     }

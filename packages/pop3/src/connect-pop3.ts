@@ -15,6 +15,7 @@ import { LEGACY_CAPABILITIES, type Pop3Capabilities, parseCapabilities } from ".
 import { Pop3Limits } from "./codec/limits.js";
 import { CommandChannel, type Pop3CallOptions } from "./command-channel.js";
 import type { Pop3ConnectOptions, Pop3TlsMode } from "./connect-options.js";
+import { publishSession } from "./diagnostics.js";
 import { errorFromStatus } from "./errors.js";
 
 const POP3_PORT = 110;
@@ -108,6 +109,8 @@ export async function connectPop3(options: Pop3ConnectOptions): Promise<Pop3Clie
       saslOptions: { ...options.sasl, host: options.host, port },
     });
     if (capa.supported) capa = await capabilities(channel, call, capa.capabilities);
+    const encrypted = connection.encrypted;
+    publishSession(() => ({ host: options.host, port, tls: mode, ok: true, method, encrypted }));
 
     return new Pop3Client(connection, {
       greeting,
@@ -117,6 +120,8 @@ export async function connectPop3(options: Pop3ConnectOptions): Promise<Pop3Clie
     });
   } catch (error) {
     connection?.destroy();
+    const code = (error as { code?: unknown } | undefined)?.code;
+    publishSession(() => ({ host: options.host, port, tls: mode, ok: false, code }));
     throw error;
   } finally {
     overall.dispose();

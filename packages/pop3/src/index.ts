@@ -34,6 +34,7 @@ export { hasResponseCode, type Pop3StatusLine, parseStatusLine } from "./codec/s
 export type { Pop3CallOptions, Pop3StreamOptions } from "./command-channel.js";
 export type { Pop3ConnectOptions, Pop3TlsMode } from "./connect-options.js";
 export { connectPop3 } from "./connect-pop3.js";
+export { Pop3ChannelName } from "./diagnostics.js";
 export { errorFromStatus, Pop3CommandError } from "./errors.js";
 export { JsonFileSyncStore } from "./sync/json-file-sync-store.js";
 export {

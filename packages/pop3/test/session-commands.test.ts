@@ -187,3 +187,26 @@ describe("session lifecycle", () => {
     }
   });
 });
+
+describe("diagnostics", () => {
+  it("publishes one redacted session event per connectPop3 on mailwire:pop3:session", async () => {
+    const { subscribe, unsubscribe } = await import("node:diagnostics_channel");
+    const { Pop3ChannelName } = await import("../src/index.js");
+    const events: unknown[] = [];
+    const listener = (message: unknown) => events.push(message);
+    subscribe(Pop3ChannelName.session, listener);
+    try {
+      server = await scriptedServer(async (peer) => {
+        await login(peer, ["USER"]);
+        await peer.line();
+      });
+      client = await connectPop3(options(server.port));
+      expect(events).toEqual([
+        { host: "127.0.0.1", port: server.port, tls: "none", ok: true, method: "USER", encrypted: false },
+      ]);
+      expect(JSON.stringify(events)).not.toContain("pw");
+    } finally {
+      unsubscribe(Pop3ChannelName.session, listener);
+    }
+  });
+});
