@@ -21,4 +21,118 @@ export {
   type RpcHeaderExt,
   RpcHeaderExtFlag,
 } from "./compression/rpc-header-ext.js";
+export {
+  ADDRESS_BOOK_PROVIDER_UID,
+  type AddressBookEntryId,
+  AddressBookEntryIdType,
+  decodeAddressBookEntryId,
+  decodeFolderEntryId,
+  decodeMessageEntryId,
+  encodeAddressBookEntryId,
+  encodeFolderEntryId,
+  encodeMessageEntryId,
+  FOLDER_ENTRY_ID_LENGTH,
+  type FolderEntryId,
+  MESSAGE_ENTRY_ID_LENGTH,
+  type MessageEntryId,
+  StoreObjectType,
+} from "./data/entry-id.js";
+export { type Guid, guidFromBytes, guidToBytes, readGuid, writeGuid } from "./data/guid.js";
+export {
+  type FolderId,
+  globalCounterBytes,
+  globalCounterFromBytes,
+  type IdParts,
+  LONG_TERM_ID_LENGTH,
+  type LongTermId,
+  type MessageId,
+  makeId,
+  readLongTermId,
+  splitId,
+  writeLongTermId,
+} from "./data/ids.js";
+export {
+  type PropertyName,
+  PropertyNameKind,
+  PropertySet,
+  readPropertyName,
+  writePropertyName,
+} from "./data/property-name.js";
+export {
+  type PropertyProblem,
+  readPropertyProblems,
+  writePropertyProblems,
+} from "./data/property-problem.js";
+export {
+  type PropertyCell,
+  type PropertyRow,
+  PropertyRowFlag,
+  PropertyValueFlag,
+  readPropertyRow,
+  readPropertyRowSet,
+  readPropertyRows,
+  rowToMap,
+  writePropertyRow,
+  writePropertyRowSet,
+} from "./data/property-row.js";
+export {
+  formatPropertyTag,
+  isNamedPropertyId,
+  type PropertyTag,
+  PropertyTags,
+  propertyTag,
+  propertyTagId,
+  propertyTagType,
+} from "./data/property-tag.js";
+export {
+  cellValueType,
+  isKnownPropertyType,
+  isMultiValuedType,
+  MULTI_VALUE_FLAG,
+  MULTI_VALUE_INSTANCE_FLAG,
+  PropertyType,
+  type PropertyTypeCode,
+  type PropertyTypeName,
+  propertyTypeName,
+} from "./data/property-type.js";
+export {
+  EXTENDED_CONTEXT,
+  type MapiValue,
+  type PropertyCodecContext,
+  ROP_BUFFER_CONTEXT,
+  readPropertyValue,
+  readTaggedPropertyValue,
+  readTypedPropertyValue,
+  type TaggedPropertyValue,
+  type TypedPropertyValue,
+  writePropertyValue,
+  writeTaggedPropertyValue,
+  writeTypedPropertyValue,
+} from "./data/property-value.js";
+export {
+  BitmapRelOp,
+  FuzzyLevelHigh,
+  FuzzyLevelLow,
+  RelOp,
+  type Restriction,
+  RestrictionType,
+  readRestriction,
+  writeRestriction,
+} from "./data/restriction.js";
+export {
+  type RuleActionBlock,
+  type RuleActions,
+  readRuleActions,
+  writeRuleActions,
+} from "./data/rule-action.js";
+export {
+  readSortOrder,
+  readSortOrderSet,
+  type SortOrder,
+  SortOrderDirection,
+  type SortOrderSet,
+  writeSortOrder,
+  writeSortOrderSet,
+} from "./data/sort-order.js";
+export { readString8, readUnicodeString, writeString8, writeUnicodeString } from "./data/strings.js";
 export { MapiLimits } from "./limits.js";
