@@ -38,14 +38,17 @@ export async function dovecotDemo(context: DemoContext): Promise<DovecotSummary>
     "STARTTLS",
     `${imap.tls.protocol ?? "?"} ${imap.tls.cipher}, certificate verified, no injected bytes`,
   );
-  narrator.line("AUTHENTICATE", `${imap.mechanism} as ${user.username}, server signature verified`);
+  narrator.line(
+    "AUTHENTICATE",
+    `${imap.mechanism} as ${user.username}${proof(imap.serverSignatureVerified)}`,
+  );
   narrator.line(`SELECT ${imap.mailbox}`, `${imap.exists} EXISTS, UIDVALIDITY ${imap.uidValidity ?? "?"}`);
   for (const message of imap.firstMessages) narrator.line(`  UID ${message.uid}`, message.subject);
 
   const pop3 = await pop3Step(context, server, credentials);
   narrator.section(`POP3 at ${server.host}:${server.ports.pop3s} (implicit TLS)`);
   narrator.line("TLS", `${pop3.tls.protocol ?? "?"} ${pop3.tls.cipher}, certificate verified`);
-  narrator.line("AUTH", `${pop3.mechanism} as ${user.username}, server signature verified`);
+  narrator.line("AUTH", `${pop3.mechanism} as ${user.username}${proof(pop3.serverSignatureVerified)}`);
   narrator.line("STAT", `${pop3.messages} messages, ${pop3.octets} octets`);
 
   check(
@@ -60,6 +63,7 @@ export async function dovecotDemo(context: DemoContext): Promise<DovecotSummary>
   return { available: true, host: server.host, username: user.username, imap, pop3 };
 }
 
+const proof = (verified: boolean) => (verified ? ", server signature verified" : "");
 const notable = (capability: string) => /^(STARTTLS|LOGINDISABLED|AUTH=)/i.test(capability);
 
 async function imapStep(
