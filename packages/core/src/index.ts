@@ -22,7 +22,6 @@ export {
 } from "./bytes/encoding.js";
 export {
   ChannelName,
-  debugEnabled,
   publish,
 } from "./diagnostics/channels.js";
 export {

@@ -1,4 +1,5 @@
 import { type Channel, channel } from "node:diagnostics_channel";
+import { debuglog } from "node:util";
 
 /**
  * Published diagnostics_channel names. Subscribers receive only redacted data: no
@@ -29,11 +30,22 @@ function get(name: string): Channel {
   return ch;
 }
 
-/** Publishes only when someone listens, so building the message costs nothing otherwise. */
-export function publish(name: ChannelName, build: () => Record<string, unknown>): void {
-  const ch = get(name);
-  if (ch.hasSubscribers) ch.publish(build());
-}
+/** `NODE_DEBUG=mailwire` prints every event to stderr, as Node's own modules do. */
+const nodeDebug = debuglog("mailwire");
 
-/** NODE_DEBUG=mailwire turns on debug output to stderr through this. */
-export const debugEnabled = /\bmailwire\b/i.test(process.env.NODE_DEBUG ?? "");
+/**
+ * Publishes only when someone listens (a channel subscriber or NODE_DEBUG), so building
+ * the message costs nothing otherwise. Protocol packages publish on their own
+ * `mailwire:<protocol>:*` names through this too; messages must already be redacted.
+ */
+export function publish(
+  name: ChannelName | `mailwire:${string}`,
+  build: () => Record<string, unknown>,
+): void {
+  const ch = get(name);
+  const debugging = nodeDebug.enabled;
+  if (!ch.hasSubscribers && !debugging) return;
+  const message = build();
+  if (ch.hasSubscribers) ch.publish(message);
+  if (debugging) nodeDebug("%s %j", name, message);
+}
