@@ -2,6 +2,7 @@ import { randomBytes } from "node:crypto";
 import { generate } from "selfsigned";
 import { nameValue } from "./distinguished-name.js";
 import { type KeyType, keyAlgorithm } from "./key-algorithms.js";
+import { pemText } from "./pem.js";
 import { caValidity, DEFAULT_CA_VALID_FOR_MS } from "./validity.js";
 
 /** A throw-away certificate authority: trust `certPem`, issue with `issueCertificate(ca, ...)`. */
@@ -47,5 +48,5 @@ export async function createTestCa(options: TestCaOptions = {}): Promise<TestCa>
       ],
     },
   );
-  return { certPem: result.cert, keyPem: result.private };
+  return { certPem: pemText(result.cert), keyPem: pemText(result.private) };
 }

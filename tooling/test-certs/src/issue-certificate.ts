@@ -4,6 +4,7 @@ import { generate } from "selfsigned";
 import type { TestCa } from "./create-test-ca.js";
 import { nameValue } from "./distinguished-name.js";
 import { type KeyType, keyAlgorithm, keyTypeOf } from "./key-algorithms.js";
+import { pemText } from "./pem.js";
 import { DEFAULT_CERTIFICATE_VALID_FOR_MS, issuedValidity } from "./validity.js";
 
 /** What the certificate may be used for: TLS server (id-kp-serverAuth) or client (id-kp-clientAuth). */
@@ -100,8 +101,8 @@ export async function issueCertificate(
     },
   );
   return {
-    certPem: result.cert,
-    keyPem: result.private,
+    certPem: pemText(result.cert),
+    keyPem: pemText(result.private),
     der: new Uint8Array(new X509Certificate(result.cert).raw),
     caPem: ca.certPem,
   };

@@ -77,6 +77,18 @@ describe("a TLS server with localhostCertificate()", () => {
       fetchLine({ host: "127.0.0.1", port, ca: issued.caPem, servername: "mail.example.test" }),
     ).rejects.toMatchObject({ code: "ERR_TLS_CERT_ALTNAME_INVALID" });
   });
+
+  it("serves a chain: PEMs end in a newline, so they concatenate", async () => {
+    const issued = await localhostCertificate();
+    for (const pem of [issued.certPem, issued.keyPem, issued.caPem])
+      expect(pem.endsWith("-----\n")).toBe(true);
+    const { port } = await startServer({ cert: issued.certPem + issued.caPem, key: issued.keyPem });
+    await expect(fetchLine({ host: "127.0.0.1", port, ca: issued.caPem })).resolves.toBe("hello");
+    // The chain carries the CA, so without trusting it the reason names the self-signed root.
+    await expect(fetchLine({ host: "127.0.0.1", port })).rejects.toMatchObject({
+      code: "SELF_SIGNED_CERT_IN_CHAIN",
+    });
+  });
 });
 
 describe("client certificates", () => {
