@@ -36,8 +36,10 @@ export interface ExchangeSim {
   /** "https://127.0.0.1:PORT" */
   origin: string;
   port: number;
-  /** The self-signed certificate; trust it as a CA (`ca: sim.caPem`). */
+  /** The throw-away CA that issued the server certificate; trust it (`ca: sim.caPem`). */
   caPem: string;
+  /** The server certificate (SAN localhost, 127.0.0.1, 127.0.0.2, ::1), e.g. for tls-server-end-point. */
+  certificatePem: string;
   credentials: SimCredentials;
   store: MailboxStore;
   /** Live counters. */
@@ -204,7 +206,8 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
     url: `${origin}/`,
     origin,
     port,
-    caPem: certificate.certPem,
+    caPem: certificate.caPem,
+    certificatePem: certificate.certPem,
     credentials,
     store,
     stats,

@@ -94,7 +94,7 @@ describe("NTLM with timestamp, MIC and channel bindings", () => {
   let binding: Uint8Array;
   beforeAll(async () => {
     sim = await startSim({ fixture: SMALL });
-    binding = channelBindingHash(new Uint8Array(new X509Certificate(sim.caPem).raw));
+    binding = channelBindingHash(new Uint8Array(new X509Certificate(sim.certificatePem).raw));
   });
   afterAll(() => sim.close());
   afterEach(() => {
