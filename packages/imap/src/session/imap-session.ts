@@ -1,0 +1,312 @@
+import type { Readable } from "node:stream";
+import { type CallOptions, ClosedError, type Logger } from "@mailwire/core";
+import type { ImapFlow, SearchObject } from "imapflow";
+import type { ImapLoginMethod } from "../auth/authenticate-imap.js";
+import { formatSequenceSet } from "../codec/sequence-set.js";
+import type { ImapTlsMode } from "../connection/connect-options.js";
+import { type AppendSource, collectAppendSource } from "../mailbox/append-source.js";
+import { type BodyPart, toBodyPart } from "../mailbox/body-part.js";
+import { type ImapFolder, toImapFolder } from "../mailbox/folder.js";
+import { type MessageSummary, SUMMARY_QUERY, toMessageSummary } from "../mailbox/message-summary.js";
+import { runCall } from "./call.js";
+
+export interface ImapSessionInit {
+  readonly method: ImapLoginMethod | "PREAUTH";
+  readonly tls: ImapTlsMode;
+  readonly secrets: Set<string>;
+  readonly logger: Logger | undefined;
+}
+
+export interface ListFoldersOptions extends CallOptions {
+  /** Ask STATUS for counts (one extra round trip per folder, or LIST-STATUS). Default true. */
+  readonly counts?: boolean | undefined;
+}
+
+export interface MessagesOptions extends CallOptions {
+  /** Summaries per FETCH. Default 200. */
+  readonly pageSize?: number | undefined;
+  /** `newest` (highest UID first, like a mail client's list) or `oldest`. Default `newest`. */
+  readonly order?: "newest" | "oldest" | undefined;
+  /** Only these messages (e.g. a search result); default every message. */
+  readonly uids?: readonly number[] | undefined;
+}
+
+export interface AppendOptions extends CallOptions {
+  readonly flags?: readonly string[] | undefined;
+  readonly internalDate?: Date | undefined;
+  readonly maxBytes?: number | undefined;
+}
+
+export interface AppendResult {
+  /** RFC 4315 APPENDUID, when the server offers UIDPLUS. */
+  readonly uid: number | undefined;
+  readonly uidValidity: bigint | undefined;
+}
+
+export interface PartDownload {
+  readonly contentType: string | undefined;
+  readonly charset: string | undefined;
+  readonly filename: string | undefined;
+  /** The part's content with its transfer encoding (base64, quoted-printable) removed. */
+  readonly content: Readable;
+}
+
+export type FlagOperation = "add" | "remove" | "set";
+
+/**
+ * One logged-in IMAP connection. Methods name the folder they act on and take care of SELECT
+ * and imapflow's mailbox lock; each takes `{ signal, timeoutMs }`. `client` is the underlying
+ * ImapFlow for anything not covered here.
+ */
+export class ImapSession {
+  readonly client: ImapFlow;
+  /** The login method that succeeded: a SASL mechanism name, `LOGIN-COMMAND` or `PREAUTH`. */
+  readonly method: ImapLoginMethod | "PREAUTH";
+  readonly tls: ImapTlsMode;
+  readonly #secrets: Set<string>;
+  #closed = false;
+
+  constructor(client: ImapFlow, init: ImapSessionInit) {
+    this.client = client;
+    this.method = init.method;
+    this.tls = init.tls;
+    this.#secrets = init.secrets;
+    client.on("close", () => {
+      this.#closed = true;
+    });
+  }
+
+  /** True once the connection is gone (closed by us, the server, or the network). */
+  get closed(): boolean {
+    return this.#closed || !this.client.usable;
+  }
+
+  /** Capability names the server announced after login (upper case). */
+  get capabilities(): readonly string[] {
+    return [...this.client.capabilities.keys()].map((name) => name.toUpperCase());
+  }
+
+  async listFolders(options: ListFoldersOptions = {}): Promise<ImapFolder[]> {
+    const counts = options.counts ?? true;
+    const highestModseq = this.client.capabilities.has("CONDSTORE");
+    const entries = await this.#call("LIST", options, () =>
+      this.client.list(
+        counts
+          ? { statusQuery: { messages: true, unseen: true, uidNext: true, uidValidity: true, highestModseq } }
+          : {},
+      ),
+    );
+    return entries.map(toImapFolder);
+  }
+
+  /** Message summaries (UID, flags, size, envelope), fetched a page at a time as you iterate. */
+  async *messages(
+    path: string,
+    options: MessagesOptions = {},
+  ): AsyncGenerator<MessageSummary, void, undefined> {
+    const pageSize = Math.max(1, options.pageSize ?? 200);
+    const newestFirst = (options.order ?? "newest") === "newest";
+    const uids = [...(options.uids ?? (await this.search(path, { all: true }, options)))].sort((a, b) =>
+      newestFirst ? b - a : a - b,
+    );
+    for (let start = 0; start < uids.length; start += pageSize) {
+      const chunk = uids.slice(start, start + pageSize);
+      const page = await this.#inMailbox(path, "FETCH", options, async () => {
+        const out: MessageSummary[] = [];
+        for await (const message of this.client.fetch(formatSequenceSet(chunk), SUMMARY_QUERY, {
+          uid: true,
+        })) {
+          out.push(toMessageSummary(message));
+        }
+        return out;
+      });
+      page.sort((a, b) => (newestFirst ? b.uid - a.uid : a.uid - b.uid));
+      yield* page;
+    }
+  }
+
+  /** UIDs matching an imapflow search query (RFC 9051 §6.4.4), ascending. */
+  async search(path: string, query: SearchObject, options: CallOptions = {}): Promise<number[]> {
+    const found = await this.#inMailbox(path, "SEARCH", options, () =>
+      this.client.search(query, { uid: true }),
+    );
+    return [...(found || [])].sort((a, b) => a - b);
+  }
+
+  /**
+   * The whole message as stored (RFC 9051 §6.4.5 BODY.PEEK[], no \Seen side effect), as a stream.
+   * The folder stays selected until the stream ends or is destroyed.
+   */
+  async download(path: string, uid: number, options: CallOptions = {}): Promise<Readable> {
+    return this.#streamInMailbox(path, "FETCH BODY[]", options, async () => {
+      const result = await this.client.download(String(uid), undefined, { uid: true });
+      return { content: result.content, meta: result.meta };
+    }).then((download) => download.content);
+  }
+
+  async bodyStructure(path: string, uid: number, options: CallOptions = {}): Promise<BodyPart> {
+    const message = await this.#inMailbox(path, "FETCH BODYSTRUCTURE", options, () =>
+      this.client.fetchOne(String(uid), { uid: true, bodyStructure: true }, { uid: true }),
+    );
+    if (!message || message.bodyStructure === undefined) {
+      throw new ClosedError(`Message UID ${uid} not found in ${path}`, { details: { uid, path } });
+    }
+    return toBodyPart(message.bodyStructure);
+  }
+
+  /** One body part (e.g. `"2"` or `"1.2"`), transfer encoding removed, as a stream. */
+  async downloadPart(
+    path: string,
+    uid: number,
+    part: string,
+    options: CallOptions = {},
+  ): Promise<PartDownload> {
+    const download = await this.#streamInMailbox(path, "FETCH BODY[part]", options, async () => {
+      const result = await this.client.download(String(uid), part, { uid: true });
+      return { content: result.content, meta: result.meta };
+    });
+    const meta = download.meta as { contentType?: string; charset?: string; filename?: string } | undefined;
+    return {
+      contentType: meta?.contentType,
+      charset: meta?.charset,
+      filename: meta?.filename,
+      content: download.content,
+    };
+  }
+
+  /** STORE FLAGS (RFC 9051 §6.4.6): add, remove, or replace flags on these messages. */
+  async setFlags(
+    path: string,
+    uids: readonly number[],
+    operation: FlagOperation,
+    flags: readonly string[],
+    options: CallOptions = {},
+  ): Promise<void> {
+    const range = formatSequenceSet(uids);
+    await this.#inMailbox(path, "STORE", options, () => {
+      const list = [...flags];
+      if (operation === "add") return this.client.messageFlagsAdd(range, list, { uid: true });
+      if (operation === "remove") return this.client.messageFlagsRemove(range, list, { uid: true });
+      return this.client.messageFlagsSet(range, list, { uid: true });
+    });
+  }
+
+  /** MOVE (RFC 6851), or COPY + STORE \Deleted + EXPUNGE where MOVE is missing. Returns source→destination UIDs. */
+  async move(
+    path: string,
+    uids: readonly number[],
+    destination: string,
+    options: CallOptions = {},
+  ): Promise<Map<number, number>> {
+    const result = await this.#inMailbox(path, "MOVE", options, () =>
+      this.client.messageMove(formatSequenceSet(uids), destination, { uid: true }),
+    );
+    return new Map(result ? (result.uidMap ?? new Map()) : new Map());
+  }
+
+  /** COPY (RFC 9051 §6.4.7). Returns source→destination UIDs when the server has UIDPLUS. */
+  async copy(
+    path: string,
+    uids: readonly number[],
+    destination: string,
+    options: CallOptions = {},
+  ): Promise<Map<number, number>> {
+    const result = await this.#inMailbox(path, "COPY", options, () =>
+      this.client.messageCopy(formatSequenceSet(uids), destination, { uid: true }),
+    );
+    return new Map(result ? (result.uidMap ?? new Map()) : new Map());
+  }
+
+  /** STORE \Deleted then UID EXPUNGE (RFC 4315 §2.1) of just these messages. */
+  async delete(path: string, uids: readonly number[], options: CallOptions = {}): Promise<void> {
+    await this.#inMailbox(path, "EXPUNGE", options, () =>
+      this.client.messageDelete(formatSequenceSet(uids), { uid: true }),
+    );
+  }
+
+  /** APPEND (RFC 9051 §6.3.12) from bytes, a string or a stream (read to the end first, see README). */
+  async append(path: string, source: AppendSource, options: AppendOptions = {}): Promise<AppendResult> {
+    const content = await collectAppendSource(source, options.maxBytes);
+    const result = await this.#call("APPEND", options, () =>
+      this.client.append(path, content, [...(options.flags ?? [])], options.internalDate),
+    );
+    const appended = result || undefined;
+    return {
+      uid: appended?.uid,
+      uidValidity: appended?.uidValidity === undefined ? undefined : BigInt(appended.uidValidity),
+    };
+  }
+
+  /** NOOP (RFC 9051 §6.1.2): proves the connection is alive and collects pending updates. */
+  async noop(options: CallOptions = {}): Promise<void> {
+    await this.#call("NOOP", options, () => this.client.noop());
+  }
+
+  /** LOGOUT (RFC 9051 §6.1.3), then close. Safe to call twice. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      if (this.client.usable) await this.client.logout();
+    } catch {
+      // The connection is going away either way.
+    } finally {
+      this.client.close();
+    }
+  }
+
+  /** Closes the socket without LOGOUT. */
+  destroy(): void {
+    this.#closed = true;
+    this.client.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #call<T>(operation: string, options: CallOptions, work: () => Promise<T>): Promise<T> {
+    if (this.closed) return Promise.reject(new ClosedError("The IMAP session is closed"));
+    return runCall(this.client, operation, options, this.#secrets, work);
+  }
+
+  #inMailbox<T>(path: string, operation: string, options: CallOptions, work: () => Promise<T>): Promise<T> {
+    return this.#call(operation, options, async () => {
+      const lock = await this.client.getMailboxLock(path);
+      try {
+        return await work();
+      } finally {
+        lock.release();
+      }
+    });
+  }
+
+  /** Like #inMailbox, but the lock is released only when the returned stream finishes. */
+  #streamInMailbox<T extends { content: Readable }>(
+    path: string,
+    operation: string,
+    options: CallOptions,
+    work: () => Promise<T>,
+  ): Promise<T> {
+    return this.#call(operation, options, async () => {
+      const lock = await this.client.getMailboxLock(path);
+      let result: T;
+      try {
+        result = await work();
+      } catch (error) {
+        lock.release();
+        throw error;
+      }
+      let released = false;
+      const release = (): void => {
+        if (released) return;
+        released = true;
+        lock.release();
+      };
+      result.content.once("end", release);
+      result.content.once("close", release);
+      result.content.once("error", release);
+      return result;
+    });
+  }
+}
