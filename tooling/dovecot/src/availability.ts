@@ -8,8 +8,6 @@ export interface DovecotAvailability {
   readonly available: boolean;
   /** The `dovecot` master binary, when found. */
   readonly dovecotPath?: string;
-  /** The `openssl` CLI used to make the throw-away CA and server certificate, when found. */
-  readonly opensslPath?: string;
   /** One line saying what is missing and how to install it; empty when available. */
   readonly reason: string;
   readonly installCommand: string;
@@ -53,8 +51,9 @@ export function isCi(env: NodeJS.ProcessEnv = process.env): boolean {
 }
 
 /**
- * Looks for Dovecot (with its IMAP and POP3 login processes) and openssl. Cheap: a few `access`
- * calls, no process is started. `MAILWIRE_DOVECOT_BIN` overrides the binary's location.
+ * Looks for Dovecot with its IMAP and POP3 login processes. Cheap: a few `access` calls, no process
+ * is started. `MAILWIRE_DOVECOT_BIN` overrides the binary's location. (The throw-away CA and server
+ * certificate are made in-process by `@mailwire/test-certs`; no openssl CLI is needed.)
  */
 export function dovecotAvailability(env: NodeJS.ProcessEnv = process.env): DovecotAvailability {
   const override = env.MAILWIRE_DOVECOT_BIN;
@@ -64,7 +63,6 @@ export function dovecotAvailability(env: NodeJS.ProcessEnv = process.env): Dovec
         ? override
         : undefined
       : findOnPath("dovecot", env, DOVECOT_CANDIDATES);
-  const opensslPath = findOnPath("openssl", env, ["/usr/bin/openssl"]);
   const missing: string[] = [];
   if (dovecotPath === undefined) {
     missing.push(override ? `dovecot (MAILWIRE_DOVECOT_BIN=${override} is not executable)` : "dovecot");
@@ -75,18 +73,15 @@ export function dovecotAvailability(env: NodeJS.ProcessEnv = process.env): Dovec
       if (!existsSync(join(libexec, "pop3-login"))) missing.push("dovecot-pop3d");
     }
   }
-  if (opensslPath === undefined) missing.push("openssl");
-  const installCommand =
-    opensslPath === undefined ? `${DOVECOT_INSTALL_COMMAND} openssl` : DOVECOT_INSTALL_COMMAND;
+
   const available = missing.length === 0;
   return {
     available,
     ...(dovecotPath === undefined ? {} : { dovecotPath }),
-    ...(opensslPath === undefined ? {} : { opensslPath }),
     reason: available
       ? ""
-      : `Dovecot is not usable here (missing: ${missing.join(", ")}); install it with: sudo ${installCommand}`,
-    installCommand,
+      : `Dovecot is not usable here (missing: ${missing.join(", ")}); install it with: sudo ${DOVECOT_INSTALL_COMMAND}`,
+    installCommand: DOVECOT_INSTALL_COMMAND,
   };
 }
 

@@ -1,4 +1,4 @@
-/** Dovecot or openssl is not installed; the message names the install command. */
+/** Dovecot (or its IMAP/POP3 login processes) is not installed; the message names the install command. */
 export class DovecotUnavailableError extends Error {
   override readonly name = "DovecotUnavailableError";
   readonly installCommand: string;

@@ -55,7 +55,10 @@ export interface StartDovecotOptions {
 export interface DovecotServer {
   readonly host: string;
   readonly ports: DovecotPorts;
-  /** PEM of the CA that signed the server certificate (subjectAltName: the host and localhost). */
+  /**
+   * PEM of the CA that signed the server certificate (subjectAltName: the host, localhost,
+   * 127.0.0.1, 127.0.0.2, ::1).
+   */
   readonly caPem: string;
   /** The fixture user first, then the second user and the non-ASCII-password user. */
   readonly users: readonly DovecotUser[];
@@ -294,11 +297,7 @@ async function stopTree(child: ChildProcess, exited: Promise<number | null>): Pr
  */
 export async function startDovecot(options: StartDovecotOptions = {}): Promise<DovecotServer> {
   const availability = dovecotAvailability();
-  if (
-    !availability.available ||
-    availability.dovecotPath === undefined ||
-    availability.opensslPath === undefined
-  ) {
+  if (!availability.available || availability.dovecotPath === undefined) {
     throw new DovecotUnavailableError(availability.reason, availability.installCommand);
   }
   const dovecotPath = availability.dovecotPath;
@@ -325,10 +324,7 @@ export async function startDovecot(options: StartDovecotOptions = {}): Promise<D
       await mkdir(path, { recursive: true });
     await chmod(paths.homes, 0o755);
 
-    const certificates = await createTestCertificates(availability.opensslPath, paths.tls, [
-      host,
-      "localhost",
-    ]);
+    const certificates = await createTestCertificates(paths.tls, [host]);
 
     const fixtureUser: SeedUser = seed.user ?? DEFAULT_FIXTURE_USER;
     // The fixture's `domain` is the NetBIOS-style logon domain; the mail domain is in the address.

@@ -19,6 +19,13 @@ describe("availability policy", () => {
     expect(availability.reason).toContain("/nonexistent/dovecot");
   });
 
+  const installed = dovecotAvailability();
+  it.skipIf(!installed.available)("needs no openssl CLI: the certificates are made in-process", () => {
+    // An empty PATH hides openssl; the Dovecot binary is given directly.
+    const availability = dovecotAvailability({ PATH: "", MAILWIRE_DOVECOT_BIN: installed.dovecotPath ?? "" });
+    expect(availability).toMatchObject({ available: true, reason: "" });
+  });
+
   it("skips locally but never under CI", () => {
     const local = requireDovecot(missing, { warn: false });
     expect(local.skip).toBe(true);
