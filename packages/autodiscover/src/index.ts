@@ -1,0 +1,45 @@
+// Public surface of @mailwire/autodiscover. Names are listed explicitly (no `export *`).
+export { type AutoconfigServers, parseAutoconfig } from "./codec/autoconfig.js";
+export {
+  type AutodiscoverV2Response,
+  autodiscoverV2Path,
+  parseAutodiscoverV2,
+} from "./codec/autodiscover-v2.js";
+export { AutodiscoverLimits } from "./codec/limits.js";
+export {
+  buildPoxRequest,
+  PoxNamespace,
+  PoxRequestHeaders,
+  type PoxRequestInit,
+} from "./codec/pox-request.js";
+export {
+  type PoxOwaUrl,
+  type PoxProtocol,
+  type PoxResponse,
+  type PoxUrlPair,
+  type PoxUser,
+  parsePoxResponse,
+} from "./codec/pox-response.js";
+export { settingsFromPox } from "./codec/settings-from-pox.js";
+export { settingsFromSoap } from "./codec/settings-from-soap.js";
+export {
+  buildGetUserSettingsRequest,
+  DEFAULT_USER_SETTINGS,
+  GET_USER_SETTINGS_ACTION,
+  type GetUserSettingsRequestInit,
+  type GetUserSettingsResponse,
+  parseGetUserSettingsResponse,
+  SoapAutodiscoverNamespace,
+  type UserResponse,
+  type UserSettingError,
+} from "./codec/soap-get-user-settings.js";
+export type { XmlLimits } from "./codec/xml-tree.js";
+export type {
+  ExchangeSettings,
+  MailEncryption,
+  MailServer,
+  MapiHttpSettings,
+  RpcHttpSettings,
+  UrlPair,
+  UserSettings,
+} from "./settings.js";
