@@ -110,6 +110,13 @@ export {
   writeTypedPropertyValue,
 } from "./data/property-value.js";
 export {
+  RecipientAddressType,
+  RecipientFlag,
+  type RecipientRow,
+  readRecipientRow,
+  writeRecipientRow,
+} from "./data/recipient-row.js";
+export {
   BitmapRelOp,
   FuzzyLevelHigh,
   FuzzyLevelLow,
@@ -136,3 +143,67 @@ export {
 } from "./data/sort-order.js";
 export { readString8, readUnicodeString, writeString8, writeUnicodeString } from "./data/strings.js";
 export { MapiLimits } from "./limits.js";
+export type { BackoffRop, RopBackoffResponse, RopBufferTooSmallResponse } from "./rops/errors.js";
+export type {
+  GhostInfo,
+  RopCreateFolderRequest,
+  RopMoveCopyMessagesRequest,
+  RopOpenFolderRequest,
+} from "./rops/folder.js";
+export {
+  LOGON_FOLDER_ID_COUNT,
+  LogonFlags,
+  LogonOpenFlags,
+  type LogonPrivateMailbox,
+  type LogonPublicFolders,
+  type LogonRedirect,
+  type LogonTime,
+  type RopLogonRequest,
+  type RopLogonResponse,
+} from "./rops/logon.js";
+export {
+  type ModifyRecipientRow,
+  type OpenRecipientRow,
+  READ_FLAG_CLIENT_DATA_LENGTH,
+  type ReadRecipientRow,
+  type RopOpenMessageRequest,
+  type RopOpenMessageResponse,
+  type TypedString,
+  TypedStringType,
+} from "./rops/message.js";
+export { GetPropertyIdsFromNamesFlags } from "./rops/named-properties.js";
+export {
+  type NotificationData,
+  NotificationType,
+  NotificationTypesMask,
+  type RopNotifyResponse,
+  type RopPendingResponse,
+  readNotificationData,
+  TableEventType,
+  writeNotificationData,
+} from "./rops/notification.js";
+export {
+  type DecodeRopResponseOptions,
+  decodeRopRequestBuffer,
+  decodeRopResponseBuffer,
+  encodeRopRequestBuffer,
+  encodeRopResponseBuffer,
+  type RopAnswer,
+  type RopRequest,
+  type RopRequestBuffer,
+  type RopResponse,
+  type RopResponseBuffer,
+  supportedRops,
+} from "./rops/rop-buffer.js";
+export type { RopResponseHeader } from "./rops/rop-definition.js";
+export { RopId, type RopName, RopReturnValue } from "./rops/rop-id.js";
+export { READ_STREAM_USE_MAXIMUM, StreamOpenMode } from "./rops/stream.js";
+export {
+  BookmarkOrigin,
+  QueryRowsFlags,
+  type RopFindRowRequest,
+  type RopQueryRowsRequest,
+  type RopQueryRowsResponse,
+  TableFlags,
+  TableStatus,
+} from "./rops/table.js";
