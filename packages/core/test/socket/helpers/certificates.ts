@@ -1,31 +1,20 @@
-import { generate } from "selfsigned";
+import { localhostCertificate as issueLocalhostCertificate } from "@mailwire/test-certs";
 
 export interface TestCertificate {
-  /** PEM certificate; also the CA a client must trust to accept it. */
+  /**
+   * PEM chain: the server certificate (SAN localhost, 127.0.0.1, 127.0.0.2, ::1), then the
+   * throw-away CA that issued it. A server sends the whole chain; a client given it as `ca` trusts
+   * that CA, and verification still runs to the CA and checks the name, as against a real server.
+   */
   cert: string;
   /** PEM private key. */
   key: string;
+  /** PEM of the issuing CA alone. */
+  ca: string;
 }
 
-/** A self-signed certificate for "localhost" and 127.0.0.1, made fresh for the test run. */
+/** A CA-issued certificate for localhost, made fresh for the test run; each call has its own CA. */
 export async function localhostCertificate(): Promise<TestCertificate> {
-  const result = await generate([{ name: "commonName", value: "localhost" }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
-    extensions: [
-      { name: "basicConstraints", cA: true },
-      { name: "keyUsage", digitalSignature: true, keyCertSign: true },
-      { name: "extKeyUsage", serverAuth: true },
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 2, value: "localhost" },
-          { type: 7, ip: "127.0.0.1" },
-        ],
-      },
-    ],
-  });
-  return { cert: result.cert, key: result.private };
+  const issued = await issueLocalhostCertificate();
+  return { cert: `${issued.certPem}${issued.caPem}`, key: issued.keyPem, ca: issued.caPem };
 }
