@@ -27,3 +27,11 @@ export {
   type MessagesOptions,
   type PartDownload,
 } from "./session/imap-session.js";
+export type { WatchEvent } from "./watch/watch-event.js";
+export { type WatchOptions, watchMailbox } from "./watch/watch-mailbox.js";
+export {
+  deserializeWatchState,
+  type SerializedWatchState,
+  serializeWatchState,
+  type WatchState,
+} from "./watch/watch-state.js";

@@ -79,5 +79,6 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapSess
     tls: transport.mode,
     secrets,
     logger: options.logger,
+    reconnect: (signal) => connectImap({ ...options, signal }),
   });
 }

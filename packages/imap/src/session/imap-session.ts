@@ -8,6 +8,8 @@ import { type AppendSource, collectAppendSource } from "../mailbox/append-source
 import { type BodyPart, toBodyPart } from "../mailbox/body-part.js";
 import { type ImapFolder, toImapFolder } from "../mailbox/folder.js";
 import { type MessageSummary, SUMMARY_QUERY, toMessageSummary } from "../mailbox/message-summary.js";
+import type { WatchEvent } from "../watch/watch-event.js";
+import { type WatchOptions, watchMailbox } from "../watch/watch-mailbox.js";
 import { runCall } from "./call.js";
 
 export interface ImapSessionInit {
@@ -15,6 +17,8 @@ export interface ImapSessionInit {
   readonly tls: ImapTlsMode;
   readonly secrets: Set<string>;
   readonly logger: Logger | undefined;
+  /** Opens another session with the same options (the watcher's own connection). */
+  readonly reconnect: (signal: AbortSignal | undefined) => Promise<ImapSession>;
 }
 
 export interface ListFoldersOptions extends CallOptions {
@@ -64,6 +68,7 @@ export class ImapSession {
   readonly method: ImapLoginMethod | "PREAUTH";
   readonly tls: ImapTlsMode;
   readonly #secrets: Set<string>;
+  readonly #reconnect: (signal: AbortSignal | undefined) => Promise<ImapSession>;
   #closed = false;
 
   constructor(client: ImapFlow, init: ImapSessionInit) {
@@ -71,6 +76,7 @@ export class ImapSession {
     this.method = init.method;
     this.tls = init.tls;
     this.#secrets = init.secrets;
+    this.#reconnect = init.reconnect;
     client.on("close", () => {
       this.#closed = true;
     });
@@ -235,6 +241,14 @@ export class ImapSession {
       uid: appended?.uid,
       uidValidity: appended?.uidValidity === undefined ? undefined : BigInt(appended.uidValidity),
     };
+  }
+
+  /**
+   * New, expunged and re-flagged messages in `path`, as they happen, on a separate connection
+   * with the same options that reconnects by itself; see `watchMailbox`.
+   */
+  watch(path: string, options: WatchOptions = {}): AsyncGenerator<WatchEvent, void, undefined> {
+    return watchMailbox(this.#reconnect, path, options);
   }
 
   /** NOOP (RFC 9051 §6.1.2): proves the connection is alive and collects pending updates. */
