@@ -8,6 +8,7 @@ import {
   equalBytes,
   fromHex,
   fromUtf16le,
+  InvalidArgumentError,
   type MailwireError,
   ParseError,
   toHex,
@@ -39,6 +40,17 @@ describe("ByteWriter / ByteReader", () => {
     expect(toHex(r.bytesCopy(2))).toBe("00ff");
     r.skip(3);
     expect(r.remaining).toBe(0);
+  });
+
+  it("round-trips signed and floating-point values", () => {
+    const bytes = new ByteWriter().i16(-2).i64(-3n).f32(1.5).f64(-0.1).finish();
+    expect(toHex(bytes.subarray(0, 2))).toBe("feff");
+    const r = new ByteReader(bytes);
+    expect(r.i16()).toBe(-2);
+    expect(r.i64()).toBe(-3n);
+    expect(r.f32()).toBe(1.5);
+    expect(r.f64()).toBe(-0.1);
+    expect(() => r.f64()).toThrow(ParseError);
   });
 
   it("patches length fields written earlier", () => {
@@ -96,8 +108,8 @@ describe("encoding helpers", () => {
   });
 
   it("rejects malformed hex", () => {
-    expect(() => fromHex("abc")).toThrow(TypeError);
-    expect(() => fromHex("zz")).toThrow(TypeError);
+    expect(() => fromHex("abc")).toThrow(InvalidArgumentError);
+    expect(() => fromHex("zz")).toThrow(InvalidArgumentError);
   });
 
   it("concatenates and compares", () => {

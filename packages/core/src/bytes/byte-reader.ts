@@ -63,6 +63,13 @@ export class ByteReader {
     return v;
   }
 
+  i16(): number {
+    this.need(2, "i16");
+    const v = this.view.getInt16(this.position, true);
+    this.position += 2;
+    return v;
+  }
+
   u32(): number {
     this.need(4, "u32");
     const v = this.view.getUint32(this.position, true);
@@ -74,6 +81,27 @@ export class ByteReader {
     this.need(4, "i32");
     const v = this.view.getInt32(this.position, true);
     this.position += 4;
+    return v;
+  }
+
+  i64(): bigint {
+    this.need(8, "i64");
+    const v = this.view.getBigInt64(this.position, true);
+    this.position += 8;
+    return v;
+  }
+
+  f32(): number {
+    this.need(4, "f32");
+    const v = this.view.getFloat32(this.position, true);
+    this.position += 4;
+    return v;
+  }
+
+  f64(): number {
+    this.need(8, "f64");
+    const v = this.view.getFloat64(this.position, true);
+    this.position += 8;
     return v;
   }
 

@@ -41,6 +41,13 @@ export class ByteWriter {
     return this;
   }
 
+  i16(value: number): this {
+    this.reserve(2);
+    this.view.setInt16(this.length, value, true);
+    this.length += 2;
+    return this;
+  }
+
   u32(value: number): this {
     this.reserve(4);
     this.view.setUint32(this.length, value >>> 0, true);
@@ -52,6 +59,27 @@ export class ByteWriter {
     this.reserve(4);
     this.view.setInt32(this.length, value, true);
     this.length += 4;
+    return this;
+  }
+
+  i64(value: bigint): this {
+    this.reserve(8);
+    this.view.setBigInt64(this.length, value, true);
+    this.length += 8;
+    return this;
+  }
+
+  f32(value: number): this {
+    this.reserve(4);
+    this.view.setFloat32(this.length, value, true);
+    this.length += 4;
+    return this;
+  }
+
+  f64(value: number): this {
+    this.reserve(8);
+    this.view.setFloat64(this.length, value, true);
+    this.length += 8;
     return this;
   }
 

@@ -1,3 +1,5 @@
+import { InvalidArgumentError } from "../errors/error-classes.js";
+
 /** UTF-16LE, the string form of NTLM (with NEGOTIATE_UNICODE), MAPI PT_UNICODE and NDR. */
 export function utf16le(text: string): Uint8Array {
   const out = new Uint8Array(text.length * 2);
@@ -22,7 +24,7 @@ export function toHex(bytes: Uint8Array): string {
 export function fromHex(hex: string): Uint8Array {
   const clean = hex.replace(/\s+/g, "");
   if (clean.length % 2 !== 0 || /[^0-9a-fA-F]/.test(clean)) {
-    throw new TypeError("fromHex: not an even-length hexadecimal string");
+    throw new InvalidArgumentError("fromHex: not an even-length hexadecimal string");
   }
   return new Uint8Array(Buffer.from(clean, "hex"));
 }
