@@ -277,7 +277,16 @@ async function stopTree(child: ChildProcess, exited: Promise<number | null>): Pr
   if (child.pid === undefined) return;
   const tree = processTree(child.pid);
   child.stdin?.end();
-  const timedOut = await Promise.race([exited.then(() => false), delay(STOP_TIMEOUT_MS).then(() => true)]);
+  // The timer is cleared once Dovecot exits: a pending one would keep a plain Node script
+  // that called stop() alive for STOP_TIMEOUT_MS.
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise<boolean>((resolve) => {
+      timer = setTimeout(() => resolve(true), STOP_TIMEOUT_MS);
+    }),
+  ]);
+  clearTimeout(timer);
   if (timedOut) for (const pid of tree) killQuietly(pid, "SIGKILL");
   // The master is gone; wait for the login/auth/log processes it forked to follow it.
   const deadline = Date.now() + 5_000;
