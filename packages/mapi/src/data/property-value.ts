@@ -63,8 +63,6 @@ export interface TaggedPropertyValue {
   readonly value: MapiValue;
 }
 
-const scratch = new DataView(new ArrayBuffer(8));
-
 /** Smallest encoding of one element of a multi-valued type, to check counts before allocating. */
 function minimumElementSize(type: number, context: PropertyCodecContext): number {
   switch (type & ~0x1000) {
@@ -109,16 +107,14 @@ function readScalar(
     case PropertyType.PtypNull:
       return null;
     case PropertyType.PtypInteger16:
-      return (reader.u16() << 16) >> 16;
+      return reader.i16();
     case PropertyType.PtypInteger32:
       return reader.i32();
     case PropertyType.PtypFloating32:
-      scratch.setUint32(0, reader.u32(), true);
-      return scratch.getFloat32(0, true);
+      return reader.f32();
     case PropertyType.PtypFloating64:
     case PropertyType.PtypFloatingTime:
-      scratch.setBigUint64(0, reader.u64(), true);
-      return scratch.getFloat64(0, true);
+      return reader.f64();
     case PropertyType.PtypCurrency:
       return BigInt.asIntN(64, reader.u64());
     case PropertyType.PtypErrorCode:
@@ -247,13 +243,11 @@ function writeScalar(
       writer.u32(expectInteger(type, value, -0x80000000, 0xffffffff) >>> 0);
       return;
     case PropertyType.PtypFloating32:
-      scratch.setFloat32(0, expectNumber(type, value), true);
-      writer.u32(scratch.getUint32(0, true));
+      writer.f32(expectNumber(type, value));
       return;
     case PropertyType.PtypFloating64:
     case PropertyType.PtypFloatingTime:
-      scratch.setFloat64(0, expectNumber(type, value), true);
-      writer.u64(scratch.getBigUint64(0, true));
+      writer.f64(expectNumber(type, value));
       return;
     case PropertyType.PtypCurrency:
     case PropertyType.PtypInteger64:
