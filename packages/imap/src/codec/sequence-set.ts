@@ -32,9 +32,11 @@ export function formatSequenceSet(uids: Iterable<number>): string {
  * Reads a sequence-set of UIDs (no `*`: the caller resolves it) back into a sorted array, e.g.
  * from a COPYUID/APPENDUID response code (RFC 4315 §3) or a VANISHED list (RFC 7162 §3.2.10).
  * `a:b` and `b:a` mean the same range (RFC 9051 §9). Limits the total count, so a hostile
- * "1:4294967295" cannot allocate gigabytes.
+ * "1:4294967295" cannot allocate gigabytes. The empty string (what `formatSequenceSet([])` prints)
+ * is the empty set.
  */
 export function parseSequenceSet(text: string, maxCount = 1_000_000): number[] {
+  if (text === "") return [];
   const ranges = text.split(",");
   if (ranges.length > ImapLimits.maxSequenceSetRanges) {
     throw new ParseError(`sequence-set has more than ${ImapLimits.maxSequenceSetRanges} ranges`);

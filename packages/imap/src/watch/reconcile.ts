@@ -39,7 +39,12 @@ export async function reconcile(
   const fetchFlags = async (range: string, changedSince: bigint | undefined): Promise<void> => {
     const options = changedSince === undefined ? { uid: true } : { uid: true, changedSince };
     for await (const message of client.fetch(range, { uid: true, flags: true }, options)) {
-      flags.set(message.uid, [...(message.flags ?? [])].sort());
+      // \Recent is per session (RFC 3501 §2.3.2, dropped in RFC 9051): a new connection would
+      // otherwise see every message "change" flags.
+      flags.set(
+        message.uid,
+        [...(message.flags ?? [])].filter((flag) => flag.toUpperCase() !== "\\RECENT").sort(),
+      );
       changed.add(message.uid);
       if (message.modseq !== undefined) {
         const modseq = BigInt(message.modseq);

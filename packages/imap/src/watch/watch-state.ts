@@ -34,7 +34,7 @@ export function serializeWatchState(state: WatchState): SerializedWatchState {
 }
 
 export function deserializeWatchState(serialized: SerializedWatchState): WatchState {
-  const uids = serialized.uids === "" ? [] : parseSequenceSet(serialized.uids);
+  const uids = parseSequenceSet(serialized.uids);
   return {
     uidValidity: BigInt(serialized.uidValidity),
     highestModseq: serialized.highestModseq === undefined ? undefined : BigInt(serialized.highestModseq),
