@@ -19,7 +19,8 @@ import { performance } from "node:perf_hooks";
 import httpntlm from "httpntlm";
 import { tsImport } from "tsx/esm/api";
 import { Client, Pool } from "undici";
-import { createHttpClient } from "../dist/index.js";
+
+const { createHttpClient } = await import(process.env.BENCH_DIST ?? "../dist/index.js");
 
 const SLICE_MS = Number(process.env.BENCH_MS ?? 1000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 7);

@@ -1,4 +1,5 @@
 import { HttpStatusError } from "../errors/error-classes.js";
+import { describeTarget } from "./http-diagnostics.js";
 import type { IncomingResponse } from "./pipeline.js";
 import type { ExpectStatus } from "./types.js";
 
@@ -12,11 +13,15 @@ function accepts(expect: ExpectStatus, statusCode: number): boolean {
 export async function checkStatus(
   response: IncomingResponse,
   expect: ExpectStatus | undefined,
-  target: string,
+  method: string,
+  url: URL,
 ): Promise<void> {
   if (expect === undefined || accepts(expect, response.statusCode)) return;
   await response.body.dump();
-  throw new HttpStatusError(`${target}: unexpected HTTP status ${response.statusCode}`, {
-    statusCode: response.statusCode,
-  });
+  throw new HttpStatusError(
+    `${method} ${describeTarget(url)}: unexpected HTTP status ${response.statusCode}`,
+    {
+      statusCode: response.statusCode,
+    },
+  );
 }

@@ -5,7 +5,7 @@ import { authInterceptor } from "./auth/auth-interceptor.js";
 import { defaultProviders } from "./auth/default-providers.js";
 import { createTransport } from "./connection/transport.js";
 import { checkStatus } from "./expect-status.js";
-import { createHttpDiagnostics, describeTarget } from "./http-diagnostics.js";
+import { createHttpDiagnostics } from "./http-diagnostics.js";
 import { composeInterceptors, type Interceptor } from "./pipeline.js";
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from "./types.js";
 
@@ -16,6 +16,8 @@ const DEFAULTS = {
   bodyMs: 30_000,
   keepAliveTimeoutMs: 30_000,
 } as const;
+
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
 
 function parseUrl(input: string | URL): URL {
   let url: URL;
@@ -28,8 +30,10 @@ function parseUrl(input: string | URL): URL {
     throw new InvalidArgumentError(`unsupported URL scheme ${url.protocol}`);
   }
   // Credentials in a URL would travel in logs and Referer-like places; we have our own.
-  url.username = "";
-  url.password = "";
+  if (url.username !== "" || url.password !== "") {
+    url.username = "";
+    url.password = "";
+  }
   return url;
 }
 
@@ -62,11 +66,16 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       providers: defaultProviders(options),
       allowInsecureAuth: options.allowInsecureAuth ?? false,
       acquire: transport.acquire,
+      tryAcquire: transport.tryAcquire,
       diagnostics,
     }),
   );
   const send = composeInterceptors(transport.send, interceptors);
-  const defaultHeaders = options.headers ?? {};
+  const defaultHeaders = options.headers ?? NO_HEADERS;
+  const hasDefaultHeaders = Object.keys(defaultHeaders).length > 0;
+  // Merge only when both sides have headers; the chain never mutates a headers object.
+  const headersFor = (own: Readonly<Record<string, string>> | undefined) =>
+    own === undefined ? defaultHeaders : hasDefaultHeaders ? { ...defaultHeaders, ...own } : own;
   let closed = false;
 
   const request = async (input: HttpRequest): Promise<HttpResponse> => {
@@ -82,12 +91,13 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
       const response = await send({
         method: input.method.toUpperCase(),
         url,
-        headers: { ...defaultHeaders, ...input.headers },
+        headers: headersFor(input.headers),
         body: input.body,
         idempotent: input.idempotent ?? false,
         signal: limit?.signal,
       });
-      await checkStatus(response, input.expectStatus, `${input.method} ${describeTarget(url)}`);
+      if (input.expectStatus !== undefined)
+        await checkStatus(response, input.expectStatus, input.method, url);
       if (limit) {
         if (response.body.closed) limit.dispose();
         else response.body.once("close", limit.dispose);

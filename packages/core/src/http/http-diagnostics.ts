@@ -1,3 +1,5 @@
+import { channel } from "node:diagnostics_channel";
+import { debuglog } from "node:util";
 import { ChannelName, publish } from "../diagnostics/channels.js";
 import type { Logger } from "../diagnostics/logger.js";
 import { redactHeaders } from "../diagnostics/redact.js";
@@ -13,6 +15,12 @@ export function describeTarget(url: URL): string {
 }
 
 export interface HttpDiagnostics {
+  /**
+   * True when a logger is set, NODE_DEBUG=mailwire is on, or someone subscribed to the
+   * request, response or error channel. The transport asks first, so that without a listener it gathers nothing
+   * (no timestamps, no connection lookups, no field objects) for them.
+   */
+  observed(): boolean;
   request(fields: {
     method: string;
     url: URL;
@@ -31,12 +39,31 @@ export interface HttpDiagnostics {
   authStep(fields: { scheme: string; step: string; url: URL; connectionId?: number | undefined }): void;
 }
 
+// The same objects diagnostics_channel hands to subscribers; held here so asking costs a property read.
+const requestChannel = channel(ChannelName.httpRequest);
+const responseChannel = channel(ChannelName.httpResponse);
+const errorChannel = channel(ChannelName.httpError);
+// publish() also prints under NODE_DEBUG=mailwire; the same switch counts as a listener.
+const nodeDebug = debuglog("mailwire");
+
 export function createHttpDiagnostics(logger: Logger | undefined): HttpDiagnostics {
-  const emit = (channel: ChannelName, message: string, build: () => Record<string, unknown>) => {
-    publish(channel, build);
-    if (logger) logger.debug(message, build());
+  const emit = (name: ChannelName, message: string, build: () => Record<string, unknown>) => {
+    if (!logger) return publish(name, build);
+    let built: Record<string, unknown> | undefined;
+    const buildOnce = () => {
+      built ??= build();
+      return built;
+    };
+    publish(name, buildOnce);
+    logger.debug(message, buildOnce());
   };
   return {
+    observed: () =>
+      logger !== undefined ||
+      nodeDebug.enabled ||
+      requestChannel.hasSubscribers ||
+      responseChannel.hasSubscribers ||
+      errorChannel.hasSubscribers,
     request: ({ method, url, headers, connectionId }) =>
       emit(ChannelName.httpRequest, "http request", () => ({
         method,

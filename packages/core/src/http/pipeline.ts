@@ -55,3 +55,43 @@ export function headerValue(headers: HttpHeaders, name: string): string | undefi
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }
+
+/** The fields `copyRequest` can replace. */
+export interface RequestChanges {
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: RequestBody | undefined;
+  readonly connection?: ConnectionSlot | undefined;
+}
+
+/**
+ * A copy of the request with some fields replaced. Spelled out on purpose: V8 builds
+ * `{ ...request, connection }` through a slow path (about a microsecond and a half, more
+ * than the rest of the interceptor), and this runs for every request.
+ */
+export function copyRequest(request: OutgoingRequest, changes: RequestChanges): OutgoingRequest {
+  return {
+    method: request.method,
+    url: request.url,
+    headers: changes.headers ?? request.headers,
+    body: "body" in changes ? changes.body : request.body,
+    idempotent: request.idempotent,
+    signal: request.signal,
+    connection: "connection" in changes ? changes.connection : request.connection,
+  };
+}
+
+const origins = new WeakMap<URL, string>();
+
+/**
+ * `url.origin`, computed once per URL object. Every layer keys a Map by origin (chosen
+ * scheme, pools, undici's agent); the getter builds a new string each time and each new
+ * string is hashed again, so one request would pay for that three times.
+ */
+export function originOf(url: URL): string {
+  let origin = origins.get(url);
+  if (origin === undefined) {
+    origin = url.origin;
+    origins.set(url, origin);
+  }
+  return origin;
+}

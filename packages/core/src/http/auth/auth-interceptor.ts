@@ -1,13 +1,18 @@
 import { AuthError, ConnectionError } from "../../errors/error-classes.js";
 import { ErrorCode } from "../../errors/error-codes.js";
-import { isReplayable } from "../body/request-body.js";
+import { isMailwireError } from "../../errors/mailwire-error.js";
+import { holdBody, isReplayable } from "../body/request-body.js";
+import type { ConnectionSlot } from "../connection/connection-slot.js";
+import type { Lease } from "../connection/origin-pool.js";
 import type { Transport } from "../connection/transport.js";
 import type { HttpDiagnostics } from "../http-diagnostics.js";
 import {
+  copyRequest,
   headerValue,
   type IncomingResponse,
   type Interceptor,
   type OutgoingRequest,
+  originOf,
   type Send,
 } from "../pipeline.js";
 import type { AuthProvider } from "./auth-provider.js";
@@ -20,6 +25,7 @@ export interface AuthInterceptorOptions {
   readonly providers: readonly AuthProvider[];
   readonly allowInsecureAuth: boolean;
   readonly acquire: Transport["acquire"];
+  readonly tryAcquire: Transport["tryAcquire"];
   readonly diagnostics: HttpDiagnostics;
 }
 
@@ -41,7 +47,7 @@ type Outcome =
  * A rejected attempt is never repeated with the same secret.
  */
 export function authInterceptor(options: AuthInterceptorOptions): Interceptor {
-  const { providers, allowInsecureAuth, acquire, diagnostics } = options;
+  const { providers, allowInsecureAuth, acquire, tryAcquire, diagnostics } = options;
   const chosen = new Map<string, AuthProvider>();
 
   return (next: Send): Send => {
@@ -76,7 +82,7 @@ export function authInterceptor(options: AuthInterceptorOptions): Interceptor {
     const handshake = async (
       provider: AuthProvider,
       request: OutgoingRequest,
-      lease: Awaited<ReturnType<Transport["acquire"]>>,
+      lease: Lease,
       attempt: number,
     ): Promise<Outcome> => {
       const { slot } = lease;
@@ -99,14 +105,15 @@ export function authInterceptor(options: AuthInterceptorOptions): Interceptor {
           url: request.url,
           connectionId: slot.state?.id,
         });
-        const response = await next({ ...withAuthorization(carrier, scheme, token), connection: slot });
+        const response = await next(withAuthorization(carrier, scheme, token, slot));
         const connectionId = response.connection?.id;
         if (response.statusCode !== 401) {
           response.connection?.authenticatedSchemes.add(scheme.toLowerCase());
           diagnostics.authStep({ scheme, step: "authenticated", url: request.url, connectionId });
           if (carrier === request) return { kind: "done", response };
           await response.body.dump();
-          return { kind: "done", response: await next({ ...request, connection: slot }) };
+          const real = await sendAuthenticated(request, slot);
+          return real === undefined ? { kind: "connection-lost" } : { kind: "done", response: real };
         }
         const serverToken = findChallenge(parseChallenges(response.headers), scheme)?.token;
         const closing = /\bclose\b/i.test(headerValue(response.headers, "connection") ?? "");
@@ -128,22 +135,45 @@ export function authInterceptor(options: AuthInterceptorOptions): Interceptor {
       return { kind: "rejected" };
     };
 
-    const connectionBoundAttempt = async (
+    /**
+     * Sends on a connection that passed the handshake. A one-shot stream is held back until
+     * undici starts on the body; if undici has replaced the connection by then (the server
+     * closed the authenticated one while this request waited in the queue), the request is
+     * abandoned with the stream untouched and undefined tells the caller to authenticate
+     * again first. Anything else would send the stream where it can only earn a 401.
+     */
+    const sendAuthenticated = async (
+      request: OutgoingRequest,
+      slot: ConnectionSlot,
+    ): Promise<IncomingResponse | undefined> => {
+      const body = request.body;
+      if (isReplayable(body)) return next(copyRequest(request, { connection: slot }));
+      const authenticatedState = slot.state;
+      const refusal = new ConnectionError(
+        "the authenticated connection was replaced before the body was sent",
+        {
+          details: { requestSent: false },
+        },
+      );
+      const held = holdBody(
+        body,
+        () => authenticatedState !== undefined && slot.state === authenticatedState,
+        refusal,
+      );
+      try {
+        return await next(copyRequest(request, { body: held, connection: slot }));
+      } catch (error) {
+        if (error === refusal || (isMailwireError(error) && error.cause === refusal)) return undefined;
+        throw error;
+      }
+    };
+
+    /** The server answered 401 on a connection it had authenticated: it forgot, or it is not the same one. */
+    const authenticationLost = async (
       provider: AuthProvider,
       request: OutgoingRequest,
-      attempt: number,
-    ): Promise<Outcome> => {
-      const lease = await acquire(request.url.origin, provider.scheme, request.signal);
-      if (!lease.authenticated) {
-        try {
-          return await handshake(provider, request, lease, attempt);
-        } finally {
-          lease.release();
-        }
-      }
-      const response = await next({ ...request, connection: lease.slot });
-      if (response.statusCode !== 401) return { kind: "done", response };
-      // The server forgot this connection's authentication (or it was replaced under us).
+      response: IncomingResponse,
+    ): Promise<void> => {
       response.connection?.authenticatedSchemes.delete(provider.scheme.toLowerCase());
       await response.body.dump();
       if (!isReplayable(request.body)) {
@@ -152,20 +182,44 @@ export function authInterceptor(options: AuthInterceptorOptions): Interceptor {
           { details: { scheme: provider.scheme, requestSent: true } },
         );
       }
+    };
+
+    const connectionBoundAttempt = async (
+      provider: AuthProvider,
+      request: OutgoingRequest,
+      attempt: number,
+      acquired: Lease | undefined,
+    ): Promise<Outcome> => {
+      // A lease the caller already holds is used (and so released) here.
+      const lease = acquired ?? (await acquire(originOf(request.url), provider.scheme, request.signal));
+      if (!lease.authenticated) {
+        try {
+          return await handshake(provider, request, lease, attempt);
+        } finally {
+          lease.release();
+        }
+      }
+      const response = await sendAuthenticated(request, lease.slot);
+      if (response === undefined) return { kind: "connection-lost" };
+      if (response.statusCode !== 401) return { kind: "done", response };
+      await authenticationLost(provider, request, response);
       return { kind: "connection-lost" };
     };
 
     const authenticate = async (
       provider: AuthProvider,
       request: OutgoingRequest,
+      restartsLeft = 1,
+      firstLease?: Lease,
     ): Promise<IncomingResponse> => {
       const maxAttempts = provider.maxAttempts ?? 1;
-      let restartsLeft = 1;
+      let lease = firstLease;
       let attempt = 0;
       while (attempt < maxAttempts) {
         const outcome = provider.connectionBound
-          ? await connectionBoundAttempt(provider, request, attempt)
+          ? await connectionBoundAttempt(provider, request, attempt, lease)
           : await perRequestAttempt(provider, request, attempt);
+        lease = undefined;
         if (outcome.kind === "done") return outcome.response;
         if (outcome.kind === "connection-lost") {
           if (restartsLeft-- > 0) continue;
@@ -186,7 +240,20 @@ export function authInterceptor(options: AuthInterceptorOptions): Interceptor {
 
     return async (request) => {
       if (providers.length === 0) return next(request);
-      const known = chosen.get(request.url.origin);
+      const origin = originOf(request.url);
+      const known = chosen.get(origin);
+      if (known?.connectionBound) {
+        const lease = tryAcquire(origin, known.scheme);
+        if (lease?.authenticated && isReplayable(request.body)) {
+          // The steady state, kept short: a connection that already did the handshake
+          // carries the request as it is.
+          const response = await next(copyRequest(request, { connection: lease.slot }));
+          if (response.statusCode !== 401) return response;
+          await authenticationLost(known, request, response);
+          return authenticate(known, request, 0);
+        }
+        return authenticate(known, request, 1, lease);
+      }
       if (known) return authenticate(known, request);
       // First contact: learn what the server wants. A one-shot body must not be spent on
       // a 401, so it waits behind an empty probe.
@@ -200,7 +267,7 @@ export function authInterceptor(options: AuthInterceptorOptions): Interceptor {
       const challenges = parseChallenges(first.headers);
       await first.body.dump();
       const provider = chooseProvider(providers, challenges, request.url, allowInsecureAuth);
-      chosen.set(request.url.origin, provider);
+      chosen.set(originOf(request.url), provider);
       diagnostics.authStep({
         scheme: provider.scheme,
         step: "selected",

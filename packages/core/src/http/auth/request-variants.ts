@@ -1,13 +1,24 @@
-import type { OutgoingRequest } from "../pipeline.js";
+import type { ConnectionSlot } from "../connection/connection-slot.js";
+import { copyRequest, type OutgoingRequest } from "../pipeline.js";
 
-/** The same request with an Authorization header (any caller-set one is replaced). */
-export function withAuthorization(request: OutgoingRequest, scheme: string, token: string): OutgoingRequest {
+/**
+ * The same request with an Authorization header (any caller-set one is replaced), pinned
+ * to `connection` when given.
+ */
+export function withAuthorization(
+  request: OutgoingRequest,
+  scheme: string,
+  token: string,
+  connection?: ConnectionSlot,
+): OutgoingRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(request.headers)) {
     if (name.toLowerCase() !== "authorization") headers[name] = value;
   }
   headers.authorization = `${scheme} ${token}`;
-  return { ...request, headers };
+  return connection === undefined
+    ? copyRequest(request, { headers })
+    : copyRequest(request, { headers, connection });
 }
 
 /**
@@ -20,5 +31,5 @@ export function withoutBody(request: OutgoingRequest): OutgoingRequest {
     const lower = name.toLowerCase();
     if (lower !== "content-length" && lower !== "transfer-encoding") headers[name] = value;
   }
-  return { ...request, headers, body: undefined };
+  return copyRequest(request, { headers, body: undefined });
 }

@@ -3,28 +3,73 @@ import { Readable } from "node:stream";
 /** Bytes read by dump() before it gives up on reusing the connection and closes the stream. */
 const DUMP_LIMIT_BYTES = 1024 * 1024;
 
+const noop = () => {};
+
+/** What we use of undici's body stream beyond Readable. */
+interface UndiciBody extends Readable {
+  dump(options: { limit: number }): Promise<unknown>;
+  bytes(): Promise<Uint8Array>;
+}
+
 /**
- * The response body: a Readable fed from undici's body stream. It exists so that every
+ * How the body is being consumed. "idle": nobody has read yet. "stream": someone reads
+ * through the Readable interface, so chunks are forwarded from the source. "whole":
+ * dump()/bytes()/text()/json() handed the source to undici's own consumer; no chunk
+ * passes through this stream.
+ */
+type Mode = "idle" | "stream" | "whole";
+
+/**
+ * The response body: a Readable over undici's body stream. It exists so that every
  * error a reader sees is a MailwireError (undici's own errors never escape), and so the
  * transport learns when the body is finished with.
+ *
+ * Nothing is forwarded until someone reads: dump(), bytes(), text() and json() on an
+ * untouched body go straight to undici's consumer, so the common "read it all" case
+ * pays for one stream, not two.
  */
 export class ResponseBody extends Readable {
-  readonly #source: Readable;
+  readonly #source: UndiciBody;
   readonly #mapError: (error: unknown) => Error;
+  readonly #onDone: () => void;
+  #mode: Mode = "idle";
+  #done = false;
 
-  constructor(source: Readable, mapError: (error: unknown) => Error) {
+  /**
+   * @param onDone called once, as soon as the source is finished with: its last byte
+   * read, or it failed or was destroyed. The transport frees the connection there.
+   */
+  constructor(source: Readable, mapError: (error: unknown) => Error, onDone: () => void = noop) {
     super();
-    this.#source = source;
+    this.#source = source as UndiciBody;
     this.#mapError = mapError;
-    source.on("data", (chunk: Buffer) => {
-      if (!this.push(chunk)) source.pause();
+    this.#onDone = onDone;
+    // Always listening, so an error on a body nobody reads never goes unhandled on undici's
+    // stream; it surfaces here, mapped, as it did before the source was read lazily.
+    source.on("error", (error) => {
+      this.#finish();
+      if (this.#mode !== "whole") this.destroy(this.#mapError(error));
     });
-    source.once("end", () => this.push(null));
-    source.once("error", (error) => this.destroy(this.#mapError(error)));
-    source.pause();
+  }
+
+  #finish(): void {
+    if (this.#done) return;
+    this.#done = true;
+    this.#onDone();
   }
 
   override _read(): void {
+    if (this.#mode === "idle") {
+      this.#mode = "stream";
+      const source = this.#source;
+      source.on("data", (chunk: Buffer) => {
+        if (!this.push(chunk)) source.pause();
+      });
+      source.once("end", () => {
+        this.#finish();
+        this.push(null);
+      });
+    }
     this.#source.resume();
   }
 
@@ -32,17 +77,41 @@ export class ResponseBody extends Readable {
     // Destroying undici's body before its end closes the socket, which is the only safe
     // thing to do with a half-read response.
     if (!this.#source.destroyed) this.#source.destroy();
+    this.#finish();
     callback(error);
   }
 
+  /** Hands the whole source to `consume` (undici's reader), then closes this stream. */
+  async #whole<T>(consume: (source: UndiciBody) => Promise<T>): Promise<T> {
+    this.#mode = "whole";
+    try {
+      const result = await consume(this.#source);
+      this.#finish();
+      return result;
+    } catch (error) {
+      throw this.#mapError(error);
+    } finally {
+      // No error here: the caller gets it from the promise; an 'error' event nobody listens
+      // for would crash the process. 'close' still tells listeners the body is finished.
+      this.destroy();
+    }
+  }
+
+  #untouched(): boolean {
+    return this.#mode === "idle" && !this.destroyed;
+  }
+
   async bytes(): Promise<Uint8Array> {
+    if (this.#untouched()) return this.#whole((source) => source.bytes());
     const chunks: Buffer[] = [];
     for await (const chunk of this) chunks.push(chunk as Buffer);
     return new Uint8Array(Buffer.concat(chunks));
   }
 
+  /** UTF-8, with a byte order mark kept as U+FEFF (undici's text() would drop it). */
   async text(): Promise<string> {
-    return Buffer.from(await this.bytes()).toString("utf8");
+    const bytes = await this.bytes();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   }
 
   async json<T = unknown>(): Promise<T> {
@@ -52,6 +121,12 @@ export class ResponseBody extends Readable {
   /** Reads and discards the rest so the connection can carry the next request. */
   async dump(): Promise<void> {
     if (this.destroyed || this.readableEnded) return;
+    if (this.#mode === "idle") {
+      // undici's dump destroys the body (closing the socket) past the limit, swallows body
+      // errors and resolves once the body is closed: what we want here.
+      await this.#whole((source) => source.dump({ limit: DUMP_LIMIT_BYTES })).catch(() => {});
+      return;
+    }
     let seen = 0;
     try {
       for await (const chunk of this) {

@@ -5,6 +5,18 @@ import { type SocketState, socketState } from "./socket-state.js";
 
 let nextSlotId = 1;
 
+// Scheme names come from a handful of providers; lower-casing one on every request would
+// make a new string to hash each time.
+const lowerCaseSchemes = new Map<string, string>();
+function lowerCaseScheme(scheme: string): string {
+  let lower = lowerCaseSchemes.get(scheme);
+  if (lower === undefined) {
+    lower = scheme.toLowerCase();
+    lowerCaseSchemes.set(scheme, lower);
+  }
+  return lower;
+}
+
 /**
  * One keep-alive connection to one origin. undici reconnects it transparently when the
  * socket dies; `socket` always names the current one, which is how connection-bound auth
@@ -44,7 +56,7 @@ export class ConnectionSlot {
   }
 
   isAuthenticated(scheme: string): boolean {
-    return this.state?.authenticatedSchemes.has(scheme.toLowerCase()) ?? false;
+    return this.state?.authenticatedSchemes.has(lowerCaseScheme(scheme)) ?? false;
   }
 
   begin(): void {

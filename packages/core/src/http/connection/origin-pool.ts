@@ -42,7 +42,7 @@ export class OriginPool {
   async acquire(scheme: string | undefined, signal: AbortSignal | undefined): Promise<Lease> {
     for (;;) {
       throwIfAborted(signal);
-      const lease = scheme === undefined ? this.#pickAny() : this.#pickFor(scheme);
+      const lease = this.tryAcquire(scheme);
       if (lease) return lease;
       let wake = noop;
       const woken = new Promise<void>((resolve) => {
@@ -57,6 +57,11 @@ export class OriginPool {
     }
   }
 
+  /** What acquire() would give right now, without waiting; undefined when it would wait. */
+  tryAcquire(scheme: string | undefined): Lease | undefined {
+    return scheme === undefined ? this.#pickAny() : this.#pickFor(scheme);
+  }
+
   async close(): Promise<void> {
     await Promise.all(this.#slots.map((slot) => slot.close()));
   }
@@ -65,24 +70,42 @@ export class OriginPool {
     await Promise.all(this.#slots.map((slot) => slot.destroy()));
   }
 
+  // Both pickers run on every request, so they walk the slots once and allocate nothing
+  // but the lease.
   #pickAny(): Lease | undefined {
-    const free = this.#slots.filter((slot) => !slot.locked);
-    const slot =
-      free.find((candidate) => candidate.inFlight === 0) ??
-      (this.#slots.length < this.#maxConnections ? this.#create() : leastLoaded(free));
+    let leastBusy: ConnectionSlot | undefined;
+    for (const slot of this.#slots) {
+      if (slot.locked) continue;
+      if (slot.inFlight === 0) return { slot, authenticated: false, release: noop };
+      if (!leastBusy || slot.inFlight < leastBusy.inFlight) leastBusy = slot;
+    }
+    const slot = this.#slots.length < this.#maxConnections ? this.#create() : leastBusy;
     return slot && { slot, authenticated: false, release: noop };
   }
 
+  /**
+   * In order: an idle authenticated connection (shared); an idle one that still needs the
+   * handshake (exclusive); a new one (exclusive); the least busy authenticated one (shared).
+   */
   #pickFor(scheme: string): Lease | undefined {
-    const free = this.#slots.filter((slot) => !slot.locked);
-    const authenticated = free.filter((slot) => slot.isAuthenticated(scheme));
-    const idleAuthenticated = authenticated.find((slot) => slot.inFlight === 0);
-    if (idleAuthenticated) return { slot: idleAuthenticated, authenticated: true, release: noop };
-    const idle = free.find((slot) => slot.inFlight === 0);
+    let idle: ConnectionSlot | undefined;
+    let leastBusyAuthenticated: ConnectionSlot | undefined;
+    for (const slot of this.#slots) {
+      if (slot.locked) continue;
+      const authenticated = slot.isAuthenticated(scheme);
+      if (slot.inFlight === 0) {
+        if (authenticated) return { slot, authenticated: true, release: noop };
+        idle ??= slot;
+      } else if (
+        authenticated &&
+        (!leastBusyAuthenticated || slot.inFlight < leastBusyAuthenticated.inFlight)
+      ) {
+        leastBusyAuthenticated = slot;
+      }
+    }
     if (idle) return this.#lock(idle);
     if (this.#slots.length < this.#maxConnections) return this.#lock(this.#create());
-    const busy = leastLoaded(authenticated);
-    if (busy) return { slot: busy, authenticated: true, release: noop };
+    if (leastBusyAuthenticated) return { slot: leastBusyAuthenticated, authenticated: true, release: noop };
     return undefined;
   }
 
@@ -110,10 +133,4 @@ export class OriginPool {
     for (const wake of this.#waiters) wake();
     this.#waiters.clear();
   }
-}
-
-function leastLoaded(slots: readonly ConnectionSlot[]): ConnectionSlot | undefined {
-  let best: ConnectionSlot | undefined;
-  for (const slot of slots) if (!best || slot.inFlight < best.inFlight) best = slot;
-  return best;
 }

@@ -2,15 +2,28 @@ import { performance } from "node:perf_hooks";
 import { ResponseBody } from "../body/response-body.js";
 import { describeTarget, type HttpDiagnostics } from "../http-diagnostics.js";
 import { toMailwireError } from "../map-error.js";
-import type { IncomingResponse, OutgoingRequest, Send } from "../pipeline.js";
+import { type IncomingResponse, type OutgoingRequest, originOf, type Send } from "../pipeline.js";
+import type { ConnectionSlot } from "./connection-slot.js";
 import type { TransportSettings } from "./dispatcher-factory.js";
 import { type Lease, OriginPool } from "./origin-pool.js";
 import { socketState } from "./socket-state.js";
+
+/** Ends the slot's request once, whichever of the body's 'end' and 'close' comes first. */
+function endOnce(slot: ConnectionSlot): () => void {
+  let finished = false;
+  return () => {
+    if (finished) return;
+    finished = true;
+    slot.end();
+  };
+}
 
 /** The bottom of the chain: per-origin connection pools and the wire request itself. */
 export interface Transport {
   readonly send: Send;
   acquire(origin: string, scheme: string | undefined, signal: AbortSignal | undefined): Promise<Lease>;
+  /** The lease acquire() would give at once, or undefined when it would have to wait. */
+  tryAcquire(origin: string, scheme: string | undefined): Lease | undefined;
   close(): Promise<void>;
   destroy(): Promise<void>;
 }
@@ -21,6 +34,9 @@ export function createTransport(
   diagnostics: HttpDiagnostics,
 ): Transport {
   const pools = new Map<string, OriginPool>();
+  // undici's ProxyAgent writes a `host` into the headers object it is given; the caller's
+  // (or a frozen default) must not be that object. The direct Agent only reads them.
+  const ownHeaders = settings.proxy !== false;
   const poolFor = (origin: string) => {
     let pool = pools.get(origin);
     if (!pool) {
@@ -32,48 +48,53 @@ export function createTransport(
 
   const send: Send = async (request: OutgoingRequest): Promise<IncomingResponse> => {
     const { url, method, signal } = request;
-    const target = `${method} ${describeTarget(url)}`;
+    const origin = originOf(url);
     const started = performance.now();
-    const slot = request.connection ?? (await poolFor(url.origin).acquire(undefined, signal)).slot;
-    diagnostics.request({ method, url, headers: request.headers, connectionId: slot.state?.id });
+    let slot = request.connection;
+    if (!slot) {
+      const pool = poolFor(origin);
+      slot = (pool.tryAcquire(undefined) ?? (await pool.acquire(undefined, signal))).slot;
+    }
+    // Without a logger or subscriber, gather nothing for diagnostics (not even the connection id).
+    const observed = diagnostics.observed();
+    if (observed)
+      diagnostics.request({ method, url, headers: request.headers, connectionId: slot.state?.id });
+    const mapError = (error: unknown) =>
+      toMailwireError(error, { target: `${method} ${describeTarget(url)}`, signal });
     slot.begin();
-    let finished = false;
-    const finish = () => {
-      if (finished) return;
-      finished = true;
-      slot.end();
-    };
+    const finish = endOnce(slot);
     try {
       const data = await slot.dispatcher.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        origin,
+        path: url.search === "" ? url.pathname : `${url.pathname}${url.search}`,
         method: method as never,
-        headers: request.headers,
+        headers: ownHeaders ? { ...request.headers } : request.headers,
         body: request.body as never,
         signal,
       });
       // pipelining is 1, so the socket that delivered these headers is the slot's current one.
       const state = socketState(slot.socket);
-      data.body.once("end", finish);
-      data.body.once("close", finish);
-      const body = new ResponseBody(data.body, (error) => toMailwireError(error, { target, signal }));
-      diagnostics.response({
-        method,
-        url,
-        statusCode: data.statusCode,
-        headers: data.headers,
-        connectionId: state?.id,
-        durationMs: performance.now() - started,
-      });
+      if (observed) {
+        diagnostics.response({
+          method,
+          url,
+          statusCode: data.statusCode,
+          headers: data.headers,
+          connectionId: state?.id,
+          durationMs: performance.now() - started,
+        });
+      }
       return {
         statusCode: data.statusCode,
         headers: data.headers,
-        body,
+        // The body frees the slot as soon as its last byte is read (the caller may send the
+        // next request before undici's 'close'), or when it fails or is destroyed.
+        body: new ResponseBody(data.body, mapError, finish),
         connection: state,
       };
     } catch (error) {
       finish();
-      const mapped = toMailwireError(error, { target, signal });
+      const mapped = mapError(error);
       diagnostics.error({ method, url, error: mapped, durationMs: performance.now() - started });
       throw mapped;
     }
@@ -82,6 +103,7 @@ export function createTransport(
   return {
     send,
     acquire: (origin, scheme, signal) => poolFor(origin).acquire(scheme, signal),
+    tryAcquire: (origin, scheme) => poolFor(origin).tryAcquire(scheme),
     close: async () => {
       await Promise.all([...pools.values()].map((pool) => pool.close()));
     },
