@@ -34,6 +34,21 @@ export {
   type UserSettingError,
 } from "./codec/soap-get-user-settings.js";
 export type { XmlLimits } from "./codec/xml-tree.js";
+export { discover } from "./discover.js";
+export type {
+  DiscoverOptions,
+  DiscoveryResult,
+  DiscoverySource,
+  SwitchableMethod,
+} from "./discover-options.js";
+export type { DnsResolver, PortProbe, SettingsEndpoint, SrvRecord } from "./discovery/context.js";
+export type { ConfirmRedirect } from "./discovery/credential-gate.js";
+export {
+  createDiscoveryCache,
+  type DiscoveryCache,
+  type DiscoveryCacheOptions,
+} from "./discovery/discovery-cache.js";
+export type { AttemptOutcome, DiscoveryAttempt, DiscoveryMethod } from "./discovery/trace.js";
 export type {
   ExchangeSettings,
   MailEncryption,

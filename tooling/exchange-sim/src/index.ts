@@ -2,6 +2,11 @@ export type { AuthSettings, ConnectionState } from "./auth/authenticate-request.
 export type { IssuedToken, TokenCheck } from "./auth/bearer-tokens.js";
 export type { AuthenticatedUser, AuthScheme, SimCredentials } from "./auth/credentials.js";
 export type { NtlmSettings } from "./auth/ntlm-handshake.js";
+export type {
+  AutodiscoverAnswer,
+  AutodiscoverControl,
+  AutodiscoverRequestLog,
+} from "./autodiscover/autodiscover-control.js";
 export type { Fault, FaultOptions, Faults } from "./faults.js";
 export type { RouteContext, RouteHandler, RouteOptions } from "./http/router.js";
 export { channelBindingHash } from "./ntlm/channel-bindings.js";

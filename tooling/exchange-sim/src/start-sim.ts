@@ -8,6 +8,8 @@ import { type AuthSettings, authenticateRequest, type ConnectionState } from "./
 import { BearerTokens, type IssuedToken } from "./auth/bearer-tokens.js";
 import { dnsDomain, type SimCredentials } from "./auth/credentials.js";
 import type { NtlmSettings } from "./auth/ntlm-handshake.js";
+import type { AutodiscoverControl } from "./autodiscover/autodiscover-control.js";
+import { registerAutodiscover } from "./autodiscover/register-autodiscover.js";
 import { createCertificate } from "./certificate.js";
 import { Faults } from "./faults.js";
 import { type RouteContext, type RouteHandler, type RouteOptions, Router } from "./http/router.js";
@@ -52,6 +54,8 @@ export interface ExchangeSim {
   faults: Faults;
   /** Register a protocol endpoint; authentication runs before `handler` unless `auth: false`. */
   route(method: string, path: string, handler: RouteHandler, options?: RouteOptions): void;
+  /** Autodiscover endpoints (POX, SOAP, v2 JSON): what they answer, and what they were asked. */
+  autodiscover: AutodiscoverControl;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -79,6 +83,7 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
   const faults = new Faults();
   const router = new Router();
   registerTestEndpoints(router);
+  const autodiscover = registerAutodiscover(router, { origin: () => origin, credentials });
 
   const settings: AuthSettings = {
     schemes: ["ntlm", "basic", "bearer"],
@@ -217,6 +222,7 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
     configureAuth,
     faults,
     route: (method, path, handler, routeOptions) => router.add(method, path, handler, routeOptions),
+    autodiscover,
     close,
     [Symbol.asyncDispose]: close,
   };

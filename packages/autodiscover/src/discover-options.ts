@@ -1,0 +1,76 @@
+import type {
+  AuthProvider,
+  CallOptions,
+  HttpClient,
+  HttpClientOptions,
+  HttpCredentials,
+} from "@mailwire/core";
+import type { DnsResolver, PortProbe } from "./discovery/context.js";
+import type { ConfirmRedirect } from "./discovery/credential-gate.js";
+import type { DiscoveryCache } from "./discovery/discovery-cache.js";
+import type { DiscoveryAttempt, DiscoveryMethod } from "./discovery/trace.js";
+import type { ExchangeSettings } from "./settings.js";
+
+/** Methods that can be switched off (all on by default). */
+export type SwitchableMethod = Exclude<DiscoveryMethod, "cache">;
+
+export interface DiscoverOptions extends CallOptions {
+  /** Password (NTLM, or Basic where allowed) and/or an OAuth token provider (Bearer). */
+  credentials?: HttpCredentials | undefined;
+  /** Extra schemes, e.g. Negotiate/Kerberos, tried before NTLM. */
+  authProviders?: readonly AuthProvider[] | undefined;
+  /**
+   * Basic policy. "no-downgrade" (default): Basic only while no server has offered NTLM,
+   * Negotiate or OAuth for this account and no token provider was given. "never", or
+   * "always" (the caller accepts the downgrade).
+   */
+  basicAuth?: "never" | "no-downgrade" | "always" | undefined;
+  /**
+   * Asked before credentials go to an https host outside the user's domain (a redirect,
+   * an SRV target, Microsoft 365). Resolve true to allow. Without it such hosts are refused.
+   */
+  confirmRedirect?: ConfirmRedirect | undefined;
+  /** Turn methods off: `{ srv: false, ports: false }`. */
+  methods?: Partial<Record<SwitchableMethod, boolean>> | undefined;
+  /** TLS, proxy and timeout settings for the HTTP clients discover() creates. */
+  http?: Omit<HttpClientOptions, "credentials" | "authProviders" | "allowInsecureAuth"> | undefined;
+  /**
+   * Builds the HTTP clients (default core's createHttpClient): split-horizon routing,
+   * a custom dispatcher, tests. Receives the guarded auth providers; never raw credentials.
+   */
+  createHttpClient?: ((options: HttpClientOptions) => HttpClient) | undefined;
+  /**
+   * Bring your own client for the authenticated requests. Its credentials are its own: the
+   * Basic downgrade rule is then yours to keep, while https-only and the domain rule still
+   * decide which URLs it is given. It is not closed by discover().
+   */
+  httpClient?: HttpClient | undefined;
+  /** DNS for the SRV method (default node:dns/promises). */
+  dns?: DnsResolver | undefined;
+  /** TCP probe for the well-known-ports method (default node:net). */
+  probePort?: PortProbe | undefined;
+  /** Per candidate TCP+TLS connect limit. Default 3,000 ms. */
+  connectTimeoutMs?: number | undefined;
+  /** Per request limit (headers and body). Default 10,000 ms. */
+  requestTimeoutMs?: number | undefined;
+  /** Per candidate limit, redirects included. Default 20,000 ms. */
+  candidateTimeoutMs?: number | undefined;
+  /** How long a better-priority candidate still running may keep a found answer waiting. Default 50 ms. */
+  priorityGraceMs?: number | undefined;
+  /** Default 10 (MS-OXDSCLI 3.1.5.4 loop guard). */
+  maxRedirects?: number | undefined;
+  cache?: DiscoveryCache | undefined;
+}
+
+/** Where the winning answer came from. */
+export interface DiscoverySource {
+  method: DiscoveryMethod;
+  /** The endpoint that answered (POX/SOAP), when there was one. */
+  url?: string;
+}
+
+export interface DiscoveryResult extends ExchangeSettings {
+  source: DiscoverySource;
+  /** Every attempt, in the order they finished, including cancelled and refused ones. */
+  trace: readonly DiscoveryAttempt[];
+}

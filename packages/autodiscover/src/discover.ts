@@ -1,0 +1,214 @@
+import { promises as dnsPromises } from "node:dns";
+import {
+  createHttpClient,
+  deadline,
+  type HttpClient,
+  InvalidArgumentError,
+  isMailwireError,
+  ProtocolError,
+  throwIfAborted,
+} from "@mailwire/core";
+import { AutodiscoverLimits } from "./codec/limits.js";
+import type { DiscoverOptions, DiscoveryResult, SwitchableMethod } from "./discover-options.js";
+import { guardedProviders } from "./discovery/auth-guard.js";
+import { candidatesFor } from "./discovery/candidates.js";
+import type { Candidate, CandidateOutcome, DnsResolver, RoundContext } from "./discovery/context.js";
+import { CredentialGate } from "./discovery/credential-gate.js";
+import { type EmailAddress, parseEmailAddress } from "./discovery/email-address.js";
+import { priorityRace } from "./discovery/priority-race.js";
+import { RedirectBudget } from "./discovery/redirect-budget.js";
+import { createTraceRecorder, type DiscoveryMethod, type TraceRecorder } from "./discovery/trace.js";
+import { poxAt } from "./methods/pox.js";
+import { soapAt } from "./methods/soap.js";
+import { tcpPortProbe } from "./net/tcp-port-probe.js";
+
+const DEFAULTS = {
+  connectTimeoutMs: 3_000,
+  requestTimeoutMs: 10_000,
+  candidateTimeoutMs: 20_000,
+  priorityGraceMs: 50,
+} as const;
+
+const systemDns: DnsResolver = { resolveSrv: (name) => dnsPromises.resolveSrv(name) };
+
+interface Winner {
+  method: DiscoveryMethod;
+  outcome: CandidateOutcome;
+}
+
+/**
+ * Finds every endpoint for `emailAddress`: POX and SOAP Autodiscover on the domain and on
+ * autodiscover.<domain>, v2 JSON, the http redirect, DNS SRV, then autoconfig and the
+ * well-known mail ports — all probed at once, the best answer winning (see priorityRace).
+ * Follows redirectAddr (also to another SMTP domain, for hybrid mailboxes) and redirectUrl
+ * within the redirect budget. Resolves with the settings and a trace of every attempt;
+ * rejects with a MailwireError whose `details.trace` has it when nothing answered.
+ */
+export async function discover(
+  emailAddress: string,
+  options: DiscoverOptions = {},
+): Promise<DiscoveryResult> {
+  throwIfAborted(options.signal);
+  const first = parseEmailAddress(emailAddress);
+  const maxRedirects = options.maxRedirects ?? AutodiscoverLimits.maxRedirects;
+  if (!Number.isInteger(maxRedirects) || maxRedirects < 0)
+    throw new InvalidArgumentError("maxRedirects must be a non-negative integer");
+  const connectTimeoutMs = options.connectTimeoutMs ?? DEFAULTS.connectTimeoutMs;
+  const trace = createTraceRecorder();
+  const cache = options.cache;
+
+  const cached = cache?.getSettings(first.address);
+  if (cached !== undefined) {
+    trace.begin("cache", first.address, first.address)("settings", { detail: "cached settings" });
+    return { ...cached, source: { method: "cache" }, trace: trace.attempts };
+  }
+
+  const limit = deadline({ signal: options.signal, timeoutMs: options.timeoutMs, phase: "autodiscover" });
+  const factory = options.createHttpClient ?? createHttpClient;
+  const httpBase = {
+    retry: false as const,
+    ...options.http,
+    timeouts: { connectMs: connectTimeoutMs, ...options.http?.timeouts },
+  };
+  const owned: HttpClient[] = [];
+  const make = (extra: { authProviders?: ReturnType<typeof guardedProviders>["providers"] }) => {
+    const client = factory({ ...httpBase, ...extra });
+    owned.push(client);
+    return client;
+  };
+  const guarded = guardedProviders({
+    credentials: options.credentials,
+    authProviders: options.authProviders,
+    basicAuth: options.basicAuth ?? "no-downgrade",
+  });
+  const gate = new CredentialGate(first.domain, options.confirmRedirect);
+  const redirects = new RedirectBudget(maxRedirects);
+  redirects.visitAddress(first.address);
+  const enabled = (method: DiscoveryMethod) => options.methods?.[method as SwitchableMethod] !== false;
+
+  try {
+    const authenticated = options.httpClient ?? make({ authProviders: guarded.providers });
+    const anonymous = make({});
+    let email = first;
+    for (;;) {
+      const context: RoundContext = {
+        email,
+        trace,
+        gate,
+        authenticated,
+        anonymous,
+        redirects,
+        requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
+        connectTimeoutMs,
+        dns: options.dns ?? systemDns,
+        probePort: options.probePort ?? tcpPortProbe,
+      };
+      const winner = await runRound(context, options, enabled, limit.signal);
+      if (winner.outcome.kind === "settings") {
+        const { settings, endpoint } = winner.outcome;
+        if (cache !== undefined) {
+          cache.setSettings(first.address, settings);
+          if (endpoint !== undefined) cache.setEndpoint(email.domain, endpoint);
+        }
+        return {
+          ...settings,
+          source: { method: winner.method, ...(endpoint === undefined ? {} : { url: endpoint.url }) },
+          trace: trace.attempts,
+        };
+      }
+      // MS-OXDSCLI 3.1.5.4 redirectAddr: start over for the new address. It came from a
+      // server the gate trusted, so its domain becomes trusted too (hybrid: on-premises to
+      // Microsoft 365); the loop guard stops repeats and long chains.
+      const next: EmailAddress = parseEmailAddress(winner.outcome.address);
+      redirects.take(next.address);
+      redirects.visitAddress(next.address);
+      gate.trustDomain(next.domain);
+      email = next;
+    }
+  } finally {
+    limit.dispose();
+    await Promise.all(owned.map((client) => client.destroy().catch(() => undefined)));
+  }
+}
+
+async function runRound(
+  context: RoundContext,
+  options: DiscoverOptions,
+  enabled: (method: DiscoveryMethod) => boolean,
+  signal: AbortSignal,
+): Promise<Winner> {
+  const endpoint = options.cache?.getEndpoint(context.email.domain);
+  if (endpoint !== undefined) {
+    // A known endpoint for this domain is asked alone first: one request instead of a dozen.
+    try {
+      const url = new URL(endpoint.url);
+      const outcome =
+        endpoint.method === "pox"
+          ? await poxAt(context, url, "cache", signal)
+          : await soapAt(context, url, signal);
+      return { method: "cache", outcome };
+    } catch (error) {
+      if (isMailwireError(error) && error.code === "MW_ABORTED" && signal.aborted) throw error;
+      options.cache?.invalidate(context.email.domain);
+    }
+  }
+  const tiers = candidatesFor(context.email, enabled);
+  if (tiers.exchange.length + tiers.fallback.length === 0)
+    throw new InvalidArgumentError("every discovery method is switched off");
+  const raceOptions = {
+    graceMs: options.priorityGraceMs ?? DEFAULTS.priorityGraceMs,
+    candidateTimeoutMs: options.candidateTimeoutMs ?? DEFAULTS.candidateTimeoutMs,
+  };
+  // Both tiers start now; the IMAP/POP3/SMTP fallback only counts once every Exchange
+  // candidate has failed, so a quick autoconfig answer never beats a slower Exchange one.
+  const fallbackStop = new AbortController();
+  const onAbort = () => fallbackStop.abort(signal.reason);
+  signal.addEventListener("abort", onAbort, { once: true });
+  const race = (candidates: Candidate[], raceSignal: AbortSignal) =>
+    priorityRace(
+      candidates.map((candidate) => ({
+        run: (candidateSignal: AbortSignal) => candidate.run(context, candidateSignal),
+      })),
+      { ...raceOptions, signal: raceSignal },
+    );
+  const fallback = race(tiers.fallback, fallbackStop.signal);
+  fallback.catch(() => undefined);
+  try {
+    const exchange = await race(tiers.exchange, signal);
+    if (exchange.kind === "won")
+      return { method: tiers.exchange[exchange.index]?.method ?? "pox", outcome: exchange.value };
+    const rescue = await fallback;
+    if (rescue.kind === "won")
+      return { method: tiers.fallback[rescue.index]?.method ?? "ports", outcome: rescue.value };
+    throw nothingFound(context, [...exchange.errors, ...rescue.errors]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+    fallbackStop.abort(new Error("discovery round finished"));
+  }
+}
+
+function nothingFound(context: RoundContext, errors: unknown[]) {
+  const informative = errors.find((error) => isMailwireError(error) && error.code !== "MW_ABORTED");
+  // A loop or redirect-limit refusal is the real story; surface it as itself.
+  if (
+    isMailwireError(informative) &&
+    informative.code === "MW_REDIRECT_REFUSED" &&
+    informative.details.reason === "too-many-redirects"
+  ) {
+    return informative;
+  }
+  const summary = summarize(context.trace);
+  return new ProtocolError(`autodiscover found no settings for ${context.email.address}: ${summary}`, {
+    cause: informative,
+    details: { trace: context.trace.attempts },
+  });
+}
+
+function summarize(trace: TraceRecorder): string {
+  const counts = new Map<string, number>();
+  for (const attempt of trace.attempts) {
+    const key = attempt.errorCode ?? attempt.outcome;
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+  }
+  return [...counts].map(([key, count]) => `${count}× ${key}`).join(", ");
+}

@@ -1,0 +1,50 @@
+import { autoconfigAt, autoconfigUrls } from "../methods/autoconfig.js";
+import { autodiscoverV2 } from "../methods/autodiscover-v2.js";
+import { dnsSrv } from "../methods/dns-srv.js";
+import { httpRedirect } from "../methods/http-redirect.js";
+import { poxAt, poxUrl } from "../methods/pox.js";
+import { soapAt, soapUrl } from "../methods/soap.js";
+import { wellKnownPorts } from "../methods/well-known-ports.js";
+import type { Candidate } from "./context.js";
+import type { EmailAddress } from "./email-address.js";
+import type { DiscoveryMethod } from "./trace.js";
+
+export interface CandidateTiers {
+  /** Exchange Autodiscover, best first (MS-OXDSCLI 3.1.5: domain, autodiscover.<domain>, then redirect and SRV). */
+  exchange: Candidate[];
+  /** IMAP/POP3/SMTP only; considered when every Exchange candidate failed. */
+  fallback: Candidate[];
+}
+
+/**
+ * The candidates for one address. Every host is the address's domain or a name directly
+ * below it (autodiscover., autoconfig., imap., ...): nothing is ever derived above it.
+ */
+export function candidatesFor(
+  email: EmailAddress,
+  enabled: (method: DiscoveryMethod) => boolean,
+): CandidateTiers {
+  const { domain } = email;
+  const exchange: Candidate[] = [];
+  const fallback: Candidate[] = [];
+  if (enabled("pox")) {
+    for (const host of [domain, `autodiscover.${domain}`]) {
+      exchange.push({ method: "pox", run: (context, signal) => poxAt(context, poxUrl(host), "pox", signal) });
+    }
+  }
+  if (enabled("soap")) {
+    for (const host of [domain, `autodiscover.${domain}`]) {
+      exchange.push({ method: "soap", run: (context, signal) => soapAt(context, soapUrl(host), signal) });
+    }
+  }
+  if (enabled("v2")) exchange.push({ method: "v2", run: autodiscoverV2 });
+  if (enabled("httpRedirect")) exchange.push({ method: "httpRedirect", run: httpRedirect });
+  if (enabled("srv")) exchange.push({ method: "srv", run: dnsSrv });
+  if (enabled("autoconfig")) {
+    for (const url of autoconfigUrls(domain, email.address)) {
+      fallback.push({ method: "autoconfig", run: (context, signal) => autoconfigAt(context, url, signal) });
+    }
+  }
+  if (enabled("ports")) fallback.push({ method: "ports", run: wellKnownPorts });
+  return { exchange, fallback };
+}
