@@ -22,6 +22,13 @@ export interface Pop3RetrievedMessage {
   readonly body: Readable;
 }
 
+/** A message body from a pipelined download, collected into memory. */
+export interface Pop3RetrievedBuffer {
+  readonly messageNumber: number;
+  /** The message octets, dot-unstuffed, CRLF line ends. */
+  readonly body: Buffer;
+}
+
 /** Options of the pipelined bulk calls. */
 export interface Pop3BulkOptions extends Pop3StreamOptions {
   /** Commands in flight; default the client's pipelineWindow. Ignored (1) without PIPELINING. */
@@ -205,6 +212,20 @@ export class Pop3Client implements AsyncDisposable {
       if (previous) await drain(previous);
     } finally {
       release();
+    }
+  }
+
+  /**
+   * retrieveMany with each body collected into one Buffer, for messages known to be small
+   * (the bulk form of retrieveBuffer). Cheaper per message than reading each stream with
+   * `for await`, which costs an async iterator and a promise per chunk.
+   */
+  async *retrieveManyBuffers(
+    messageNumbers: readonly number[],
+    options: Pop3BulkOptions = {},
+  ): AsyncGenerator<Pop3RetrievedBuffer, void, undefined> {
+    for await (const message of this.retrieveMany(messageNumbers, options)) {
+      yield { messageNumber: message.messageNumber, body: await toBuffer(message.body) };
     }
   }
 
@@ -393,8 +414,25 @@ async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-async function toBuffer(stream: Readable): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of stream) chunks.push(chunk as Uint8Array);
-  return Buffer.concat(chunks);
+/**
+ * Collects a body stream. Plain events rather than `for await`: per 20 KB message the async
+ * iterator (and its promise per chunk) cost about a third of the client's CPU in the
+ * download benchmark.
+ */
+function toBuffer(stream: Readable): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    if (stream.errored) return reject(stream.errored);
+    const chunks: Buffer[] = [];
+    let length = 0;
+    stream.on("data", (chunk: Buffer) => {
+      chunks.push(chunk);
+      length += chunk.length;
+    });
+    stream.once("end", () => resolve(Buffer.concat(chunks, length)));
+    stream.once("error", reject);
+    stream.once("close", () => {
+      if (!stream.readableEnded)
+        reject(stream.errored ?? new ClosedError("The message body was closed before its end"));
+    });
+  });
 }

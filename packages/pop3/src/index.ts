@@ -9,6 +9,7 @@ export {
   type Pop3BulkOptions,
   Pop3Client,
   type Pop3Language,
+  type Pop3RetrievedBuffer,
   type Pop3RetrievedMessage,
   type Pop3SessionInfo,
 } from "./client.js";

@@ -23,11 +23,18 @@ export interface PipelineSteps<T> {
 export async function* pipeline<T>(steps: PipelineSteps<T>): AsyncGenerator<T, void, undefined> {
   let sent = 0;
   let received = 0;
+  // Refill the window in bursts of a quarter window rather than one command per reply: the
+  // lines written in one burst leave together (Node coalesces writes queued behind a pending
+  // one into one TLS record and one syscall), which saves a record and a syscall per command
+  // here and a read per command on the server. Profiled on the 1,000-message download.
+  const burst = Math.max(1, Math.floor(steps.window / 4));
   try {
     while (received < steps.count) {
-      while (sent < steps.count && sent - received < steps.window) {
-        await steps.send(sent);
-        sent++;
+      if (steps.window - (sent - received) >= burst) {
+        while (sent < steps.count && sent - received < steps.window) {
+          await steps.send(sent);
+          sent++;
+        }
       }
       let value: T;
       try {

@@ -67,6 +67,23 @@ describe("pipelining (RFC 2449 §6.6)", () => {
     expect(Math.max(...inFlight)).toBe(4);
   });
 
+  it("retrieveManyBuffers collects each pipelined body, unstuffed and in order", async () => {
+    const messages = [1, 2, 3].map((number) => messageOfSize(90 + number, `m${number}`, [".dot"]));
+    server = await scriptedServer(async (peer) => {
+      await login(peer, ["USER", "PIPELINING"]);
+      for (const number of [1, 2, 3]) await peer.expect(`RETR ${number}`);
+      for (const message of messages) peer.raw(Buffer.concat([Buffer.from("+OK\r\n"), dotStuff(message)]));
+      await peer.expect("NOOP");
+      peer.send("+OK in step");
+      await peer.line();
+    });
+    client = await connectPop3(options(server.port, { pipelineWindow: 4 }));
+    const received: { messageNumber: number; body: Buffer }[] = [];
+    for await (const message of client.retrieveManyBuffers([1, 2, 3])) received.push(message);
+    expect(received).toEqual(messages.map((body, index) => ({ messageNumber: index + 1, body })));
+    await client.noop();
+  });
+
   it("sends one command at a time when the server does not advertise PIPELINING", async () => {
     server = await scriptedServer(async (peer) => {
       await login(peer, ["USER"]);
