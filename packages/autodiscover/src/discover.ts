@@ -188,15 +188,15 @@ async function runRound(
 }
 
 function nothingFound(context: RoundContext, errors: unknown[]) {
+  // A redirect-limit refusal is the real story; surface it as itself.
+  const limit = errors.find(
+    (error) =>
+      isMailwireError(error) &&
+      error.code === "MW_REDIRECT_REFUSED" &&
+      error.details.reason === "too-many-redirects",
+  );
+  if (limit !== undefined) return limit;
   const informative = errors.find((error) => isMailwireError(error) && error.code !== "MW_ABORTED");
-  // A loop or redirect-limit refusal is the real story; surface it as itself.
-  if (
-    isMailwireError(informative) &&
-    informative.code === "MW_REDIRECT_REFUSED" &&
-    informative.details.reason === "too-many-redirects"
-  ) {
-    return informative;
-  }
   const summary = summarize(context.trace);
   return new ProtocolError(`autodiscover found no settings for ${context.email.address}: ${summary}`, {
     cause: informative,

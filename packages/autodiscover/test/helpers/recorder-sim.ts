@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { once } from "node:events";
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
@@ -21,7 +22,9 @@ export interface RecorderReply {
  * hostile tests. Proof that no credential reached it: every `authorization` is undefined.
  */
 export async function startRecorder(answer: (request: RecordedRequest) => RecorderReply) {
-  const pems = await generate([{ name: "commonName", value: "localhost" }], {
+  // A unique subject per server: OpenSSL finds a trust anchor by subject name, so two
+  // throw-away CAs both called "localhost" in one CA list would shadow each other.
+  const pems = await generate([{ name: "commonName", value: `recorder-${randomUUID()}` }], {
     keyType: "ec",
     curve: "P-256",
     algorithm: "sha256",
