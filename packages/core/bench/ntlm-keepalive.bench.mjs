@@ -106,9 +106,14 @@ const clients = [
 ].filter((entry) => ONLY === undefined || entry.key === ONLY);
 if (clients.length === 0) throw new Error(`BENCH_ONLY=${ONLY} names no client`);
 
-/** Runs one client for one slice; returns requests per second. */
+/**
+ * Runs one client for one slice; returns requests per second and CPU microseconds per
+ * request. Client and server share this process, so CPU time per request is the work of
+ * both; it is steadier than req/s on a machine other jobs are also using.
+ */
 async function slice(once) {
   let count = 0;
+  const cpuBefore = process.cpuUsage();
   const started = performance.now();
   let elapsed = 0;
   while (elapsed < SLICE_MS) {
@@ -116,7 +121,8 @@ async function slice(once) {
     count++;
     elapsed = performance.now() - started;
   }
-  return (count * 1000) / elapsed;
+  const cpu = process.cpuUsage(cpuBefore);
+  return { perSecond: (count * 1000) / elapsed, cpuMicros: (cpu.user + cpu.system) / count };
 }
 
 const median = (values) => {
@@ -131,13 +137,16 @@ for (const entry of clients) {
   for (let index = 0; index < count; index++) await entry.once();
 }
 const perRound = new Map(clients.map((entry) => [entry.key, []]));
+const cpuPerRound = new Map(clients.map((entry) => [entry.key, []]));
 let ourHandshakes = 0;
 for (let round = 0; round < ROUNDS; round++) {
   // Rotate the order too, so no client always runs right after the same neighbour.
   for (let offset = 0; offset < clients.length; offset++) {
     const entry = clients[(round + offset) % clients.length];
     const before = ntlm.stats.negotiates;
-    perRound.get(entry.key).push(await slice(entry.once));
+    const { perSecond, cpuMicros } = await slice(entry.once);
+    perRound.get(entry.key).push(perSecond);
+    cpuPerRound.get(entry.key).push(cpuMicros);
     if (entry.key === "ours") ourHandshakes += ntlm.stats.negotiates - before;
   }
 }
@@ -147,7 +156,13 @@ server.close();
 const fixed = (value) => (value === undefined ? "-" : value.toFixed(0));
 const rows = clients.map((entry) => {
   const values = perRound.get(entry.key);
-  return [entry.label, fixed(median(values)), fixed(Math.min(...values)), fixed(Math.max(...values))];
+  return [
+    entry.label,
+    fixed(median(values)),
+    fixed(Math.min(...values)),
+    fixed(Math.max(...values)),
+    median(cpuPerRound.get(entry.key)).toFixed(1),
+  ];
 });
 const table = (header, body) => {
   const widths = header.map((cell, column) =>
@@ -165,7 +180,7 @@ const table = (header, body) => {
 console.log(
   `\nNTLM keep-alive benchmark: loopback, sequential requests, ${ROUNDS} rounds x ${SLICE_MS} ms per client, node ${process.version}\n`,
 );
-table(["client", "median req/s", "min", "max"], rows);
+table(["client", "median req/s", "min", "max", "CPU us/req (median)"], rows);
 
 /** Ratio per round (neighbouring slices share the machine's mood), then the median of those. */
 const ratio = (top, bottom) => {
@@ -174,21 +189,31 @@ const ratio = (top, bottom) => {
   if (!a || !b) return undefined;
   return median(a.map((value, index) => value / b[index]));
 };
+/** The same from CPU time: (bottom's CPU per request) / (top's), so > 1 means top is cheaper. */
+const cpuRatio = (top, bottom) => {
+  const a = cpuPerRound.get(top);
+  const b = cpuPerRound.get(bottom);
+  if (!a || !b) return undefined;
+  return median(a.map((value, index) => b[index] / value));
+};
 const goals = [
-  ["ours / httpntlm", ratio("ours", "httpntlm"), 2],
-  ["ours / undici Pool (no auth)", ratio("ours", "undici"), 0.8],
-  ["ours / undici Client (no auth)", ratio("ours", "undici-client"), 0.8],
-  ["ours NTLM / ours no auth (cost of auth)", ratio("ours", "ours-open"), undefined],
-].filter(([, value]) => value !== undefined);
+  ["ours / httpntlm", "ours", "httpntlm", 2],
+  ["ours / undici Pool (no auth)", "ours", "undici", 0.8],
+  ["ours / undici Client (no auth)", "ours", "undici-client", 0.8],
+  ["ours NTLM / ours no auth (cost of auth)", "ours", "ours-open", undefined],
+]
+  .map(([label, top, bottom, goal]) => [label, ratio(top, bottom), goal, cpuRatio(top, bottom)])
+  .filter(([, value]) => value !== undefined);
 if (goals.length > 0) {
   console.log("");
   table(
-    ["ratio (median of per-round ratios)", "value", "goal", "met"],
-    goals.map(([label, value, goal]) => [
+    ["ratio (median of per-round ratios)", "req/s ratio", "goal", "met", "same from CPU/req"],
+    goals.map(([label, value, goal, fromCpu]) => [
       label,
       `${value.toFixed(2)}x`,
       goal === undefined ? "-" : `>= ${goal}x`,
       goal === undefined ? "-" : value >= goal ? "yes" : "NO",
+      `${fromCpu.toFixed(2)}x`,
     ]),
   );
 }

@@ -31,6 +31,12 @@ export interface ErrorContext {
 /** Node's codes for certificate and handshake failures (node:tls, OpenSSL). */
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_)/;
 
+/** True for an error node:tls raises for a certificate or handshake failure (incl. a peer's alert). */
+export function isTlsFailure(error: unknown): boolean {
+  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  return typeof code === "string" && TLS_CODE.test(code);
+}
+
 /** Turns anything undici or node:net throws into a MailwireError; never lets the raw error escape. */
 export function toMailwireError(error: unknown, context: ErrorContext): MailwireError {
   if (isMailwireError(error)) return error;

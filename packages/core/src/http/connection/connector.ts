@@ -3,7 +3,7 @@ import { TLSSocket } from "node:tls";
 import type { buildConnector } from "undici";
 import { TlsError } from "../../errors/error-classes.js";
 import { ErrorCode } from "../../errors/error-codes.js";
-import { markNotSent } from "../map-error.js";
+import { isTlsFailure, markNotSent } from "../map-error.js";
 import { certificateHasPrincipalName, certificateNames, normalizePrincipalName } from "./principal-name.js";
 import { registerSocket } from "./socket-state.js";
 
@@ -54,7 +54,14 @@ export function observeConnector(
           return;
         }
       }
-      registerSocket(socket, peerCertificate);
+      const state = registerSocket(socket, peerCertificate);
+      if (socket instanceof TLSSocket) {
+        // undici replaces an alert that arrives after the handshake with "other side
+        // closed"; keep the first one so the transport can report it for what it is.
+        socket.on("error", (error) => {
+          if (state.tlsFailure === undefined && isTlsFailure(error)) state.tlsFailure = error;
+        });
+      }
       hooks.onSocket(socket);
       callback(null, socket);
     });

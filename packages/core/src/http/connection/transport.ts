@@ -8,6 +8,10 @@ import type { TransportSettings } from "./dispatcher-factory.js";
 import { type Lease, OriginPool } from "./origin-pool.js";
 import { socketState } from "./socket-state.js";
 
+function undiciCode(error: unknown): unknown {
+  return typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
 /** Ends the slot's request once, whichever of the body's 'end' and 'close' comes first. */
 function endOnce(slot: ConnectionSlot): () => void {
   let finished = false;
@@ -94,7 +98,11 @@ export function createTransport(
       };
     } catch (error) {
       finish();
-      const mapped = mapError(error);
+      // A TLS alert from the server (say, "certificate required") beats undici's "closed".
+      // UND_ERR_SOCKET only comes from a connected socket, and the slot's latest is the one.
+      const tlsFailure =
+        undiciCode(error) === "UND_ERR_SOCKET" ? socketState(slot.socket)?.tlsFailure : undefined;
+      const mapped = mapError(tlsFailure ?? error);
       diagnostics.error({ method, url, error: mapped, durationMs: performance.now() - started });
       throw mapped;
     }

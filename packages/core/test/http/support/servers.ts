@@ -4,7 +4,7 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from "node:https";
 import type { AddressInfo, Socket } from "node:net";
 import { tlsFixtures } from "./tls-fixtures.js";
 
@@ -21,7 +21,13 @@ export interface TestServer {
 }
 
 /** A real server on 127.0.0.1, port 0; close() also kills kept-alive sockets. */
-export async function startServer(handler: Handler, options: { tls?: boolean } = {}): Promise<TestServer> {
+export interface StartServerOptions {
+  tls?: boolean;
+  /** Extra node:https server options, e.g. `requestCert` for mutual TLS. */
+  tlsOptions?: HttpsServerOptions;
+}
+
+export async function startServer(handler: Handler, options: StartServerOptions = {}): Promise<TestServer> {
   let connections = 0;
   let requests = 0;
   const sockets = new Set<Socket>();
@@ -34,7 +40,10 @@ export async function startServer(handler: Handler, options: { tls?: boolean } =
   let server: Server;
   if (options.tls) {
     const { serverCert, serverKey } = await tlsFixtures();
-    server = createHttpsServer({ cert: serverCert, key: serverKey }, wrapped) as unknown as Server;
+    server = createHttpsServer(
+      { cert: serverCert, key: serverKey, ...options.tlsOptions },
+      wrapped,
+    ) as unknown as Server;
     server.on("secureConnection", () => connections++);
   } else {
     server = createHttpServer(wrapped);

@@ -6,6 +6,9 @@ export interface TlsFixtures {
   /** Server certificate signed by the CA: CN mail.example.test, SAN mail.example.test, localhost, 127.0.0.1. */
   serverCert: string;
   serverKey: string;
+  /** Client certificate signed by the same CA (CN mailwire-test-client, clientAuth), for mutual TLS. */
+  clientCert: string;
+  clientKey: string;
 }
 
 let cached: Promise<TlsFixtures> | undefined;
@@ -39,7 +42,23 @@ export function tlsFixtures(): Promise<TlsFixtures> {
         },
       ],
     });
-    return { caCert: ca.cert, serverCert: server.cert, serverKey: server.private };
+    const client = await generate([{ name: "commonName", value: "mailwire-test-client" }], {
+      keySize: 2048,
+      algorithm: "sha256",
+      ca: { key: ca.private, cert: ca.cert },
+      extensions: [
+        { name: "basicConstraints", cA: false },
+        { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
+        { name: "extKeyUsage", clientAuth: true },
+      ],
+    });
+    return {
+      caCert: ca.cert,
+      serverCert: server.cert,
+      serverKey: server.private,
+      clientCert: client.cert,
+      clientKey: client.private,
+    };
   })();
   return cached;
 }
