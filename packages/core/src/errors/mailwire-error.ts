@@ -42,6 +42,8 @@ export class MailwireError extends Error {
   static override [Symbol.hasInstance](value: unknown): boolean {
     if (typeof value !== "object" || value === null) return false;
     const kinds = (value as { [kKinds]?: unknown })[kKinds];
+    // `this` is the class on the right of `instanceof` (a subclass included), which is the point.
+    // biome-ignore lint/complexity/noThisInStatic: must resolve to the subclass, not MailwireError
     return Array.isArray(kinds) && kinds.includes(this.kind);
   }
 }
