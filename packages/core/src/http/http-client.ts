@@ -6,6 +6,7 @@ import { defaultProviders } from "./auth/default-providers.js";
 import { createTransport } from "./connection/transport.js";
 import { checkStatus } from "./expect-status.js";
 import { createHttpDiagnostics } from "./http-diagnostics.js";
+import { ParsedUrls } from "./parsed-urls.js";
 import { composeInterceptors, type Interceptor } from "./pipeline.js";
 import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from "./types.js";
 
@@ -18,24 +19,6 @@ const DEFAULTS = {
 } as const;
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
-
-function parseUrl(input: string | URL): URL {
-  let url: URL;
-  try {
-    url = new URL(input);
-  } catch (error) {
-    throw new InvalidArgumentError("request url is not a valid absolute URL", { cause: error });
-  }
-  if (url.protocol !== "http:" && url.protocol !== "https:") {
-    throw new InvalidArgumentError(`unsupported URL scheme ${url.protocol}`);
-  }
-  // Credentials in a URL would travel in logs and Referer-like places; we have our own.
-  if (url.username !== "" || url.password !== "") {
-    url.username = "";
-    url.password = "";
-  }
-  return url;
-}
 
 /**
  * An HTTP client for one application or session: keep-alive pools per origin, TLS and
@@ -61,27 +44,32 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   );
   const interceptors: Interceptor[] = [];
   if (options.retry !== false) interceptors.push(retryInterceptor(options.retry ?? {}));
-  interceptors.push(
-    authInterceptor({
-      providers: defaultProviders(options),
-      allowInsecureAuth: options.allowInsecureAuth ?? false,
-      acquire: transport.acquire,
-      tryAcquire: transport.tryAcquire,
-      diagnostics,
-    }),
-  );
+  const providers = defaultProviders(options);
+  // Without credentials there is nothing to answer a 401 with; the layer would only cost time.
+  if (providers.length > 0) {
+    interceptors.push(
+      authInterceptor({
+        providers,
+        allowInsecureAuth: options.allowInsecureAuth ?? false,
+        acquire: transport.acquire,
+        tryAcquire: transport.tryAcquire,
+        diagnostics,
+      }),
+    );
+  }
   const send = composeInterceptors(transport.send, interceptors);
   const defaultHeaders = options.headers ?? NO_HEADERS;
   const hasDefaultHeaders = Object.keys(defaultHeaders).length > 0;
   // Merge only when both sides have headers; the chain never mutates a headers object.
   const headersFor = (own: Readonly<Record<string, string>> | undefined) =>
     own === undefined ? defaultHeaders : hasDefaultHeaders ? { ...defaultHeaders, ...own } : own;
+  const urls = new ParsedUrls();
   let closed = false;
 
   const request = async (input: HttpRequest): Promise<HttpResponse> => {
     if (closed) throw new ClosedError("the HTTP client is closed");
     throwIfAborted(input.signal);
-    const url = parseUrl(input.url);
+    const url = urls.get(input.url);
     // Only build a joined signal when there is something to join: it costs a timer and a listener.
     const limit =
       input.signal !== undefined || input.timeoutMs !== undefined

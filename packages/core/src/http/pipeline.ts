@@ -8,6 +8,7 @@ import type { HttpHeaders, RequestBody } from "./types.js";
  */
 export interface OutgoingRequest {
   readonly method: string;
+  /** Shared with other requests to the same URL: never change it, make a new URL instead. */
   readonly url: URL;
   readonly headers: Readonly<Record<string, string>>;
   readonly body: RequestBody | undefined;
