@@ -207,3 +207,29 @@ export {
   TableFlags,
   TableStatus,
 } from "./rops/table.js";
+export type {
+  EmsmdbConnectInfo,
+  EmsmdbTransport,
+  TransportCallOptions,
+} from "./session/emsmdb-transport.js";
+export { LogonRedirectError, MapiErrorName, MapiRopError, SessionResetError } from "./session/errors.js";
+export { MapiMessage, type MessageContent, type OpenMessageOptions } from "./session/mapi-message.js";
+export {
+  type ListMessagesOptions,
+  MapiSession,
+  type MapiSessionOptions,
+  type MapiSessionStats,
+} from "./session/mapi-session.js";
+export { NO_HANDLE, RopBatch, RopBatchResult } from "./session/rop-batch.js";
+export { dateToFileTime, fileTimeToDate } from "./session/row-values.js";
+export { MessageFlag, ReadFlags, SessionTags } from "./session/session-tags.js";
+export type {
+  AttachmentInfo,
+  BodyPart,
+  FolderInfo,
+  MailboxFolderIds,
+  MailboxInfo,
+  MessageSummary,
+  RecipientInfo,
+  RecipientKind,
+} from "./session/session-types.js";

@@ -1,0 +1,559 @@
+import { ClosedError, InvalidArgumentError, publish, throwIfAborted } from "@mailwire/core";
+import type { PropertyTag } from "../data/property-tag.js";
+import { LogonFlags, LogonOpenFlags, type LogonPrivateMailbox } from "../rops/logon.js";
+import { decodeRopResponseBuffer } from "../rops/rop-buffer.js";
+import { RopReturnValue } from "../rops/rop-id.js";
+import { BookmarkOrigin, QueryRowsFlags, TableFlags } from "../rops/table.js";
+import type { EmsmdbConnectInfo, EmsmdbTransport, TransportCallOptions } from "./emsmdb-transport.js";
+import { LogonRedirectError, SessionResetError } from "./errors.js";
+import {
+  type MapiMessage,
+  type OpenMessageOptions,
+  queueOpenMessage,
+  readMessageBatch,
+} from "./mapi-message.js";
+import { RopBatch, RopBatchResult } from "./rop-batch.js";
+import { fileTimeToDate, RowView } from "./row-values.js";
+import {
+  FOLDER_COLUMNS,
+  MESSAGE_SUMMARY_COLUMNS,
+  MessageFlag,
+  ReadFlags,
+  SessionTags,
+} from "./session-tags.js";
+import type { FolderInfo, MailboxFolderIds, MailboxInfo, MessageSummary } from "./session-types.js";
+
+export interface MapiSessionOptions {
+  readonly transport: EmsmdbTransport;
+  /** The mailbox's DN (ESSDN, Autodiscover's LegacyDN) for RopLogon. */
+  readonly mailboxDn: string;
+  /** Rows per RopQueryRows when the caller names no page size. Default 100. */
+  readonly pageSize?: number;
+}
+
+export interface ListMessagesOptions extends TransportCallOptions {
+  /** Rows per RopQueryRows (max 65535). Default: the session's page size. */
+  readonly pageSize?: number;
+  /** Extra columns, returned in `properties`. */
+  readonly extraColumns?: readonly PropertyTag[];
+}
+
+/** Some number of ROP executions the session made, for callers counting round trips. */
+export interface MapiSessionStats {
+  executes: number;
+}
+
+const FOLDER_KEYS: readonly (keyof MailboxFolderIds)[] = [
+  "root",
+  "deferredAction",
+  "spoolerQueue",
+  "ipmSubtree",
+  "inbox",
+  "outbox",
+  "sentItems",
+  "deletedItems",
+  "commonViews",
+  "schedule",
+  "finder",
+  "views",
+  "shortcuts",
+];
+
+/** The handle of an object the server holds for us, tagged with the session context it lives in. */
+export interface ServerObject {
+  readonly handle: number;
+  readonly generation: number;
+}
+
+function mailboxInfo(logon: LogonPrivateMailbox): MailboxInfo {
+  const folders: Partial<Record<keyof MailboxFolderIds, bigint>> = {};
+  FOLDER_KEYS.forEach((key, i) => {
+    folders[key] = logon.folderIds[i] ?? 0n;
+  });
+  return {
+    folders: folders as MailboxFolderIds,
+    mailboxGuid: logon.mailboxGuid,
+    replId: logon.replId,
+    replGuid: logon.replGuid,
+  };
+}
+
+function folderInfo(row: RowView): FolderInfo {
+  return {
+    folderId: row.bigint(SessionTags.PidTagFolderId) ?? 0n,
+    parentFolderId: row.bigint(SessionTags.PidTagParentFolderId) ?? 0n,
+    displayName: row.string(SessionTags.PidTagDisplayName) ?? "",
+    contentCount: row.number(SessionTags.PidTagContentCount) ?? 0,
+    unreadCount: row.number(SessionTags.PidTagContentUnreadCount) ?? 0,
+    hasSubfolders: row.boolean(SessionTags.PidTagSubfolders) ?? false,
+    containerClass: row.string(SessionTags.PidTagContainerClass),
+  };
+}
+
+function messageSummary(row: RowView): MessageSummary {
+  return {
+    messageId: row.bigint(SessionTags.PidTagMid) ?? 0n,
+    folderId: row.bigint(SessionTags.PidTagFolderId) ?? 0n,
+    subject: row.string(SessionTags.PidTagSubject) ?? "",
+    senderName: row.string(SessionTags.PidTagSenderName),
+    senderEmailAddress: row.string(SessionTags.PidTagSenderEmailAddress),
+    deliveryTime: fileTimeToDate(row.value(SessionTags.PidTagMessageDeliveryTime)),
+    read: ((row.number(SessionTags.PidTagMessageFlags) ?? 0) & MessageFlag.mfRead) !== 0,
+    size: row.number(SessionTags.PidTagMessageSize),
+    hasAttachments: row.boolean(SessionTags.PidTagHasAttachments) ?? false,
+    properties: row.toMap(),
+  };
+}
+
+function checkPageSize(value: number): number {
+  if (!Number.isInteger(value) || value < 1 || value > 0xffff) {
+    throw new InvalidArgumentError("pageSize must be an integer in 1..65535");
+  }
+  return value;
+}
+
+/**
+ * A logged-on private mailbox over any `EmsmdbTransport` (MAPI/HTTP or RPC/HTTP). Each
+ * operation is one ROP batch where the protocol allows it: opening a folder, its contents
+ * table, SetColumns and the first QueryRows go in one Execute. Handles the operations no
+ * longer need are released with RopRelease in the next batch rather than in calls of their own.
+ */
+export class MapiSession implements AsyncDisposable {
+  readonly #transport: EmsmdbTransport;
+  readonly #mailboxDn: string;
+  readonly #pageSize: number;
+  #generation = 0;
+  #logon: ServerObject | undefined;
+  #mailbox: MailboxInfo | undefined;
+  #connectInfo: EmsmdbConnectInfo | undefined;
+  #pendingReleases: number[] = [];
+  #closed = false;
+  readonly stats: MapiSessionStats = { executes: 0 };
+
+  constructor(options: MapiSessionOptions) {
+    this.#transport = options.transport;
+    this.#mailboxDn = options.mailboxDn;
+    this.#pageSize = checkPageSize(options.pageSize ?? 100);
+  }
+
+  /** Connects the transport and logs on to the mailbox. */
+  static async open(options: MapiSessionOptions & TransportCallOptions): Promise<MapiSession> {
+    const session = new MapiSession(options);
+    await session.connect(options);
+    await session.logon(options);
+    return session;
+  }
+
+  get connectInfo(): EmsmdbConnectInfo | undefined {
+    return this.#connectInfo;
+  }
+
+  /** The logged-on mailbox; throws before `logon()`. */
+  get mailbox(): MailboxInfo {
+    if (!this.#mailbox) throw new InvalidArgumentError("Not logged on yet: call logon() first");
+    return this.#mailbox;
+  }
+
+  async connect(options: TransportCallOptions = {}): Promise<EmsmdbConnectInfo> {
+    this.#checkOpen();
+    this.#connectInfo = await this.#transport.connect(options);
+    return this.#connectInfo;
+  }
+
+  /**
+   * RopLogon to the private mailbox (MS-OXCSTOR 3.2.5.1). A redirect (ecWrongServer) becomes
+   * a LogonRedirectError naming the server to go to.
+   */
+  async logon(options: TransportCallOptions = {}): Promise<MailboxInfo> {
+    this.#checkOpen();
+    const batch = new RopBatch();
+    const slot = batch.output();
+    const at = batch.add({
+      rop: "RopLogon",
+      logonId: 0,
+      outputHandleIndex: slot,
+      logonFlags: LogonFlags.Private,
+      openFlags:
+        LogonOpenFlags.USE_PER_MDB_REPLID_MAPPING | LogonOpenFlags.HOME_LOGON | LogonOpenFlags.TAKE_OWNERSHIP,
+      storeState: 0,
+      essdn: this.#mailboxDn,
+    });
+    const result = await this.#send(batch, options);
+    const answer = result.maybeFailed(at, "RopLogon");
+    if (answer.returnValue === RopReturnValue.WrongServer && answer.redirect) {
+      throw new LogonRedirectError(answer.redirect.serverName);
+    }
+    const logon = result.response(at, "RopLogon");
+    if (!logon.privateMailbox) throw new InvalidArgumentError("RopLogon returned no private-mailbox fields");
+    this.#logon = { handle: result.handle(slot), generation: this.#generation };
+    this.#mailbox = mailboxInfo(logon.privateMailbox);
+    const mailboxGuid = this.#mailbox.mailboxGuid;
+    publish("mailwire:mapi:logon", () => ({ mailboxGuid }));
+    return this.#mailbox;
+  }
+
+  /**
+   * Every folder under the IPM subtree (MS-OXCFOLD 3.2.5.13: a hierarchy table with the
+   * Depth flag), read in pages of QueryRows; the first page rides with OpenFolder,
+   * GetHierarchyTable and SetColumns.
+   */
+  async listFolders(
+    options: TransportCallOptions & { readonly pageSize?: number } = {},
+  ): Promise<FolderInfo[]> {
+    const logon = await this.#ensureLogon(options);
+    const pageSize = checkPageSize(options.pageSize ?? this.#pageSize);
+    const columns = [...FOLDER_COLUMNS];
+    const batch = new RopBatch();
+    const folderSlot = batch.output();
+    const tableSlot = batch.output();
+    const open = batch.add({
+      rop: "RopOpenFolder",
+      logonId: 0,
+      inputHandleIndex: batch.input(logon.handle),
+      outputHandleIndex: folderSlot,
+      folderId: this.mailbox.folders.ipmSubtree,
+      openModeFlags: 0,
+    });
+    const table = batch.add({
+      rop: "RopGetHierarchyTable",
+      logonId: 0,
+      inputHandleIndex: folderSlot,
+      outputHandleIndex: tableSlot,
+      tableFlags: TableFlags.Depth | TableFlags.UseUnicode,
+    });
+    const setColumns = batch.add({
+      rop: "RopSetColumns",
+      logonId: 0,
+      inputHandleIndex: tableSlot,
+      setColumnsFlags: 0,
+      propertyTags: columns,
+    });
+    const query = batch.add(this.#queryRows(tableSlot, pageSize, columns));
+    const result = await this.#send(batch, options);
+    result.response(open, "RopOpenFolder");
+    const folder = result.handle(folderSlot);
+    result.response(table, "RopGetHierarchyTable");
+    const tableHandle = result.handle(tableSlot);
+    const generation = this.#generation;
+    try {
+      result.response(setColumns, "RopSetColumns");
+      let page = result.response(query, "RopQueryRows");
+      const folders: FolderInfo[] = [];
+      for (;;) {
+        for (const row of page.rows ?? []) folders.push(folderInfo(new RowView(columns, row)));
+        if ((page.rows ?? []).length === 0 || page.origin === BookmarkOrigin.BOOKMARK_END) break;
+        page = await this.#nextPage({ handle: tableHandle, generation }, pageSize, columns, options);
+      }
+      return folders;
+    } finally {
+      this.#release({ handle: tableHandle, generation }, { handle: folder, generation });
+    }
+  }
+
+  /**
+   * The messages of a folder as an async iterator over its contents table, one QueryRows per
+   * page. The first page comes with OpenFolder, GetContentsTable and SetColumns in a single
+   * Execute. Ending the loop early releases the table.
+   */
+  async *listMessages(folderId: bigint, options: ListMessagesOptions = {}): AsyncGenerator<MessageSummary> {
+    const logon = await this.#ensureLogon(options);
+    const pageSize = checkPageSize(options.pageSize ?? this.#pageSize);
+    const columns = [...MESSAGE_SUMMARY_COLUMNS, ...(options.extraColumns ?? [])];
+    const batch = new RopBatch();
+    const folderSlot = batch.output();
+    const tableSlot = batch.output();
+    const open = batch.add({
+      rop: "RopOpenFolder",
+      logonId: 0,
+      inputHandleIndex: batch.input(logon.handle),
+      outputHandleIndex: folderSlot,
+      folderId,
+      openModeFlags: 0,
+    });
+    const table = batch.add({
+      rop: "RopGetContentsTable",
+      logonId: 0,
+      inputHandleIndex: folderSlot,
+      outputHandleIndex: tableSlot,
+      tableFlags: TableFlags.UseUnicode,
+    });
+    const setColumns = batch.add({
+      rop: "RopSetColumns",
+      logonId: 0,
+      inputHandleIndex: tableSlot,
+      setColumnsFlags: 0,
+      propertyTags: columns,
+    });
+    const query = batch.add(this.#queryRows(tableSlot, pageSize, columns));
+    const result = await this.#send(batch, options);
+    result.response(open, "RopOpenFolder");
+    const generation = this.#generation;
+    const folder = { handle: result.handle(folderSlot), generation };
+    try {
+      result.response(table, "RopGetContentsTable");
+      const tableObject = { handle: result.handle(tableSlot), generation };
+      try {
+        result.response(setColumns, "RopSetColumns");
+        let page = result.response(query, "RopQueryRows");
+        for (;;) {
+          const rows = page.rows ?? [];
+          for (const row of rows) yield messageSummary(new RowView(columns, row));
+          if (rows.length === 0 || page.origin === BookmarkOrigin.BOOKMARK_END) return;
+          page = await this.#nextPage(tableObject, pageSize, columns, options);
+        }
+      } finally {
+        this.#release(tableObject);
+      }
+    } finally {
+      this.#release(folder);
+    }
+  }
+
+  /**
+   * Opens a message and reads, in one Execute: its properties (subject, sender, text and
+   * HTML bodies up to the size limit), its recipients (RopReadRecipients) and its
+   * attachment table. Bodies over the limit and attachments are read as streams from the
+   * returned `MapiMessage`; close it (or `await using`) to release its handle.
+   */
+  async openMessage(
+    folderId: bigint,
+    messageId: bigint,
+    options: OpenMessageOptions = {},
+  ): Promise<MapiMessage> {
+    const logon = await this.#ensureLogon(options);
+    const batch = new RopBatch();
+    const plan = queueOpenMessage(batch, batch.input(logon.handle), folderId, messageId, options);
+    const result = await this.#send(batch, options);
+    return readMessageBatch(this.#messageHost(), result, plan, folderId, messageId);
+  }
+
+  /** Marks messages read or unread in one batch (RopSetReadFlags, MS-OXCMSG 2.2.3.10). */
+  async setReadFlags(
+    folderId: bigint,
+    messageIds: readonly bigint[],
+    read: boolean,
+    options: TransportCallOptions = {},
+  ): Promise<{ partialCompletion: boolean }> {
+    return this.#withFolder(folderId, options, (batch, folderSlot) =>
+      batch.add({
+        rop: "RopSetReadFlags",
+        logonId: 0,
+        inputHandleIndex: folderSlot,
+        wantAsynchronous: false,
+        readFlags: read ? ReadFlags.rfSuppressReceipt : ReadFlags.rfClearReadFlag,
+        messageIds,
+      }),
+    ).then(({ result, at }) => ({
+      partialCompletion: result.response(at, "RopSetReadFlags").partialCompletion ?? false,
+    }));
+  }
+
+  /** Moves (or copies) messages between folders with RopMoveCopyMessages (MS-OXCFOLD 2.2.1.6). */
+  async moveMessages(
+    sourceFolderId: bigint,
+    messageIds: readonly bigint[],
+    destinationFolderId: bigint,
+    options: TransportCallOptions & { readonly copy?: boolean } = {},
+  ): Promise<{ partialCompletion: boolean }> {
+    const logon = await this.#ensureLogon(options);
+    const batch = new RopBatch();
+    const logonSlot = batch.input(logon.handle);
+    const sourceSlot = batch.output();
+    const destinationSlot = batch.output();
+    const openSource = batch.add({
+      rop: "RopOpenFolder",
+      logonId: 0,
+      inputHandleIndex: logonSlot,
+      outputHandleIndex: sourceSlot,
+      folderId: sourceFolderId,
+      openModeFlags: 0,
+    });
+    const openDestination = batch.add({
+      rop: "RopOpenFolder",
+      logonId: 0,
+      inputHandleIndex: logonSlot,
+      outputHandleIndex: destinationSlot,
+      folderId: destinationFolderId,
+      openModeFlags: 0,
+    });
+    const move = batch.add({
+      rop: "RopMoveCopyMessages",
+      logonId: 0,
+      sourceHandleIndex: sourceSlot,
+      destHandleIndex: destinationSlot,
+      messageIds,
+      wantAsynchronous: false,
+      wantCopy: options.copy ?? false,
+    });
+    batch.add({ rop: "RopRelease", logonId: 0, inputHandleIndex: sourceSlot });
+    batch.add({ rop: "RopRelease", logonId: 0, inputHandleIndex: destinationSlot });
+    const result = await this.#send(batch, options);
+    result.response(openSource, "RopOpenFolder");
+    result.response(openDestination, "RopOpenFolder");
+    return { partialCompletion: result.response(move, "RopMoveCopyMessages").partialCompletion ?? false };
+  }
+
+  /**
+   * Deletes messages with RopDeleteMessages (or RopHardDeleteMessages with `hard`). To put
+   * them into Deleted Items as Outlook's Delete key does, move them to
+   * `mailbox.folders.deletedItems` instead.
+   */
+  async deleteMessages(
+    folderId: bigint,
+    messageIds: readonly bigint[],
+    options: TransportCallOptions & { readonly hard?: boolean } = {},
+  ): Promise<{ partialCompletion: boolean }> {
+    const rop = options.hard ? "RopHardDeleteMessages" : "RopDeleteMessages";
+    const { result, at } = await this.#withFolder(folderId, options, (batch, folderSlot) =>
+      batch.add({
+        rop,
+        logonId: 0,
+        inputHandleIndex: folderSlot,
+        wantAsynchronous: false,
+        notifyNonRead: false,
+        messageIds,
+      }),
+    );
+    return { partialCompletion: result.response(at, rop).partialCompletion ?? false };
+  }
+
+  /** Long-polls the transport for pending notifications (MS-OXCMAPIHTTP NotificationWait). */
+  async waitForNotifications(options: TransportCallOptions = {}): Promise<boolean> {
+    this.#checkOpen();
+    return this.#transport.waitForNotifications(options);
+  }
+
+  /** Releases what is still open, then disconnects the session context. */
+  async close(options: TransportCallOptions = {}): Promise<void> {
+    if (this.#closed) return;
+    try {
+      if (this.#logon && this.#logon.generation === this.#generation) {
+        this.#pendingReleases.push(this.#logon.handle);
+        const batch = new RopBatch();
+        await this.#send(batch, options).catch(() => undefined);
+      }
+      await this.#transport.disconnect(options);
+    } finally {
+      this.#closed = true;
+      this.#logon = undefined;
+    }
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  #checkOpen(): void {
+    if (this.#closed) throw new ClosedError("The MAPI session is closed");
+  }
+
+  async #ensureLogon(options: TransportCallOptions): Promise<ServerObject> {
+    this.#checkOpen();
+    throwIfAborted(options.signal);
+    if (!this.#logon || this.#logon.generation !== this.#generation) await this.logon(options);
+    return this.#logon as ServerObject;
+  }
+
+  async #withFolder(
+    folderId: bigint,
+    options: TransportCallOptions,
+    build: (batch: RopBatch, folderSlot: number) => number,
+  ): Promise<{ result: RopBatchResult; at: number }> {
+    const logon = await this.#ensureLogon(options);
+    const batch = new RopBatch();
+    const folderSlot = batch.output();
+    const open = batch.add({
+      rop: "RopOpenFolder",
+      logonId: 0,
+      inputHandleIndex: batch.input(logon.handle),
+      outputHandleIndex: folderSlot,
+      folderId,
+      openModeFlags: 0,
+    });
+    const at = build(batch, folderSlot);
+    batch.add({ rop: "RopRelease", logonId: 0, inputHandleIndex: folderSlot });
+    const result = await this.#send(batch, options);
+    result.response(open, "RopOpenFolder");
+    return { result, at };
+  }
+
+  #queryRows(tableSlot: number, rowCount: number, columns: readonly PropertyTag[]) {
+    return {
+      rop: "RopQueryRows",
+      logonId: 0,
+      inputHandleIndex: tableSlot,
+      queryRowsFlags: QueryRowsFlags.Advance,
+      forwardRead: true,
+      rowCount,
+      columns,
+    } as const;
+  }
+
+  async #nextPage(
+    table: ServerObject,
+    pageSize: number,
+    columns: readonly PropertyTag[],
+    options: TransportCallOptions,
+  ) {
+    this.#checkGeneration(table);
+    const batch = new RopBatch();
+    const at = batch.add(this.#queryRows(batch.input(table.handle), pageSize, columns));
+    const result = await this.#send(batch, options);
+    return result.response(at, "RopQueryRows");
+  }
+
+  #checkGeneration(object: ServerObject): void {
+    if (object.generation !== this.#generation) {
+      throw new SessionResetError("The session context was reset; this object's handle is gone", {
+        reconnected: true,
+      });
+    }
+  }
+
+  /** Queues RopRelease for handles of the current context; they go out with the next batch. */
+  #release(...objects: ServerObject[]): void {
+    for (const object of objects) {
+      if (object.generation === this.#generation) this.#pendingReleases.push(object.handle);
+    }
+  }
+
+  #messageHost() {
+    return {
+      generation: () => this.#generation,
+      send: (batch: RopBatch, options: TransportCallOptions) => this.#send(batch, options),
+      release: (object: ServerObject) => this.#release(object),
+      checkGeneration: (object: ServerObject) => this.#checkGeneration(object),
+    };
+  }
+
+  /**
+   * Runs one batch. Queued releases ride at its end: they get no response, so the positions
+   * of the batch's own ROPs stay as built. A session reset invalidates every handle.
+   */
+  async #send(batch: RopBatch, options: TransportCallOptions): Promise<RopBatchResult> {
+    this.#checkOpen();
+    throwIfAborted(options.signal);
+    const releases = this.#pendingReleases;
+    this.#pendingReleases = [];
+    for (const handle of releases) {
+      batch.add({ rop: "RopRelease", logonId: 0, inputHandleIndex: batch.input(handle) });
+    }
+    if (batch.size === 0) return new RopBatchResult([], { responses: [], handles: [] });
+    const request = batch.encode();
+    let responseBytes: Uint8Array;
+    try {
+      this.stats.executes += 1;
+      responseBytes = await this.#transport.execute(request, options);
+    } catch (error) {
+      if (error instanceof SessionResetError) {
+        this.#generation += 1;
+        this.#logon = undefined;
+      } else {
+        // The releases may not have reached the server; try them again next time.
+        this.#pendingReleases.push(...releases);
+      }
+      throw error;
+    }
+    return new RopBatchResult(batch.rops, decodeRopResponseBuffer(responseBytes, batch.rops));
+  }
+}
