@@ -1,4 +1,4 @@
-import { generate } from "selfsigned";
+import { createTestCa, issueCertificate } from "@mailwire/test-certs";
 
 export interface TlsFixtures {
   /** PEM of a test CA that Node does not trust by default. */
@@ -6,7 +6,7 @@ export interface TlsFixtures {
   /** Server certificate signed by the CA: CN mail.example.test, SAN mail.example.test, localhost, 127.0.0.1. */
   serverCert: string;
   serverKey: string;
-  /** Client certificate signed by the same CA (CN mailwire-test-client, clientAuth), for mutual TLS. */
+  /** Client certificate signed by the same CA, for mutual TLS. */
   clientCert: string;
   clientKey: string;
 }
@@ -16,48 +16,20 @@ let cached: Promise<TlsFixtures> | undefined;
 /** Generated in-process once per test file; nothing is read from disk. */
 export function tlsFixtures(): Promise<TlsFixtures> {
   cached ??= (async () => {
-    const ca = await generate([{ name: "commonName", value: "mailwire test CA" }], {
-      keySize: 2048,
-      algorithm: "sha256",
-      extensions: [
-        { name: "basicConstraints", cA: true, critical: true },
-        { name: "keyUsage", keyCertSign: true, cRLSign: true, digitalSignature: true },
-      ],
+    const ca = await createTestCa();
+    // The CN stays mail.example.test: the principal-name test accepts it from the CN or a SAN.
+    const server = await issueCertificate(ca, {
+      commonName: "mail.example.test",
+      dnsNames: ["mail.example.test", "localhost"],
+      ipAddresses: ["127.0.0.1"],
     });
-    const server = await generate([{ name: "commonName", value: "mail.example.test" }], {
-      keySize: 2048,
-      algorithm: "sha256",
-      ca: { key: ca.private, cert: ca.cert },
-      extensions: [
-        { name: "basicConstraints", cA: false },
-        { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-        { name: "extKeyUsage", serverAuth: true },
-        {
-          name: "subjectAltName",
-          altNames: [
-            { type: 2, value: "mail.example.test" },
-            { type: 2, value: "localhost" },
-            { type: 7, ip: "127.0.0.1" },
-          ],
-        },
-      ],
-    });
-    const client = await generate([{ name: "commonName", value: "mailwire-test-client" }], {
-      keySize: 2048,
-      algorithm: "sha256",
-      ca: { key: ca.private, cert: ca.cert },
-      extensions: [
-        { name: "basicConstraints", cA: false },
-        { name: "keyUsage", digitalSignature: true, keyEncipherment: true },
-        { name: "extKeyUsage", clientAuth: true },
-      ],
-    });
+    const client = await issueCertificate(ca, { commonName: "mailwire-test-client", usage: "client" });
     return {
-      caCert: ca.cert,
-      serverCert: server.cert,
-      serverKey: server.private,
-      clientCert: client.cert,
-      clientKey: client.private,
+      caCert: ca.certPem,
+      serverCert: server.certPem,
+      serverKey: server.keyPem,
+      clientCert: client.certPem,
+      clientKey: client.keyPem,
     };
   })();
   return cached;
