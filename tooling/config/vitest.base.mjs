@@ -8,7 +8,10 @@ export function packageTests(overrides = {}) {
       hookTimeout: 60_000,
       fileParallelism: true,
       maxWorkers: 2,
-      reporters: ["default"],
+      // The json report feeds the one-line total that `npm test` prints at the end
+      // (tooling/config/test-summary.mjs).
+      reporters: ["default", "json"],
+      outputFile: { json: ".test-results/vitest.json" },
       ...overrides,
     },
   };

@@ -8,6 +8,7 @@ export default defineConfig({
     testTimeout: 180_000,
     maxConcurrency: 2,
     hookTimeout: 60_000,
-    reporters: ["default"],
+    reporters: ["default", "json"],
+    outputFile: { json: ".test-results/vitest.json" },
   },
 });
