@@ -18,6 +18,11 @@
 // poplib, by octet count for the raw reader): a run that downloaded the wrong bytes is reported
 // as failed, not timed.
 //
+// On loopback a round trip costs microseconds, so pipelining (our advantage over node-pop3 and
+// poplib, which send one RETR at a time) gains little here: all three wait on the same server.
+// The 3x/2x goals are about links with latency; measuring them needs a relay that delays each
+// direction (in its own process, so it does not share the clients' event loop).
+//
 // Not a test: it prints a table and exits 0 whatever the figures. Rounds alternate between
 // clients (the starting client rotates) so JIT warm-up and a loaded machine hit all of them
 // alike; the table shows medians.
@@ -122,6 +127,7 @@ function ours(server, user, mode, read = "buffers") {
     });
     try {
       const bodies = [];
+      const cpu = process.cpuUsage();
       const started = performance.now();
       if (read === "buffers") {
         for await (const message of client.retrieveManyBuffers(numbers)) bodies.push(message.body);
@@ -129,7 +135,14 @@ function ours(server, user, mode, read = "buffers") {
         for await (const message of client.retrieveMany(numbers)) bodies.push(await toBuffer(message.body));
       }
       const seconds = (performance.now() - started) / 1000;
-      return { seconds, messages: bodies.length, bytes: sum(bodies), wrong: checkBuffers(bodies) };
+      const cpuSeconds = cpuSince(cpu);
+      return {
+        seconds,
+        cpuSeconds,
+        messages: bodies.length,
+        bytes: sum(bodies),
+        wrong: checkBuffers(bodies),
+      };
     } finally {
       await client.close();
     }
@@ -153,12 +166,15 @@ function nodePop3(server, user) {
     try {
       await client.STAT(); // connects and logs in (USER/PASS)
       const bodies = [];
+      const cpu = process.cpuUsage();
       const started = performance.now();
       for (const n of numbers) bodies.push(await client.RETR(n));
       const seconds = (performance.now() - started) / 1000;
+      const cpuSeconds = cpuSince(cpu);
       const { wrong, withoutFinalCrlf } = checkStrings(bodies);
       return {
         seconds,
+        cpuSeconds,
         messages: bodies.length,
         bytes: bodies.reduce((total, body) => total + Buffer.byteLength(body, "latin1"), 0),
         wrong,
@@ -186,7 +202,13 @@ function poplib(server, user) {
     if (result.messages !== COUNT || result.bytes !== expectedBytes) {
       wrong = `${result.messages} messages / ${result.bytes} octets`;
     } else if (result.sha256 !== expectedDigest) wrong = "SHA-256 of the bodies differs";
-    return { seconds: result.seconds, messages: result.messages, bytes: result.bytes, wrong };
+    return {
+      seconds: result.seconds,
+      cpuSeconds: result.cpu_seconds,
+      messages: result.messages,
+      bytes: result.bytes,
+      wrong,
+    };
   };
 }
 
@@ -210,6 +232,12 @@ function raw(server, user) {
 }
 
 // --- helpers -------------------------------------------------------------------------------
+
+/** CPU seconds (user + system) of this process since `start`. */
+function cpuSince(start) {
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1e6;
+}
 
 function sum(buffers) {
   return buffers.reduce((total, buffer) => total + buffer.length, 0);
@@ -357,6 +385,7 @@ function summarize(client) {
     seconds,
     min: Math.min(...timed.map((result) => result.seconds)),
     max: Math.max(...timed.map((result) => result.seconds)),
+    cpuSeconds: median(timed.map((result) => result.cpuSeconds ?? Number.NaN)),
     messagesPerSecond: COUNT / seconds,
     megabytesPerSecond: expectedBytes / seconds / 1e6,
   };
@@ -392,14 +421,15 @@ function report(clients, large) {
   lines.push("");
   lines.push(
     `${pad("client", 42)}${padLeft("msg/s", 8)}${padLeft("MB/s", 8)}${padLeft("median s", 10)}` +
-      `${padLeft("min-max s", 13)}  verified`,
+      `${padLeft("min-max s", 13)}${padLeft("CPU s", 7)}  verified`,
   );
   for (const row of rows) {
     const figures =
       row.seconds === undefined
-        ? `${padLeft("-", 8)}${padLeft("-", 8)}${padLeft("-", 10)}${padLeft("-", 13)}`
+        ? `${padLeft("-", 8)}${padLeft("-", 8)}${padLeft("-", 10)}${padLeft("-", 13)}${padLeft("-", 7)}`
         : `${padLeft(Math.round(row.messagesPerSecond), 8)}${padLeft(row.megabytesPerSecond.toFixed(1), 8)}` +
-          `${padLeft(row.seconds.toFixed(3), 10)}${padLeft(`${row.min.toFixed(2)}-${row.max.toFixed(2)}`, 13)}`;
+          `${padLeft(row.seconds.toFixed(3), 10)}${padLeft(`${row.min.toFixed(2)}-${row.max.toFixed(2)}`, 13)}` +
+          `${padLeft(row.cpuSeconds.toFixed(2), 7)}`;
     lines.push(`${pad(row.client.label, 42)}${figures}  ${verdict(row)}`);
   }
   lines.push("");
@@ -438,7 +468,8 @@ function report(clients, large) {
   }
   lines.push("");
   lines.push(
-    "Every client verifies the server certificate against the test CA (no rejectUnauthorized: false). " +
+    "CPU s: the client's own CPU time (user + system) during the timed part, median; the server's is not in it. " +
+      "Every client verifies the server certificate against the test CA (no rejectUnauthorized: false). " +
       "MB = 10^6 octets, MiB = 2^20.",
   );
   return lines.join("\n");

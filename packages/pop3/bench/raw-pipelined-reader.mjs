@@ -46,7 +46,7 @@ async function expectOk(reader, what) {
 
 /**
  * Logs in, then downloads messages 1..count with `window` RETRs in flight. Resolves with
- * { messages, bytes, seconds } where bytes are the body octets (stuffed, as on the wire:
+ * { messages, bytes, seconds, cpuSeconds } where bytes are the body octets (stuffed, as on the wire:
  * the bench messages have no dot-lines, so that equals the stored size).
  */
 export async function rawDownload({ host, port, ca, username, password, count, window }) {
@@ -60,6 +60,7 @@ export async function rawDownload({ host, port, ca, username, password, count, w
   await expectOk(login, "PASS");
   login.detach();
 
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const result = await new Promise((resolve, reject) => {
     let sent = 0;
@@ -126,8 +127,9 @@ export async function rawDownload({ host, port, ca, username, password, count, w
     sendMore();
   });
   const seconds = (performance.now() - started) / 1000;
+  const used = process.cpuUsage(cpu);
   socket.write("QUIT\r\n");
   socket.end();
   socket.destroy();
-  return { ...result, seconds };
+  return { ...result, seconds, cpuSeconds: (used.user + used.system) / 1e6 };
 }
