@@ -11,6 +11,8 @@ import type { NtlmSettings } from "./auth/ntlm-handshake.js";
 import type { AutodiscoverControl } from "./autodiscover/autodiscover-control.js";
 import { registerAutodiscover } from "./autodiscover/register-autodiscover.js";
 import { createCertificate } from "./certificate.js";
+import type { EwsSimControl } from "./ews/ews-control.js";
+import { registerEws } from "./ews/register-ews.js";
 import { Faults } from "./faults.js";
 import { type RouteContext, type RouteHandler, type RouteOptions, Router } from "./http/router.js";
 import { channelBindingHash } from "./ntlm/channel-bindings.js";
@@ -56,6 +58,8 @@ export interface ExchangeSim {
   route(method: string, path: string, handler: RouteHandler, options?: RouteOptions): void;
   /** Autodiscover endpoints (POX, SOAP, v2 JSON): what they answer, and what they were asked. */
   autodiscover: AutodiscoverControl;
+  /** EWS endpoint controls (POST /EWS/Exchange.asmx): throttling, server version, raw replies, request log. */
+  ews: EwsSimControl;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -82,8 +86,12 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
   const tokens = new BearerTokens(now);
   const faults = new Faults();
   const router = new Router();
+  // Routes added with sim.route() are matched before the built-in protocol modules (EWS,
+  // Autodiscover), so a test can replace a built-in endpoint.
+  const overrides = new Router();
   registerTestEndpoints(router);
   const autodiscover = registerAutodiscover(router, { origin: () => origin, credentials });
+  const ews = registerEws(router);
 
   const settings: AuthSettings = {
     schemes: ["ntlm", "basic", "bearer"],
@@ -147,7 +155,9 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
       req.resume();
       return sendJson(res, 503, { error: "ServerBusy" }, { "Retry-After": String(fault.retryAfterSeconds) });
     }
-    const route = router.match(req.method ?? "GET", url.pathname);
+    const overridden = overrides.match(req.method ?? "GET", url.pathname);
+    const route =
+      typeof overridden === "object" ? overridden : (router.match(req.method ?? "GET", url.pathname) ?? overridden);
     if (route === undefined || route === "method-not-allowed") {
       req.resume();
       return sendJson(res, route === undefined ? 404 : 405, {
@@ -221,8 +231,9 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
     revokeToken: (token) => tokens.revoke(token),
     configureAuth,
     faults,
-    route: (method, path, handler, routeOptions) => router.add(method, path, handler, routeOptions),
+    route: (method, path, handler, routeOptions) => overrides.add(method, path, handler, routeOptions),
     autodiscover,
+    ews,
     close,
     [Symbol.asyncDispose]: close,
   };

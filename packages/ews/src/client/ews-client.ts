@@ -1,0 +1,177 @@
+import type { Readable } from "node:stream";
+import type { EwsFolder } from "../model/folder.js";
+import type { FolderRef, ItemId } from "../model/ids.js";
+import type { EwsItem } from "../model/item.js";
+import type { FolderShape, ItemShape } from "../model/shape.js";
+import { createMessages, type MessageDisposition, type NewMessage } from "../operations/create-item.js";
+import { type FindFoldersOptions, findFolders, findFoldersPage } from "../operations/find-folder.js";
+import { type FindItemsOptions, findItems, findItemsPage } from "../operations/find-item.js";
+import {
+  createFolders,
+  type DeleteType,
+  deleteFolders,
+  emptyFolders,
+  getFolders,
+} from "../operations/folders.js";
+import { type AttachmentDownload, downloadAttachment, downloadMime } from "../operations/get-attachment.js";
+import { getItems } from "../operations/get-item.js";
+import { copyItems, deleteItems, markAllItemsAsRead, moveItems } from "../operations/item-mutations.js";
+import type { Page } from "../operations/paging.js";
+import { type SyncFolderHierarchyResult, syncFolderHierarchy } from "../operations/sync-folder-hierarchy.js";
+import {
+  type SyncFolderItemsOptions,
+  type SyncFolderItemsResult,
+  syncFolderItems,
+} from "../operations/sync-folder-items.js";
+import { type ItemUpdate, updateItems } from "../operations/update-item.js";
+import { type EwsResult, type SoapResponse, unwrapSingle } from "../soap/parse-response.js";
+import type { ExchangeVersion, ServerVersionInfo } from "../soap/server-version.js";
+import { type EwsClientOptions, type SoapCallOptions, SoapClient } from "./soap-client.js";
+
+/**
+ * An EWS session for one mailbox. Batch methods (plural names) return one typed result per
+ * input, so partial success is visible; singular conveniences throw the item's error.
+ * Lists are async iterators that fetch pages as they are consumed.
+ */
+export class EwsClient implements AsyncDisposable {
+  readonly soap: SoapClient;
+
+  constructor(options: EwsClientOptions) {
+    this.soap = new SoapClient(options);
+  }
+
+  /** The schema version requests currently carry (lowered to the server's after the first reply). */
+  get version(): ExchangeVersion {
+    return this.soap.version;
+  }
+
+  get serverVersion(): ServerVersionInfo | undefined {
+    return this.soap.serverVersion;
+  }
+
+  // Folders (MS-OXWSFOLD)
+  getFolders(folders: readonly FolderRef[], options?: SoapCallOptions & { shape?: FolderShape | undefined }) {
+    return getFolders(this.soap, folders, options);
+  }
+  async getFolder(
+    folder: FolderRef,
+    options?: SoapCallOptions & { shape?: FolderShape | undefined },
+  ): Promise<EwsFolder> {
+    return unwrapSingle(await getFolders(this.soap, [folder], options));
+  }
+  findFolders(parent: FolderRef, options?: FindFoldersOptions): AsyncGenerator<EwsFolder> {
+    return findFolders(this.soap, parent, options);
+  }
+  findFoldersPage(parent: FolderRef, offset: number, options?: FindFoldersOptions): Promise<Page<EwsFolder>> {
+    return findFoldersPage(this.soap, parent, offset, options);
+  }
+  syncFolderHierarchy(
+    options?: SoapCallOptions & {
+      syncState?: string | undefined;
+      folder?: FolderRef | undefined;
+      shape?: FolderShape | undefined;
+    },
+  ): Promise<SyncFolderHierarchyResult> {
+    return syncFolderHierarchy(this.soap, options);
+  }
+  createFolders(
+    parent: FolderRef,
+    displayNames: readonly string[],
+    options?: SoapCallOptions & { folderClass?: string },
+  ) {
+    return createFolders(this.soap, parent, displayNames, options);
+  }
+  async createFolder(parent: FolderRef, displayName: string, options?: SoapCallOptions): Promise<EwsFolder> {
+    return unwrapSingle(await createFolders(this.soap, parent, [displayName], options));
+  }
+  deleteFolders(folders: readonly FolderRef[], options?: SoapCallOptions & { deleteType?: DeleteType }) {
+    return deleteFolders(this.soap, folders, options);
+  }
+  emptyFolders(
+    folders: readonly FolderRef[],
+    options?: SoapCallOptions & { deleteType?: DeleteType; deleteSubFolders?: boolean },
+  ) {
+    return emptyFolders(this.soap, folders, options);
+  }
+
+  // Items (MS-OXWSCORE, MS-OXWSMSG, MS-OXWSSRCH, MS-OXWSSYNC)
+  findItems(parent: FolderRef, options?: FindItemsOptions): AsyncGenerator<EwsItem> {
+    return findItems(this.soap, parent, options);
+  }
+  findItemsPage(parent: FolderRef, offset: number, options?: FindItemsOptions): Promise<Page<EwsItem>> {
+    return findItemsPage(this.soap, parent, offset, options);
+  }
+  getItems(
+    items: readonly ItemId[],
+    options?: SoapCallOptions & { shape?: ItemShape | undefined },
+  ): Promise<EwsResult<EwsItem>[]> {
+    return getItems(this.soap, items, options);
+  }
+  async getItem(
+    item: ItemId,
+    options?: SoapCallOptions & { shape?: ItemShape | undefined },
+  ): Promise<EwsItem> {
+    return unwrapSingle(await getItems(this.soap, [item], options));
+  }
+  syncFolderItems(folder: FolderRef, options?: SyncFolderItemsOptions): Promise<SyncFolderItemsResult> {
+    return syncFolderItems(this.soap, folder, options);
+  }
+  createMessages(
+    messages: readonly NewMessage[],
+    options?: SoapCallOptions & { disposition?: MessageDisposition; savedItemFolder?: FolderRef },
+  ) {
+    return createMessages(this.soap, messages, options);
+  }
+  updateItems(updates: readonly ItemUpdate[], options?: Parameters<typeof updateItems>[2]) {
+    return updateItems(this.soap, updates, options);
+  }
+  /** Sets or clears the read flag on each item. */
+  markRead(items: readonly ItemId[], isRead = true, options?: SoapCallOptions) {
+    return updateItems(
+      this.soap,
+      items.map((itemId) => ({ itemId, set: { isRead } })),
+      { ...options, conflictResolution: "AlwaysOverwrite" },
+    );
+  }
+  deleteItems(items: readonly ItemId[], options?: Parameters<typeof deleteItems>[2]) {
+    return deleteItems(this.soap, items, options);
+  }
+  moveItems(items: readonly ItemId[], to: FolderRef, options?: SoapCallOptions) {
+    return moveItems(this.soap, items, to, options);
+  }
+  copyItems(items: readonly ItemId[], to: FolderRef, options?: SoapCallOptions) {
+    return copyItems(this.soap, items, to, options);
+  }
+  markAllItemsAsRead(folders: readonly FolderRef[], options?: Parameters<typeof markAllItemsAsRead>[2]) {
+    return markAllItemsAsRead(this.soap, folders, options);
+  }
+
+  // Streams
+  downloadAttachment(attachmentId: string, options?: SoapCallOptions): Promise<AttachmentDownload> {
+    return downloadAttachment(this.soap, attachmentId, options);
+  }
+  downloadMime(item: ItemId, options?: SoapCallOptions): Promise<Readable> {
+    return downloadMime(this.soap, item, options);
+  }
+
+  /**
+   * The escape hatch: any operation element as markup (with `m:`/`t:` prefixes, which the
+   * envelope declares), sent with the session's headers; returns the parsed response element.
+   * You are responsible for escaping what you put in `bodyXml`.
+   */
+  callRaw(operation: string, bodyXml: string, options?: SoapCallOptions): Promise<SoapResponse> {
+    return this.soap.call(operation, bodyXml, options);
+  }
+
+  close(): Promise<void> {
+    return this.soap.close();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close();
+  }
+}
+
+export function createEwsClient(options: EwsClientOptions): EwsClient {
+  return new EwsClient(options);
+}

@@ -1,0 +1,96 @@
+// Public surface of @mailwire/ews. Names are listed explicitly (no `export *`).
+export { createEwsClient, EwsClient } from "./client/ews-client.js";
+export { type EwsClientOptions, type SoapCallOptions, SoapClient } from "./client/soap-client.js";
+export { EwsLimits, type EwsLimitsShape } from "./limits.js";
+export { type EwsFolder, readFolder } from "./model/folder.js";
+export {
+  DistinguishedFolderName,
+  type FolderRef,
+  folderIdNode,
+  type ItemId,
+  itemIdNode,
+} from "./model/ids.js";
+export {
+  decodeBase64Text,
+  type EwsAttachmentInfo,
+  type EwsBody,
+  type EwsExtendedPropertyValue,
+  type EwsItem,
+  type EwsMailbox,
+  readItem,
+} from "./model/item.js";
+export {
+  type ExtendedProperty,
+  type MapiPropertyType,
+  type PropertyPath,
+  propertyPathNode,
+} from "./model/property-path.js";
+export {
+  type ComparisonOperator,
+  type Restriction,
+  restrictionNode,
+  type SortField,
+  sortOrderNode,
+} from "./model/restriction.js";
+export {
+  type BaseShape,
+  type FolderShape,
+  folderShapeNode,
+  type ItemShape,
+  itemShapeNode,
+} from "./model/shape.js";
+export {
+  type MessageDisposition,
+  messageNode,
+  type NewMessage,
+  type Recipient,
+} from "./operations/create-item.js";
+export type { FindFoldersOptions } from "./operations/find-folder.js";
+export { type FindItemsOptions, findItemBody } from "./operations/find-item.js";
+export { type DeleteType, getFolderBody } from "./operations/folders.js";
+export type { AttachmentDownload } from "./operations/get-attachment.js";
+export { getItemBody } from "./operations/get-item.js";
+export type { Page } from "./operations/paging.js";
+export type { FolderChange, SyncFolderHierarchyResult } from "./operations/sync-folder-hierarchy.js";
+export {
+  type ItemChange,
+  type SyncFolderItemsOptions,
+  type SyncFolderItemsResult,
+  syncFolderItemsBody,
+} from "./operations/sync-folder-items.js";
+export { type ItemUpdate, itemChangeNode } from "./operations/update-item.js";
+export { buildEnvelope, type EnvelopeOptions, type Impersonation } from "./soap/envelope.js";
+export { EwsResponseError, ewsErrorFor } from "./soap/ews-response-error.js";
+export { Namespace } from "./soap/namespaces.js";
+export {
+  type EwsResult,
+  readResponseMessages,
+  readSoapResponse,
+  type SoapResponse,
+} from "./soap/parse-response.js";
+export {
+  ExchangeVersion,
+  negotiateVersion,
+  readServerVersion,
+  type ServerVersionInfo,
+} from "./soap/server-version.js";
+export { Base64Decoder } from "./streaming/base64-decoder.js";
+export { type StreamedContent, streamContent } from "./streaming/content-stream.js";
+export { parseXml } from "./xml/parse-xml.js";
+export {
+  element,
+  escapeXmlAttribute,
+  escapeXmlText,
+  type RawXml,
+  rawXml,
+  serializeXml,
+  textElement,
+  type XmlNode,
+} from "./xml/serialize-xml.js";
+export {
+  childElement,
+  childElements,
+  childText,
+  pathElement,
+  type XmlElement,
+} from "./xml/xml-element.js";

@@ -1,0 +1,200 @@
+import type { ServerResponse } from "node:http";
+import type { RouteContext, Router } from "../http/router.js";
+import {
+  createEwsControl,
+  EWS_SCHEMA_VERSIONS,
+  type EwsControlInternals,
+  type EwsSchemaVersion,
+  type EwsSimControl,
+} from "./ews-control.js";
+import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from "./ews-folder-ops.js";
+import {
+  copyItem,
+  createItem,
+  deleteItem,
+  findItem,
+  getItem,
+  markAllItemsAsRead,
+  moveItem,
+  updateItem,
+} from "./ews-item-ops.js";
+import type { EwsContext, EwsOperation } from "./ews-operation.js";
+import { syncFolderItems } from "./ews-sync-ops.js";
+import {
+  attr,
+  ENVELOPE_TAIL,
+  envelopeHead,
+  errorMessage,
+  firstElement,
+  NS,
+  one,
+  parseRequest,
+  path,
+  soapFault,
+  text,
+  x,
+} from "./ews-xml.js";
+
+// POST /EWS/Exchange.asmx: the operations @mailwire/ews implements, over the shared store, with
+// SOAP faults for what EWS answers at the envelope level (schema version, throttling, bad XML).
+
+const OPERATIONS: Readonly<Record<string, EwsOperation>> = {
+  GetFolder: getFolder,
+  FindFolder: findFolder,
+  CreateFolder: createFolder,
+  DeleteFolder: deleteFolder,
+  SyncFolderHierarchy: syncFolderHierarchy,
+  FindItem: findItem,
+  GetItem: getItem,
+  CreateItem: createItem,
+  UpdateItem: updateItem,
+  DeleteItem: deleteItem,
+  MoveItem: moveItem,
+  CopyItem: copyItem,
+  MarkAllItemsAsRead: markAllItemsAsRead,
+  SyncFolderItems: syncFolderItems,
+};
+
+function send(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, {
+    "Content-Type": "text/xml; charset=utf-8",
+    "Content-Length": Buffer.byteLength(body),
+  });
+  res.end(body);
+}
+
+async function write(res: ServerResponse, chunk: string | Buffer): Promise<void> {
+  if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve));
+}
+
+/** GetAttachment, streamed: base64 written in slices with backpressure, as a large download would be. */
+async function getAttachment(
+  context: EwsContext,
+  request: ReturnType<typeof parseRequest>,
+  res: ServerResponse,
+): Promise<void> {
+  const id = attr(path(request, "AttachmentIds", "AttachmentId"), "Id") ?? "";
+  const [messageId, index] = id.split(":");
+  const message = context.store.messages().find((m) => m.id === messageId);
+  const attachment = message?.fixture.attachments[Number(index)];
+  const open = `${envelopeHead(context.version)}<m:GetAttachmentResponse xmlns:m="${NS.m}" xmlns:t="${NS.t}"><m:ResponseMessages>`;
+  const close = `</m:ResponseMessages></m:GetAttachmentResponse>${ENVELOPE_TAIL}`;
+  if (attachment === undefined) {
+    send(
+      res,
+      200,
+      `${open}${errorMessage("GetAttachment", "ErrorInvalidIdMalformed", "Id is malformed.", "<m:Attachments/>")}${close}`,
+    );
+    return;
+  }
+  res.writeHead(200, { "Content-Type": "text/xml; charset=utf-8" });
+  await write(
+    res,
+    `${open}<m:GetAttachmentResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Attachments><t:FileAttachment><t:AttachmentId Id="${x(id)}"/><t:Name>${x(attachment.name)}</t:Name><t:ContentType>${x(attachment.contentType)}</t:ContentType><t:Size>${attachment.bytes.length}</t:Size><t:IsInline>${attachment.inline}</t:IsInline><t:Content>`,
+  );
+  const slice = 48 * 1024;
+  for (let at = 0; at < attachment.bytes.length; at += slice) {
+    await write(res, Buffer.from(attachment.bytes.subarray(at, at + slice)).toString("base64"));
+  }
+  res.end(`</t:Content></t:FileAttachment></m:Attachments></m:GetAttachmentResponseMessage>${close}`);
+}
+
+export function registerEws(router: Router): EwsSimControl {
+  const control: EwsControlInternals = createEwsControl();
+  const handler = async ({ req, res, body, store, user }: RouteContext) => {
+    const version = control.serverVersion;
+    const injected = control.take();
+    if (injected?.kind === "busy") {
+      await body();
+      const messageXml = `<t:MessageXml xmlns:t="${NS.t}"><t:Value Name="BackOffMilliseconds">${injected.backOffMs ?? 0}</t:Value></t:MessageXml>`;
+      send(
+        res,
+        500,
+        soapFault(
+          version,
+          "ErrorServerBusy",
+          "The server cannot service this request right now. Try again later.",
+          messageXml,
+        ),
+      );
+      return;
+    }
+    if (injected?.kind === "raw") {
+      await body();
+      const raw = injected.body;
+      if (typeof raw === "string") send(res, injected.status ?? 200, raw);
+      else if (raw !== undefined) {
+        res.writeHead(injected.status ?? 200, { "Content-Type": "text/xml; charset=utf-8" });
+        for await (const chunk of raw()) await write(res, chunk);
+        res.end();
+      }
+      return;
+    }
+    let request: ReturnType<typeof parseRequest>;
+    try {
+      request = parseRequest((await body()).toString("utf8"));
+    } catch (error) {
+      send(
+        res,
+        500,
+        soapFault(version, "ErrorSchemaValidation", `The request failed schema validation: ${String(error)}`),
+      );
+      return;
+    }
+    const envelope = one(request, "Envelope");
+    const requested = attr(path(envelope, "Header", "RequestServerVersion"), "Version");
+    const impersonation =
+      text(path(envelope, "Header", "ExchangeImpersonation", "ConnectingSID", "PrimarySmtpAddress")) ||
+      undefined;
+    const operation = firstElement(one(envelope, "Body"));
+    control.record({
+      operation: operation?.[0] ?? "",
+      requestServerVersion: requested,
+      impersonation,
+      headers: { ...req.headers },
+    });
+    if (requested !== undefined && !EWS_SCHEMA_VERSIONS.includes(requested as EwsSchemaVersion)) {
+      send(
+        res,
+        500,
+        soapFault(version, "ErrorInvalidServerVersion", "The specified server version is invalid."),
+      );
+      return;
+    }
+    if (
+      requested !== undefined &&
+      EWS_SCHEMA_VERSIONS.indexOf(requested as EwsSchemaVersion) > EWS_SCHEMA_VERSIONS.indexOf(version)
+    ) {
+      send(
+        res,
+        500,
+        soapFault(version, "ErrorInvalidServerVersion", "The specified server version is invalid."),
+      );
+      return;
+    }
+    if (operation === undefined) {
+      send(res, 500, soapFault(version, "ErrorInvalidRequest", "The request is invalid."));
+      return;
+    }
+    const context: EwsContext = {
+      store,
+      version,
+      address: user?.username.includes("@") ? user.username : store.user.address,
+    };
+    if (operation[0] === "GetAttachment") return getAttachment(context, operation[1], res);
+    const run = OPERATIONS[operation[0]];
+    if (run === undefined) {
+      send(
+        res,
+        500,
+        soapFault(version, "ErrorInvalidRequest", `The sim does not implement ${operation[0]}.`),
+      );
+      return;
+    }
+    send(res, 200, run(context, operation[1]));
+  };
+  router.add("POST", "/EWS/Exchange.asmx", handler);
+  return control;
+}
+
+export type { EwsSimControl };
