@@ -1,0 +1,314 @@
+import { randomUUID } from "node:crypto";
+import {
+  createHttpClient,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpHeaders,
+  ProtocolError,
+  publish,
+  throwIfAborted,
+} from "@mailwire/core";
+import {
+  decodeRpcHeaderExtChain,
+  type EmsmdbConnectInfo,
+  type EmsmdbTransport,
+  encodeRpcHeaderExtChain,
+  SessionResetError,
+  type TransportCallOptions,
+} from "@mailwire/mapi";
+import { decodeConnectResponse, encodeConnectRequest } from "../codec/connect-body.js";
+import { CookieJar } from "../codec/cookie-jar.js";
+import { decodeExecuteResponse, ExecuteFlags, encodeExecuteRequest } from "../codec/execute-body.js";
+import {
+  MAPI_HTTP_CONTENT_TYPE,
+  MailboxRequestType,
+  MapiHttpResponseCode,
+  type MetaTag,
+} from "../codec/response-codes.js";
+import { MapiHttpResponseParser } from "../codec/response-parser.js";
+import {
+  decodeDisconnectResponse,
+  decodeNotificationWaitResponse,
+  encodeDisconnectRequest,
+  encodeNotificationWaitRequest,
+} from "../codec/session-bodies.js";
+import { MapiHttpError } from "./mapi-http-error.js";
+
+export interface MapiHttpTransportOptions {
+  /** The mailbox endpoint from Autodiscover, e.g. `https://mail.example.com/mapi/emsmdb/?MailboxId=...`. */
+  readonly url: string | URL;
+  /** The user's DN (Autodiscover LegacyDN), sent in Connect. */
+  readonly userDn: string;
+  /** An HTTP client to use (and keep: the transport does not close it). */
+  readonly http?: HttpClient;
+  /** Options for the HTTP client the transport creates (and closes) when `http` is not given. */
+  readonly httpOptions?: HttpClientOptions;
+  /** X-ClientApplication (MS-OXCMAPIHTTP 2.2.3.2.1). */
+  readonly clientApplication?: string;
+  /** Connect's code page and locales. Defaults 1252 and 1033 (en-US). */
+  readonly codePage?: number;
+  readonly lcid?: number;
+  /** Compress and obfuscate request ROP buffers (RPC_HEADER_EXT, MS-OXCRPC 3.1.4.1.1.2). Default false. */
+  readonly compressRequests?: boolean;
+  /** Let the server compress/obfuscate responses. Default false (TLS already protects them). */
+  readonly allowCompressedResponses?: boolean;
+  /** MaxRopOut of Execute. Default 0x10008 (a 64 KiB ROP buffer plus its RPC_HEADER_EXT). */
+  readonly maxRopOut?: number;
+  /**
+   * After X-ResponseCode 10 (session context gone), Connect again before reporting the
+   * SessionResetError (default true). The failed batch is never resent.
+   */
+  readonly reconnectOnReset?: boolean;
+}
+
+/** What a request returned, with its parsed body. */
+interface Exchange {
+  readonly headers: HttpHeaders;
+  readonly metaTags: readonly MetaTag[];
+  readonly body: Uint8Array;
+}
+
+function header(headers: HttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+const DEFAULT_MAX_ROP_OUT = 0x10008;
+
+/**
+ * The MAPI/HTTP mailbox endpoint (MS-OXCMAPIHTTP) as an `EmsmdbTransport`: Connect,
+ * Execute, Disconnect, NotificationWait and PING over POST, with the session cookies the
+ * server sets, X-RequestId sequence numbers, and chunked PROCESSING/PENDING/DONE bodies
+ * read incrementally.
+ */
+export class MapiHttpMailboxTransport implements EmsmdbTransport {
+  readonly #url: URL;
+  readonly #userDn: string;
+  readonly #http: HttpClient;
+  readonly #ownsHttp: boolean;
+  readonly #options: MapiHttpTransportOptions;
+  readonly #cookies = new CookieJar();
+  /** One GUID per transport; X-RequestId is "{GUID}:counter" (2.2.3.2.3). */
+  readonly #clientId = `{${randomUUID().toUpperCase()}}`;
+  #sequence = 0;
+  #connected = false;
+  /** X-ServerApplication of the last response (the server's build, 2.2.3.3.6). */
+  serverApplication: string | undefined;
+  /** X-PendingPeriod the server announced, in milliseconds. */
+  pendingPeriodMs: number | undefined;
+  /** Counters, e.g. to check how many round trips an operation took. */
+  readonly stats = { requests: 0, pendingKeepAlives: 0, reconnects: 0 };
+
+  constructor(options: MapiHttpTransportOptions) {
+    this.#url = new URL(options.url);
+    this.#userDn = options.userDn;
+    this.#options = options;
+    this.#ownsHttp = options.http === undefined;
+    this.#http = options.http ?? createHttpClient(options.httpOptions ?? {});
+  }
+
+  get connected(): boolean {
+    return this.#connected;
+  }
+
+  /** The session's cookie by name (MapiContext, MapiSequence), for diagnostics and tests. */
+  cookie(name: string): string | undefined {
+    return this.#cookies.get(name);
+  }
+
+  async connect(options: TransportCallOptions = {}): Promise<EmsmdbConnectInfo> {
+    // A new session context: cookies of an old one would name it (3.2.5.1).
+    this.#cookies.clear();
+    const body = encodeConnectRequest({
+      userDn: this.#userDn,
+      flags: 0,
+      defaultCodePage: this.#options.codePage ?? 1252,
+      lcidSort: this.#options.lcid ?? 1033,
+      lcidString: this.#options.lcid ?? 1033,
+    });
+    const exchange = await this.#post(MailboxRequestType.Connect, body, options);
+    const response = decodeConnectResponse(exchange.body);
+    if (!("errorCode" in response) || response.errorCode !== 0) {
+      throw new MapiHttpError("Connect", {
+        statusCode: response.statusCode,
+        ...("errorCode" in response ? { errorCode: response.errorCode } : {}),
+      });
+    }
+    this.#connected = true;
+    return {
+      maximumPollingIntervalMs: response.maximumPollingInterval,
+      retryCount: response.retryCount,
+      retryDelayMs: response.retryDelay,
+      dnPrefix: response.dnPrefix,
+      displayName: response.displayName,
+    };
+  }
+
+  async execute(ropBuffer: Uint8Array, options: TransportCallOptions = {}): Promise<Uint8Array> {
+    const compress = this.#options.compressRequests ?? false;
+    const wrapped = encodeRpcHeaderExtChain([ropBuffer], { compress, obfuscate: compress });
+    const flags = this.#options.allowCompressedResponses
+      ? 0
+      : ExecuteFlags.NoCompression | ExecuteFlags.NoXorMagic;
+    const body = encodeExecuteRequest({
+      flags,
+      ropBuffer: wrapped,
+      maxRopOut: this.#options.maxRopOut ?? DEFAULT_MAX_ROP_OUT,
+    });
+    const exchange = await this.#post(MailboxRequestType.Execute, body, options);
+    const response = decodeExecuteResponse(exchange.body);
+    if (!("ropBuffer" in response) || response.errorCode !== 0) {
+      throw new MapiHttpError("Execute", {
+        statusCode: response.statusCode,
+        ...("errorCode" in response ? { errorCode: response.errorCode } : {}),
+      });
+    }
+    const { payloads } = decodeRpcHeaderExtChain(response.ropBuffer);
+    const first = payloads[0];
+    if (first === undefined || payloads.length !== 1) {
+      // Chained buffers come only when asked for with the Chain flag, which we never set.
+      throw new ProtocolError(`Execute returned ${payloads.length} ROP buffers; expected one`);
+    }
+    return first;
+  }
+
+  async disconnect(options: TransportCallOptions = {}): Promise<void> {
+    if (!this.#connected) return;
+    try {
+      const exchange = await this.#post(MailboxRequestType.Disconnect, encodeDisconnectRequest(), options);
+      const response = decodeDisconnectResponse(exchange.body);
+      if (response.statusCode !== 0 || (response.errorCode ?? 0) !== 0) {
+        throw new MapiHttpError("Disconnect", {
+          statusCode: response.statusCode,
+          ...(response.errorCode === undefined ? {} : { errorCode: response.errorCode }),
+        });
+      }
+    } finally {
+      this.#connected = false;
+      this.#cookies.clear();
+    }
+  }
+
+  async waitForNotifications(options: TransportCallOptions = {}): Promise<boolean> {
+    const exchange = await this.#post(
+      MailboxRequestType.NotificationWait,
+      encodeNotificationWaitRequest(),
+      options,
+    );
+    const response = decodeNotificationWaitResponse(exchange.body);
+    if (response.statusCode !== 0 || (response.errorCode ?? 0) !== 0) {
+      throw new MapiHttpError("NotificationWait", {
+        statusCode: response.statusCode,
+        ...(response.errorCode === undefined ? {} : { errorCode: response.errorCode }),
+      });
+    }
+    return (response.eventPending ?? 0) !== 0;
+  }
+
+  /** PING (2.2.6.3): checks that the endpoint is alive without touching the session. */
+  async ping(options: TransportCallOptions = {}): Promise<void> {
+    await this.#post(MailboxRequestType.PING, new Uint8Array(0), options);
+  }
+
+  /** Closes the HTTP client if the transport created it. */
+  async close(): Promise<void> {
+    if (this.#ownsHttp) await this.#http.close();
+  }
+
+  async [Symbol.asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  async #post(
+    requestType: MailboxRequestType,
+    body: Uint8Array,
+    options: TransportCallOptions,
+  ): Promise<Exchange> {
+    throwIfAborted(options.signal);
+    this.#sequence += 1;
+    const requestId = `${this.#clientId}:${this.#sequence}`;
+    const headers: Record<string, string> = {
+      "Content-Type": MAPI_HTTP_CONTENT_TYPE,
+      "X-RequestType": requestType,
+      "X-RequestId": requestId,
+      "X-ClientInfo": `${this.#clientId}-1`,
+      "X-ClientApplication": this.#options.clientApplication ?? "mailwire/0.1",
+    };
+    const cookie = this.#cookies.header();
+    if (cookie !== undefined) headers.Cookie = cookie;
+    this.stats.requests += 1;
+    publish("mailwire:mapi-http:request", () => ({ requestType, requestId, bytes: body.length }));
+    const response = await this.#http.request({
+      method: "POST",
+      url: this.#url,
+      headers,
+      body,
+      expectStatus: 200,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+    });
+    this.#cookies.store(response.headers["set-cookie"]);
+    this.serverApplication = header(response.headers, "x-serverapplication") ?? this.serverApplication;
+    const pending = Number(header(response.headers, "x-pendingperiod"));
+    if (Number.isFinite(pending) && pending > 0) this.pendingPeriodMs = pending;
+    const headerCode = Number(header(response.headers, "x-responsecode") ?? "0");
+    if (headerCode !== MapiHttpResponseCode.Success) {
+      await response.body.dump().catch(() => undefined);
+      return this.#failed(requestType, headerCode, options);
+    }
+    const parser = new MapiHttpResponseParser({
+      onMetaTag: (tag) => {
+        if (tag === "PENDING") this.stats.pendingKeepAlives += 1;
+      },
+    });
+    for await (const chunk of response.body) parser.push(chunk as Uint8Array);
+    const parts = parser.finish();
+    // The final verdict is the X-ResponseCode after DONE (2.2.2.2).
+    const finalCode = Number(parts.headers.get("x-responsecode") ?? "0");
+    if (finalCode !== MapiHttpResponseCode.Success) return this.#failed(requestType, finalCode, options);
+    publish("mailwire:mapi-http:response", () => ({ requestType, requestId, bytes: parts.body.length }));
+    return { headers: response.headers, metaTags: parts.metaTags, body: parts.body };
+  }
+
+  /**
+   * A non-zero X-ResponseCode. 10 means the session context is gone (3.2.5.6): connect
+   * again (unless told not to) and report it; whatever was being sent is NOT resent.
+   */
+  async #failed(
+    requestType: MailboxRequestType,
+    code: number,
+    options: TransportCallOptions,
+  ): Promise<never> {
+    if (code !== MapiHttpResponseCode.ContextNotFound || requestType === MailboxRequestType.Connect) {
+      throw new MapiHttpError(requestType, { responseCode: code });
+    }
+    this.#connected = false;
+    this.#cookies.clear();
+    if (this.#options.reconnectOnReset === false || requestType === MailboxRequestType.Disconnect) {
+      throw new SessionResetError(`MAPI/HTTP ${requestType}: the session context expired`, {
+        reconnected: false,
+        responseCode: code,
+      });
+    }
+    try {
+      this.stats.reconnects += 1;
+      await this.connect(options);
+    } catch (cause) {
+      throw new SessionResetError(
+        `MAPI/HTTP ${requestType}: the session context expired and Connect failed`,
+        {
+          reconnected: false,
+          responseCode: code,
+          cause,
+        },
+      );
+    }
+    throw new SessionResetError(
+      `MAPI/HTTP ${requestType}: the session context expired; reconnected, the request was not resent`,
+      {
+        reconnected: true,
+        responseCode: code,
+      },
+    );
+  }
+}
