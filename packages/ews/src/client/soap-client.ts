@@ -38,6 +38,8 @@ export interface EwsClientOptions {
   /** HTTP-level retry policy (503/429 + Retry-After) of the created HTTP client. */
   retry?: HttpClientOptions["retry"];
   allowInsecureAuth?: boolean | undefined;
+  /** Receives the HTTP client's redacted diagnostics (only when the HTTP client is created here). */
+  logger?: HttpClientOptions["logger"];
   /** The schema to ask for first (default Exchange2013_SP1); lowered to what the server speaks. */
   version?: ExchangeVersion | undefined;
   impersonation?: Impersonation | undefined;
@@ -107,6 +109,7 @@ export class SoapClient {
         timeouts: options.timeouts,
         retry: options.retry,
         allowInsecureAuth: options.allowInsecureAuth,
+        logger: options.logger,
       });
   }
 
