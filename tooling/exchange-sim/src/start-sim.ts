@@ -15,6 +15,7 @@ import type { EwsSimControl } from "./ews/ews-control.js";
 import { registerEws } from "./ews/register-ews.js";
 import { Faults } from "./faults.js";
 import { type RouteContext, type RouteHandler, type RouteOptions, Router } from "./http/router.js";
+import { registerMapiEndpoints } from "./mapi/register-mapi.js";
 import { channelBindingHash } from "./ntlm/channel-bindings.js";
 import { registerTestEndpoints } from "./routes/test-endpoints.js";
 import { emptyStats, type SimStats } from "./stats.js";
@@ -90,6 +91,7 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
   // Autodiscover), so a test can replace a built-in endpoint.
   const overrides = new Router();
   registerTestEndpoints(router);
+  registerMapiEndpoints(router);
   const autodiscover = registerAutodiscover(router, { origin: () => origin, credentials });
   const ews = registerEws(router);
 

@@ -1,0 +1,35 @@
+import type { Router } from "../http/router.js";
+import { EmsmdbEndpoint } from "./emsmdb-endpoint.js";
+
+/**
+ * Registers the MAPI/HTTP mailbox endpoint (`/mapi/emsmdb/`, MS-OXCMAPIHTTP) and, for
+ * tests, `POST /mailwire/mapi/control` (JSON: `expireSessions`, `keepAlives`,
+ * `pendingPeriodMs`; answers with counters). Each sim gets its own endpoint state.
+ */
+export function registerMapiEndpoints(router: Router): void {
+  let endpoint: EmsmdbEndpoint | undefined;
+  const of = (store: ConstructorParameters<typeof EmsmdbEndpoint>[0]) => {
+    endpoint ??= new EmsmdbEndpoint(store);
+    return endpoint;
+  };
+  router.add("POST", "/mapi/emsmdb*", (context) => of(context.store).handle(context));
+  router.add("POST", "/mailwire/mapi/control", async (context) => {
+    const mapi = of(context.store);
+    const raw = (await context.body()).toString("utf8");
+    const command = (raw ? JSON.parse(raw) : {}) as {
+      expireSessions?: boolean;
+      keepAlives?: number;
+      pendingPeriodMs?: number;
+    };
+    const dropped = command.expireSessions ? mapi.expireSessions() : 0;
+    if (typeof command.keepAlives === "number") mapi.settings.keepAlives = command.keepAlives;
+    if (typeof command.pendingPeriodMs === "number") mapi.settings.pendingPeriodMs = command.pendingPeriodMs;
+    context.json(200, {
+      dropped,
+      sessions: mapi.sessionCount,
+      openObjects: mapi.openObjects,
+      ...mapi.stats,
+      settings: mapi.settings,
+    });
+  });
+}
