@@ -3,6 +3,7 @@ import {
   BookmarkOrigin,
   decodeRopRequestBuffer,
   encodeRopResponseBuffer,
+  type PropertyRow,
   type PropertyTag,
   type RecipientRow,
   type RopAnswer,
@@ -205,15 +206,23 @@ export class SimRopEngine {
         if (table?.kind !== "table") return fail(ec.NullObject, rop.inputHandleIndex);
         if (!rop.forwardRead) return fail(ec.NotSupported, rop.inputHandleIndex);
         const all = table.rows();
-        const slice = all.slice(table.cursor, table.cursor + rop.rowCount);
+        let rows = all
+          .slice(table.cursor, table.cursor + rop.rowCount)
+          .map((source) => propertyRow(table.columns, source));
+        // Like Exchange, return fewer rows than asked when they would not fit the ROP output
+        // buffer (MS-OXCTABL 3.2.5.5); the client reads on from the cursor.
+        while (rows.length > 1 && queryRowsSize(rop, table.columns, rows) > QUERY_ROWS_BUDGET) {
+          rows = rows.slice(0, Math.ceil(rows.length / 2));
+        }
+        const cursor = table.cursor + rows.length;
         // NoAdvance leaves the cursor where it was (MS-OXCTABL 2.2.2.5.1).
-        if ((rop.queryRowsFlags & 0x01) === 0) table.cursor += slice.length;
+        if ((rop.queryRowsFlags & 0x01) === 0) table.cursor = cursor;
         return {
           rop: "RopQueryRows",
           handleIndex: rop.inputHandleIndex,
           returnValue: 0,
-          origin: table.cursor >= all.length ? BookmarkOrigin.BOOKMARK_END : BookmarkOrigin.BOOKMARK_CURRENT,
-          rows: slice.map((source) => propertyRow(table.columns, source)),
+          origin: cursor >= all.length ? BookmarkOrigin.BOOKMARK_END : BookmarkOrigin.BOOKMARK_CURRENT,
+          rows,
         };
       }
       case "RopOpenMessage": {
@@ -405,6 +414,23 @@ export class SimRopEngine {
       default:
         return fail(ec.NotSupported, "inputHandleIndex" in rop ? rop.inputHandleIndex : 0);
     }
+  }
+}
+
+/** Bytes one QueryRows answer may take, leaving room for the rest of a 64 KiB ROP buffer. */
+const QUERY_ROWS_BUDGET = 32_000;
+
+function queryRowsSize(
+  rop: RopRequest,
+  columns: readonly PropertyTag[],
+  rows: readonly PropertyRow[],
+): number {
+  const answer = { rop: "RopQueryRows", handleIndex: 0, returnValue: 0, origin: 0, rows } as RopAnswer;
+  try {
+    return encodeRopResponseBuffer({ responses: [answer], handles: [] }, [{ ...rop, columns } as RopRequest])
+      .length;
+  } catch {
+    return Number.POSITIVE_INFINITY; // past the 16-bit RopSize
   }
 }
 
