@@ -140,6 +140,10 @@ describe("MapiSession over MAPI/HTTP against exchange-sim (NTLM over HTTPS)", ()
     expect(Buffer.concat(chunks).equals(Buffer.from(stored.fixture.attachments[0]!.bytes))).toBe(true);
     expect(chunks.length).toBeGreaterThan(3);
     message.close();
+    // Every handle was released (the attachment table with the open batch, the rest on the
+    // next batch): only this session's logon is still open on the server.
+    await session.setReadFlags(folderId, [], true);
+    expect((await control({})).openObjects).toBe(1);
     await session.close();
   });
 

@@ -181,6 +181,7 @@ describe("MapiSession over a scripted EMSMDB transport", () => {
     expect(await message.markRead(false)).toBe(true);
     expect(engine.mailbox.messages.find((m) => m.id === 0x100002n)?.read).toBe(false);
     message.close();
+    await expect(message.markRead(true)).rejects.toBeInstanceOf(ClosedError);
   });
 
   it("moves, copies and deletes messages in one batch each", async () => {

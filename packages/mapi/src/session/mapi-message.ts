@@ -1,5 +1,5 @@
 import { Readable } from "node:stream";
-import { ByteReader, fromUtf16le, throwIfAborted } from "@mailwire/core";
+import { ByteReader, ClosedError, fromUtf16le, throwIfAborted } from "@mailwire/core";
 import type { PropertyTag } from "../data/property-tag.js";
 import { type RecipientRow, readSizedRecipientRow } from "../data/recipient-row.js";
 import { RopReturnValue } from "../rops/rop-id.js";
@@ -316,7 +316,7 @@ export class MapiMessage implements AsyncDisposable {
   }
 
   #check(): void {
-    if (this.#closed) throw new MapiRopError("RopRelease", 0x000004b9 /* ecNullObject: message closed */);
+    if (this.#closed) throw new ClosedError("The message is closed");
     this.#host.checkGeneration(this.#object);
   }
 
