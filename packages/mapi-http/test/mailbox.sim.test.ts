@@ -219,8 +219,10 @@ describe("MapiSession over MAPI/HTTP against exchange-sim (NTLM over HTTPS)", ()
     await control({ expireSessions: true });
     await expect(session.listFolders()).rejects.toMatchObject({ reconnected: false });
     expect(t.connected).toBe(false);
-    await t.connect();
+    await expect(t.execute(Uint8Array.of(2, 0))).rejects.toMatchObject({ code: "MW_CLOSED" });
+    // The session connects again itself on its next call, then logs on.
     await expect(session.listFolders()).resolves.toHaveLength(sim.store.folders().length);
+    expect(t.connected).toBe(true);
     await session.close();
   });
 

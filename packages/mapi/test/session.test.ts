@@ -230,6 +230,16 @@ describe("MapiSession over a scripted EMSMDB transport", () => {
     expect(engine.mailbox.messages.some((m) => m.id === 0x100008n)).toBe(false);
   });
 
+  it("after a reset the transport could not recover from, the next call connects and logs on again", async () => {
+    const { session, transport } = await setup();
+    transport.expireNext = true;
+    transport.reconnectOnExpiry = false;
+    await expect(session.listFolders()).rejects.toMatchObject({ reconnected: false });
+    expect(transport.connects).toBe(1);
+    await expect(session.listFolders()).resolves.toHaveLength(4);
+    expect(transport.connects).toBe(2);
+  });
+
   it("sends nothing once closed and disconnects once", async () => {
     const { session, transport } = await setup();
     await session.close();

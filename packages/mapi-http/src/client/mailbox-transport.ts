@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import {
+  ClosedError,
   createHttpClient,
   type HttpClient,
   type HttpClientOptions,
@@ -145,6 +146,8 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
   }
 
   async execute(ropBuffer: Uint8Array, options: TransportCallOptions = {}): Promise<Uint8Array> {
+    // Without a session context the server could only answer MissingCookie; say so here.
+    if (!this.#connected) throw new ClosedError("MAPI/HTTP: no session context; call connect() first");
     const compress = this.#options.compressRequests ?? false;
     const wrapped = encodeRpcHeaderExtChain([ropBuffer], { compress, obfuscate: compress });
     const flags = this.#options.allowCompressedResponses

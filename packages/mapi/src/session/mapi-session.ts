@@ -127,6 +127,8 @@ export class MapiSession implements AsyncDisposable {
   #mailbox: MailboxInfo | undefined;
   #connectInfo: EmsmdbConnectInfo | undefined;
   #pendingReleases: number[] = [];
+  /** The transport lost its session context and could not reconnect by itself. */
+  #needsConnect = false;
   #closed = false;
   readonly stats: MapiSessionStats = { executes: 0 };
 
@@ -157,6 +159,7 @@ export class MapiSession implements AsyncDisposable {
   async connect(options: TransportCallOptions = {}): Promise<EmsmdbConnectInfo> {
     this.#checkOpen();
     this.#connectInfo = await this.#transport.connect(options);
+    this.#needsConnect = false;
     return this.#connectInfo;
   }
 
@@ -450,6 +453,7 @@ export class MapiSession implements AsyncDisposable {
   async #ensureLogon(options: TransportCallOptions): Promise<ServerObject> {
     this.#checkOpen();
     throwIfAborted(options.signal);
+    if (this.#needsConnect) await this.connect(options);
     if (!this.#logon || this.#logon.generation !== this.#generation) await this.logon(options);
     return this.#logon as ServerObject;
   }
@@ -548,6 +552,7 @@ export class MapiSession implements AsyncDisposable {
       if (error instanceof SessionResetError) {
         this.#generation += 1;
         this.#logon = undefined;
+        if (!error.reconnected) this.#needsConnect = true;
       } else {
         // The releases may not have reached the server; try them again next time.
         this.#pendingReleases.push(...releases);

@@ -10,6 +10,8 @@ export class FakeTransport implements EmsmdbTransport {
   disconnects = 0;
   /** When set, the next execute fails as if the server had dropped the session context. */
   expireNext = false;
+  /** Whether that expiry comes with a new context already (MAPI/HTTP's default) or none. */
+  reconnectOnExpiry = true;
   readonly sent: Uint8Array[] = [];
 
   constructor(engine: FakeRopEngine) {
@@ -33,8 +35,11 @@ export class FakeTransport implements EmsmdbTransport {
     this.sent.push(ropBuffer);
     if (this.expireNext) {
       this.expireNext = false;
-      this.connects += 1;
-      throw new SessionResetError("session context expired", { reconnected: true, responseCode: 10 });
+      if (this.reconnectOnExpiry) this.connects += 1;
+      throw new SessionResetError("session context expired", {
+        reconnected: this.reconnectOnExpiry,
+        responseCode: 10,
+      });
     }
     return this.engine.execute(ropBuffer);
   }
