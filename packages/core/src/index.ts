@@ -59,6 +59,7 @@ export {
   type AuthContext,
   type AuthProvider,
   type AuthSession,
+  type BodyReadOptions,
   basicProvider,
   bearerProvider,
   type ConnectionInfo,

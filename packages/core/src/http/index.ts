@@ -3,7 +3,7 @@ export { basicProvider } from "./auth/basic-provider.js";
 export { bearerProvider } from "./auth/bearer-provider.js";
 export { type AuthChallenge, parseChallenges } from "./auth/challenge.js";
 export { ntlmProvider } from "./auth/ntlm-provider.js";
-export { ResponseBody } from "./body/response-body.js";
+export { type BodyReadOptions, ResponseBody } from "./body/response-body.js";
 export { certificateHasPrincipalName, normalizePrincipalName } from "./connection/principal-name.js";
 export { createHttpClient } from "./http-client.js";
 export type {

@@ -1,4 +1,14 @@
 import { Readable } from "node:stream";
+import { LimitExceededError } from "../../errors/error-classes.js";
+
+/** Bounds for reading a whole body into memory. */
+export interface BodyReadOptions {
+  /**
+   * Refuse bodies larger than this many bytes with LimitExceededError (MW_LIMIT_EXCEEDED),
+   * counted as they arrive, so a hostile server cannot make us buffer without bound.
+   */
+  maxBytes?: number | undefined;
+}
 
 /** Bytes read by dump() before it gives up on reusing the connection and closes the stream. */
 const DUMP_LIMIT_BYTES = 1024 * 1024;
@@ -101,21 +111,33 @@ export class ResponseBody extends Readable {
     return this.#mode === "idle" && !this.destroyed;
   }
 
-  async bytes(): Promise<Uint8Array> {
-    if (this.#untouched()) return this.#whole((source) => source.bytes());
+  async bytes(options: BodyReadOptions = {}): Promise<Uint8Array> {
+    const { maxBytes } = options;
+    if (maxBytes === undefined && this.#untouched()) return this.#whole((source) => source.bytes());
     const chunks: Buffer[] = [];
-    for await (const chunk of this) chunks.push(chunk as Buffer);
-    return new Uint8Array(Buffer.concat(chunks));
+    let total = 0;
+    // Leaving the loop by throwing destroys the stream, which closes the half-read connection.
+    for await (const chunk of this) {
+      total += (chunk as Buffer).length;
+      if (maxBytes !== undefined && total > maxBytes) {
+        throw new LimitExceededError(`The response body is larger than ${maxBytes} bytes`, {
+          limit: "maxBytes",
+          max: maxBytes,
+        });
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return new Uint8Array(Buffer.concat(chunks, total));
   }
 
   /** UTF-8, with a byte order mark kept as U+FEFF (undici's text() would drop it). */
-  async text(): Promise<string> {
-    const bytes = await this.bytes();
+  async text(options: BodyReadOptions = {}): Promise<string> {
+    const bytes = await this.bytes(options);
     return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
   }
 
-  async json<T = unknown>(): Promise<T> {
-    return JSON.parse(await this.text()) as T;
+  async json<T = unknown>(options: BodyReadOptions = {}): Promise<T> {
+    return JSON.parse(await this.text(options)) as T;
   }
 
   /** Reads and discards the rest so the connection can carry the next request. */
