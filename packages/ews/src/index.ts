@@ -39,6 +39,9 @@ export {
   type ItemShape,
   itemShapeNode,
 } from "./model/shape.js";
+export { EventType, type EwsEvent, type EwsNotification } from "./notifications/events.js";
+export type { StreamEventsOptions, StreamNotice } from "./notifications/stream-events.js";
+export type { PullSubscription, SubscribeOptions } from "./notifications/subscriptions.js";
 export {
   type MessageDisposition,
   messageNode,
@@ -76,6 +79,7 @@ export {
 } from "./soap/server-version.js";
 export { Base64Decoder } from "./streaming/base64-decoder.js";
 export { type StreamedContent, streamContent } from "./streaming/content-stream.js";
+export { EnvelopeSplitter } from "./streaming/envelope-splitter.js";
 export { parseXml } from "./xml/parse-xml.js";
 export {
   element,

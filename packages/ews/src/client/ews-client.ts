@@ -3,6 +3,16 @@ import type { EwsFolder } from "../model/folder.js";
 import type { FolderRef, ItemId } from "../model/ids.js";
 import type { EwsItem } from "../model/item.js";
 import type { FolderShape, ItemShape } from "../model/shape.js";
+import type { EwsNotification } from "../notifications/events.js";
+import { type StreamEventsOptions, type StreamNotice, streamEvents } from "../notifications/stream-events.js";
+import {
+  getEvents,
+  type PullSubscription,
+  type SubscribeOptions,
+  subscribePull,
+  subscribeStreaming,
+  unsubscribe,
+} from "../notifications/subscriptions.js";
 import { createMessages, type MessageDisposition, type NewMessage } from "../operations/create-item.js";
 import { type FindFoldersOptions, findFolders, findFoldersPage } from "../operations/find-folder.js";
 import { type FindItemsOptions, findItems, findItemsPage } from "../operations/find-item.js";
@@ -152,6 +162,31 @@ export class EwsClient implements AsyncDisposable {
   }
   downloadMime(item: ItemId, options?: SoapCallOptions): Promise<Readable> {
     return downloadMime(this.soap, item, options);
+  }
+
+  // Notifications (MS-OXWSNTIF)
+  subscribePull(
+    folders: readonly FolderRef[],
+    options?: SubscribeOptions & { watermark?: string | undefined; timeoutMinutes?: number | undefined },
+  ): Promise<PullSubscription> {
+    return subscribePull(this.soap, folders, options);
+  }
+  getEvents(subscriptionId: string, watermark: string, options?: SoapCallOptions): Promise<EwsNotification> {
+    return getEvents(this.soap, subscriptionId, watermark, options);
+  }
+  subscribeStreaming(folders: readonly FolderRef[], options?: SubscribeOptions): Promise<string> {
+    return subscribeStreaming(this.soap, folders, options);
+  }
+  unsubscribe(subscriptionId: string, options?: SoapCallOptions): Promise<void> {
+    return unsubscribe(this.soap, subscriptionId, options);
+  }
+  /**
+   * Live events over GetStreamingEvents that reconnect by themselves; when the subscription is
+   * lost, missed events are recovered from the last watermark, or a "gap" notice says to resync.
+   * Stop with `break` or the signal; the subscription is removed.
+   */
+  streamEvents(folders: readonly FolderRef[], options?: StreamEventsOptions): AsyncGenerator<StreamNotice> {
+    return streamEvents(this.soap, folders, options);
   }
 
   /**

@@ -40,6 +40,12 @@ export interface EwsSimControl {
     body: string | (() => AsyncIterable<string | Buffer>),
     options?: { count?: number; status?: number },
   ): void;
+  /** Destroys every open GetStreamingEvents connection (a network drop). */
+  dropStreams(): void;
+  /** Forgets every subscription and drops the streams (a server restart or mailbox move). */
+  expireSubscriptions(): void;
+  /** Heartbeat interval and forced close of streaming connections (instead of ConnectionTimeout minutes). */
+  streaming: { heartbeatMs: number; closeAfterMs: number | undefined };
   /** Requests received, newest last (at most 100 kept). */
   readonly requests: EwsRequestRecord[];
   clear(): void;
@@ -57,7 +63,11 @@ export interface EwsControlInternals extends EwsSimControl {
   record(record: EwsRequestRecord): void;
 }
 
-export function createEwsControl(): EwsControlInternals {
+export function createEwsControl(notifications: {
+  dropStreams(): void;
+  expireSubscriptions(): void;
+  settings: { heartbeatMs: number; closeAfterMs: number | undefined };
+}): EwsControlInternals {
   const queue: EwsInjected[] = [];
   const requests: EwsRequestRecord[] = [];
   const push = (count: number, injected: EwsInjected) => {
@@ -68,6 +78,9 @@ export function createEwsControl(): EwsControlInternals {
     serverBusy: ({ count = 1, backOffMs = 50 } = {}) => push(count, { kind: "busy", backOffMs }),
     respondRaw: (body, { count = 1, status = 200 } = {}) => push(count, { kind: "raw", body, status }),
     requests,
+    dropStreams: () => notifications.dropStreams(),
+    expireSubscriptions: () => notifications.expireSubscriptions(),
+    streaming: notifications.settings,
     clear() {
       queue.length = 0;
       requests.length = 0;

@@ -18,6 +18,7 @@ import {
   moveItem,
   updateItem,
 } from "./ews-item-ops.js";
+import { EwsNotifications } from "./ews-notifications.js";
 import type { EwsContext, EwsOperation } from "./ews-operation.js";
 import { syncFolderItems } from "./ews-sync-ops.js";
 import {
@@ -100,7 +101,8 @@ async function getAttachment(
 }
 
 export function registerEws(router: Router): EwsSimControl {
-  const control: EwsControlInternals = createEwsControl();
+  const notifications = new EwsNotifications();
+  const control: EwsControlInternals = createEwsControl(notifications);
   const handler = async ({ req, res, body, store, user }: RouteContext) => {
     const version = control.serverVersion;
     const injected = control.take();
@@ -182,6 +184,12 @@ export function registerEws(router: Router): EwsSimControl {
       address: user?.username.includes("@") ? user.username : store.user.address,
     };
     if (operation[0] === "GetAttachment") return getAttachment(context, operation[1], res);
+    if (operation[0] === "GetStreamingEvents")
+      return notifications.getStreamingEvents(context, operation[1], res);
+    if (operation[0] === "Subscribe") return send(res, 200, notifications.subscribe(context, operation[1]));
+    if (operation[0] === "GetEvents") return send(res, 200, notifications.getEvents(context, operation[1]));
+    if (operation[0] === "Unsubscribe")
+      return send(res, 200, notifications.unsubscribe(context, operation[1]));
     const run = OPERATIONS[operation[0]];
     if (run === undefined) {
       send(
