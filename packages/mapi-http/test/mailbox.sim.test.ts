@@ -241,6 +241,21 @@ describe("MapiSession over MAPI/HTTP against exchange-sim (NTLM over HTTPS)", ()
     await session.close();
   });
 
+  it("concurrent operations on one session are queued, so the MapiSequence cookie never races", async () => {
+    const t = transport();
+    const session = await MapiSession.open({ transport: t, mailboxDn: userDn() });
+    const inbox = session.mailbox.folders.inbox;
+    const ids: bigint[] = [];
+    for await (const m of session.listMessages(inbox, { pageSize: 8 })) {
+      ids.push(m.messageId);
+      if (ids.length === 8) break;
+    }
+    const messages = await Promise.all(ids.map((id) => session.openMessage(inbox, id)));
+    expect(messages.map((m) => m.content.messageId)).toEqual(ids);
+    for (const m of messages) m.close();
+    await session.close();
+  });
+
   it("PING and NotificationWait", async () => {
     const t = transport();
     await t.ping();

@@ -93,6 +93,7 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
   readonly #clientId = `{${randomUUID().toUpperCase()}}`;
   #sequence = 0;
   #connected = false;
+  #queue: Promise<unknown> = Promise.resolve();
   /** X-ServerApplication of the last response (the server's build, 2.2.3.3.6). */
   serverApplication: string | undefined;
   /** X-PendingPeriod the server announced, in milliseconds. */
@@ -117,7 +118,22 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
     return this.#cookies.get(name);
   }
 
-  async connect(options: TransportCallOptions = {}): Promise<EmsmdbConnectInfo> {
+  connect(options: TransportCallOptions = {}): Promise<EmsmdbConnectInfo> {
+    return this.#serial(() => this.#connect(options));
+  }
+
+  /**
+   * Connect, Execute and Disconnect of one session context go one at a time: each answer
+   * carries the MapiSequence cookie the next request must present (MS-OXCMAPIHTTP 3.2.5.2),
+   * so concurrent callers are queued rather than racing for it.
+   */
+  #serial<T>(run: () => Promise<T>): Promise<T> {
+    const result = this.#queue.then(run, run);
+    this.#queue = result.catch(() => undefined);
+    return result;
+  }
+
+  async #connect(options: TransportCallOptions): Promise<EmsmdbConnectInfo> {
     // A new session context: cookies of an old one would name it (3.2.5.1).
     this.#cookies.clear();
     const body = encodeConnectRequest({
@@ -145,7 +161,11 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
     };
   }
 
-  async execute(ropBuffer: Uint8Array, options: TransportCallOptions = {}): Promise<Uint8Array> {
+  execute(ropBuffer: Uint8Array, options: TransportCallOptions = {}): Promise<Uint8Array> {
+    return this.#serial(() => this.#execute(ropBuffer, options));
+  }
+
+  async #execute(ropBuffer: Uint8Array, options: TransportCallOptions): Promise<Uint8Array> {
     // Without a session context the server could only answer MissingCookie; say so here.
     if (!this.#connected) throw new ClosedError("MAPI/HTTP: no session context; call connect() first");
     const compress = this.#options.compressRequests ?? false;
@@ -175,7 +195,11 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
     return first;
   }
 
-  async disconnect(options: TransportCallOptions = {}): Promise<void> {
+  disconnect(options: TransportCallOptions = {}): Promise<void> {
+    return this.#serial(() => this.#disconnect(options));
+  }
+
+  async #disconnect(options: TransportCallOptions): Promise<void> {
     if (!this.#connected) return;
     try {
       const exchange = await this.#post(MailboxRequestType.Disconnect, encodeDisconnectRequest(), options);
@@ -192,6 +216,7 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
     }
   }
 
+  /** Not queued behind Execute: it is a long poll that runs beside the session's other requests. */
   async waitForNotifications(options: TransportCallOptions = {}): Promise<boolean> {
     const exchange = await this.#post(
       MailboxRequestType.NotificationWait,
@@ -295,7 +320,7 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
     }
     try {
       this.stats.reconnects += 1;
-      await this.connect(options);
+      await this.#connect(options);
     } catch (cause) {
       throw new SessionResetError(
         `MAPI/HTTP ${requestType}: the session context expired and Connect failed`,

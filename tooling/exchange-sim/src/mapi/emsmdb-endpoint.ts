@@ -118,6 +118,10 @@ export class EmsmdbEndpoint {
       this.stats.expired += 1;
       return fail(res, echo, Code.ContextNotFound);
     }
+    // NotificationWait is a long poll beside the session's Executes: it neither checks nor
+    // advances the request sequence.
+    if (requestType === "NotificationWait")
+      return this.#respond(res, echo, [], notificationWaitResponse(false), 0);
     if (cookies.get("MapiSequence") !== session.sequence) return fail(res, echo, Code.InvalidSequence);
     session.sequence = randomBytes(8).toString("hex");
     const sequenceCookie = [`MapiSequence=${session.sequence}; path=/mapi/emsmdb/; secure; HttpOnly`];
@@ -148,8 +152,6 @@ export class EmsmdbEndpoint {
       case "Disconnect":
         this.#sessions.delete(contextId);
         return this.#respond(res, echo, [], disconnectResponse(), 0);
-      case "NotificationWait":
-        return this.#respond(res, echo, sequenceCookie, notificationWaitResponse(false), 0);
       default:
         return fail(res, echo, Code.InvalidRequestType);
     }
