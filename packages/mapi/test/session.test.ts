@@ -240,6 +240,16 @@ describe("MapiSession over a scripted EMSMDB transport", () => {
     expect(transport.connects).toBe(2);
   });
 
+  it("concurrent calls after a reset share one RopLogon", async () => {
+    const { session, transport, engine } = await setup();
+    transport.expireNext = true;
+    await expect(session.listFolders()).rejects.toBeInstanceOf(SessionResetError);
+    const before = engine.requests.length;
+    await Promise.all([session.listFolders(), session.setReadFlags(INBOX, [], true), session.listFolders()]);
+    const logons = engine.requests.slice(before).filter((batch) => batch[0]?.rop === "RopLogon");
+    expect(logons).toHaveLength(1);
+  });
+
   it("sends nothing once closed and disconnects once", async () => {
     const { session, transport } = await setup();
     await session.close();

@@ -129,6 +129,7 @@ export class MapiSession implements AsyncDisposable {
   #pendingReleases: number[] = [];
   /** The transport lost its session context and could not reconnect by itself. */
   #needsConnect = false;
+  #relogon: Promise<void> | undefined;
   #closed = false;
   readonly stats: MapiSessionStats = { executes: 0 };
 
@@ -453,8 +454,16 @@ export class MapiSession implements AsyncDisposable {
   async #ensureLogon(options: TransportCallOptions): Promise<ServerObject> {
     this.#checkOpen();
     throwIfAborted(options.signal);
-    if (this.#needsConnect) await this.connect(options);
-    if (!this.#logon || this.#logon.generation !== this.#generation) await this.logon(options);
+    if (this.#needsConnect || !this.#logon || this.#logon.generation !== this.#generation) {
+      // Concurrent callers after a reset share one reconnect and one RopLogon.
+      this.#relogon ??= (async () => {
+        if (this.#needsConnect) await this.connect(options);
+        await this.logon(options);
+      })().finally(() => {
+        this.#relogon = undefined;
+      });
+      await this.#relogon;
+    }
     return this.#logon as ServerObject;
   }
 
