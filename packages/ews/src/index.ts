@@ -54,6 +54,7 @@ export { type DeleteType, getFolderBody } from "./operations/folders.js";
 export type { AttachmentDownload } from "./operations/get-attachment.js";
 export { getItemBody } from "./operations/get-item.js";
 export type { Page } from "./operations/paging.js";
+export type { Resolution, ResolveNamesResult } from "./operations/resolve-names.js";
 export type { FolderChange, SyncFolderHierarchyResult } from "./operations/sync-folder-hierarchy.js";
 export {
   type ItemChange,

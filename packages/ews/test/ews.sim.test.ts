@@ -272,6 +272,25 @@ describe("items", () => {
     });
   });
 
+  it("ResolveNames: one match, several (a Warning that still carries them), none", async () => {
+    const one = await client.resolveNames("megan.bowen@", { returnFullContactData: true });
+    expect(one.responseCode).toBe("NoError");
+    expect(one.resolutions).toHaveLength(1);
+    expect(one.resolutions[0]?.mailbox).toMatchObject({
+      emailAddress: "megan.bowen@mailwire.test",
+      routingType: "SMTP",
+    });
+    expect(one.resolutions[0]?.contact?.displayName).toBeDefined();
+    const many = await client.resolveNames("a");
+    expect(many.responseCode).toBe("ErrorNameResolutionMultipleResults");
+    expect(many.resolutions.length).toBeGreaterThan(1);
+    expect((await client.resolveNames("Zoë")).resolutions[0]?.mailbox.name).toBe("Zoë Brønsted");
+    expect(await client.resolveNames("zzzz-nobody")).toMatchObject({
+      resolutions: [],
+      responseCode: "ErrorNameResolutionNoResults",
+    });
+  });
+
   it("the raw escape hatch sends any body and returns the parsed response", async () => {
     const response = await client.callRaw(
       "GetFolder",

@@ -27,6 +27,7 @@ import { type AttachmentDownload, downloadAttachment, downloadMime } from "../op
 import { getItems } from "../operations/get-item.js";
 import { copyItems, deleteItems, markAllItemsAsRead, moveItems } from "../operations/item-mutations.js";
 import type { Page } from "../operations/paging.js";
+import { type ResolveNamesResult, resolveNames } from "../operations/resolve-names.js";
 import { type SyncFolderHierarchyResult, syncFolderHierarchy } from "../operations/sync-folder-hierarchy.js";
 import {
   type SyncFolderItemsOptions,
@@ -162,6 +163,11 @@ export class EwsClient implements AsyncDisposable {
   }
   downloadMime(item: ItemId, options?: SoapCallOptions): Promise<Readable> {
     return downloadMime(this.soap, item, options);
+  }
+
+  /** ResolveNames (MS-OXWSRSLNM): directory and contact matches for a partial name or address. */
+  resolveNames(entry: string, options?: Parameters<typeof resolveNames>[2]): Promise<ResolveNamesResult> {
+    return resolveNames(this.soap, entry, options);
   }
 
   // Notifications (MS-OXWSNTIF)

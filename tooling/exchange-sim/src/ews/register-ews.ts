@@ -20,6 +20,7 @@ import {
 } from "./ews-item-ops.js";
 import { EwsNotifications } from "./ews-notifications.js";
 import type { EwsContext, EwsOperation } from "./ews-operation.js";
+import { resolveNames } from "./ews-resolve-names.js";
 import { syncFolderItems } from "./ews-sync-ops.js";
 import {
   attr,
@@ -54,6 +55,7 @@ const OPERATIONS: Readonly<Record<string, EwsOperation>> = {
   CopyItem: copyItem,
   MarkAllItemsAsRead: markAllItemsAsRead,
   SyncFolderItems: syncFolderItems,
+  ResolveNames: resolveNames,
 };
 
 function send(res: ServerResponse, status: number, body: string): void {
