@@ -1,4 +1,4 @@
-import { XMLParser } from "fast-xml-parser";
+import { XMLParser, XMLValidator } from "fast-xml-parser";
 import type { EwsSchemaVersion } from "./ews-control.js";
 
 // Request parsing and response writing for the sim. The sim parses with fast-xml-parser, a
@@ -22,6 +22,9 @@ const parser = new XMLParser({
 
 export function parseRequest(xml: string): EwsNode {
   if (/<!DOCTYPE/i.test(xml)) throw new Error("DTDs are not accepted");
+  // The parser alone accepts unclosed tags; Exchange answers those with a schema-validation fault.
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new Error(`${valid.err.msg} (line ${valid.err.line})`);
   return parser.parse(xml) as EwsNode;
 }
 
