@@ -1,3 +1,4 @@
+import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { ClosedError } from "@mailwire/core";
 import { describe, expect, it } from "vitest";
 import {
@@ -248,6 +249,21 @@ describe("MapiSession over a scripted EMSMDB transport", () => {
     await Promise.all([session.listFolders(), session.setReadFlags(INBOX, [], true), session.listFolders()]);
     const logons = engine.requests.slice(before).filter((batch) => batch[0]?.rop === "RopLogon");
     expect(logons).toHaveLength(1);
+  });
+
+  it("publishes each Execute's ROP names on mailwire:mapi:execute", async () => {
+    const { session } = await setup();
+    const events: unknown[] = [];
+    const listener = (message: unknown) => events.push(message);
+    subscribe("mailwire:mapi:execute", listener);
+    try {
+      await session.setReadFlags(INBOX, [], true);
+    } finally {
+      unsubscribe("mailwire:mapi:execute", listener);
+    }
+    expect(events).toEqual([
+      { rops: ["RopOpenFolder", "RopSetReadFlags", "RopRelease"], bytes: expect.any(Number) },
+    ]);
   });
 
   it("sends nothing once closed and disconnects once", async () => {

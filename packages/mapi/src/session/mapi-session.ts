@@ -553,6 +553,8 @@ export class MapiSession implements AsyncDisposable {
     }
     if (batch.size === 0) return new RopBatchResult([], { responses: [], handles: [] });
     const request = batch.encode();
+    const rops = batch.rops;
+    publish("mailwire:mapi:execute", () => ({ rops: rops.map((r) => r.rop), bytes: request.length }));
     let responseBytes: Uint8Array;
     try {
       this.stats.executes += 1;
