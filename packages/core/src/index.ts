@@ -200,6 +200,7 @@ export {
   type Xoauth2MechanismOptions,
 } from "./sasl/index.js";
 export {
+  type CollectReadOptions,
   type ConnectOptions,
   connect,
   type DotDecodeResult,

@@ -217,15 +217,35 @@ export class Pop3Client implements AsyncDisposable {
 
   /**
    * retrieveMany with each body collected into one Buffer, for messages known to be small
-   * (the bulk form of retrieveBuffer). Cheaper per message than reading each stream with
-   * `for await`, which costs an async iterator and a promise per chunk.
+   * (the bulk form of retrieveBuffer). The transport collects each body itself, so this costs
+   * no stream, listener or iterator per message; a body is in memory whole, so keep to
+   * retrieveMany for messages that may be large.
    */
   async *retrieveManyBuffers(
     messageNumbers: readonly number[],
     options: Pop3BulkOptions = {},
   ): AsyncGenerator<Pop3RetrievedBuffer, void, undefined> {
-    for await (const message of this.retrieveMany(messageNumbers, options)) {
-      yield { messageNumber: message.messageNumber, body: await toBuffer(message.body) };
+    const numbers = messageNumbers.map(checkMessageNumber);
+    const release = await this.#channel.acquire(options.signal);
+    const channel = this.#channel;
+    try {
+      yield* pipeline<Pop3RetrievedBuffer>({
+        count: numbers.length,
+        window: this.#window(options.window),
+        send: (index) => channel.send(encodeCommandLine("RETR", numbers[index] as number), options),
+        receive: async (index) => {
+          await channel.expectOk({ command: "RETR" }, options);
+          // Collected by the transport itself: no Readable, listeners or ticks per message.
+          return { messageNumber: numbers[index] as number, body: await channel.readBodyBuffer(options) };
+        },
+        discard: async () => {
+          const status = await channel.readStatus(options);
+          if (status.ok) await channel.readBodyBuffer(options);
+        },
+        abandon: () => channel.connection.destroy(),
+      });
+    } finally {
+      release();
     }
   }
 

@@ -144,6 +144,18 @@ export class CommandChannel {
   }
 
   /**
+   * The same body collected into one Buffer by the transport, with no stream in between: the
+   * cheap form for many small bodies (a pipelined bulk download).
+   */
+  async readBodyBuffer(options: Pop3StreamOptions = {}): Promise<Buffer> {
+    const body = await this.connection.readDotTerminatedBytes({
+      signal: options.signal,
+      idleTimeoutMs: options.idleTimeoutMs,
+    });
+    return Buffer.from(body.buffer, body.byteOffset, body.byteLength);
+  }
+
+  /**
    * The lines of a multi-line body (CAPA, LIST, UIDL, LANG), lazily, each at most
    * Pop3Limits.maxLineLength and at most Pop3Limits.maxListingEntries of them. Ending the
    * iteration early reads (and discards) the rest, so the connection stays usable.

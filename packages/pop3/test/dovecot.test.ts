@@ -167,6 +167,17 @@ describeWithDovecot("@mailwire/pop3 against a real Dovecot", () => {
     await client.quit();
   });
 
+  it("downloads all 1,000 messages with retrieveManyBuffers, byte-identical to the fixture", async () => {
+    const client = await open();
+    const numbers = Array.from({ length: MESSAGE_COUNT }, (_, index) => index + 1);
+    const seen = new Map<string, string>();
+    for await (const message of client.retrieveManyBuffers(numbers, { window: 32 })) {
+      seen.set(messageId(message.body), sha256(message.body));
+    }
+    expect(seen).toEqual(expected);
+    await client.quit();
+  });
+
   it("answers UIDL/LIST singly, in bulk (pipelined) and as lazy iterators consistently; TOP returns headers", async () => {
     const client = await open();
     const all = await client.uidl();

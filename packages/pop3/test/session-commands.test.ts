@@ -84,6 +84,25 @@ describe("pipelining (RFC 2449 §6.6)", () => {
     await client.noop();
   });
 
+  it("retrieveManyBuffers reads the replies still owed when the caller stops early", async () => {
+    server = await scriptedServer(async (peer) => {
+      await login(peer, ["USER", "PIPELINING"]);
+      for (const number of [1, 2, 3]) await peer.expect(`RETR ${number}`);
+      peer.raw(Buffer.concat([Buffer.from("+OK\r\n"), dotStuff(messageOfSize(80, "m1"))]));
+      peer.send("-ERR no such message");
+      peer.raw(Buffer.concat([Buffer.from("+OK\r\n"), dotStuff(messageOfSize(80, "m3"))]));
+      await peer.expect("NOOP");
+      peer.send("+OK in step");
+      await peer.line();
+    });
+    client = await connectPop3(options(server.port, { pipelineWindow: 3 }));
+    for await (const message of client.retrieveManyBuffers([1, 2, 3])) {
+      expect(message.messageNumber).toBe(1);
+      break;
+    }
+    await client.noop();
+  });
+
   it("sends one command at a time when the server does not advertise PIPELINING", async () => {
     server = await scriptedServer(async (peer) => {
       await login(peer, ["USER"]);

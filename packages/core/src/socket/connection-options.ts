@@ -31,6 +31,11 @@ export interface StreamReadOptions {
   idleTimeoutMs?: number | undefined;
 }
 
+export interface CollectReadOptions extends StreamReadOptions {
+  /** Longest body accepted; a longer one fails with LimitExceededError. Default: no bound. */
+  maxBytes?: number | undefined;
+}
+
 export interface WriteOptions {
   signal?: AbortSignal | undefined;
   /** Longest wait for the socket to drain when the server is not reading. */

@@ -3,6 +3,7 @@ export { type DotDecodeResult, type DotDecoderOptions, DotTerminatedDecoder } fr
 export { LineReader, type LineReaderOptions } from "./codec/line-reader.js";
 export { type ConnectOptions, connect } from "./connect.js";
 export type {
+  CollectReadOptions,
   LineConnectionOptions,
   ReadLineOptions,
   StartTlsOptions,

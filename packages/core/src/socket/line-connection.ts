@@ -1,15 +1,22 @@
-import { type Duplex, Readable } from "node:stream";
+import type { Duplex, Readable } from "node:stream";
 import type { TLSSocket } from "node:tls";
-import { deadline, throwIfAborted, toAbortError } from "../abort/abort.js";
+import { throwIfAborted, toAbortError } from "../abort/abort.js";
 import { ChannelName, publish } from "../diagnostics/channels.js";
 import type { Logger } from "../diagnostics/logger.js";
 import { REDACTED, redactCommandLine } from "../diagnostics/redact.js";
-import { ClosedError, ConnectionError, InvalidArgumentError, TimeoutError } from "../errors/error-classes.js";
+import {
+  ClosedError,
+  ConnectionError,
+  InvalidArgumentError,
+  LimitExceededError,
+  TimeoutError,
+} from "../errors/error-classes.js";
 import { ErrorCode } from "../errors/error-codes.js";
 import type { MailwireError } from "../errors/mailwire-error.js";
 import { DotTerminatedDecoder } from "./codec/dot-decoder.js";
 import { LineReader } from "./codec/line-reader.js";
 import type {
+  CollectReadOptions,
   LineConnectionOptions,
   ReadLineOptions,
   StartTlsOptions,
@@ -18,6 +25,8 @@ import type {
   WriteOptions,
 } from "./connection-options.js";
 import { type ResolvedSocketTimeouts, resolveTimeouts, SocketLimits } from "./limits.js";
+import { ReadDeadline } from "./read-deadline.js";
+import { ReadStream, type ReadStreamSource } from "./read-stream.js";
 import { asMailwireError, connectionError } from "./socket-errors.js";
 import { handshake, sessionInfo, type TlsSessionInfo } from "./tls-handshake.js";
 import type { SocketTlsOptions } from "./tls-options.js";
@@ -26,29 +35,45 @@ import { waitFor } from "./wait-for.js";
 
 interface LineRead {
   readonly kind: "line";
-  resolve(line: Uint8Array): void;
-  reject(error: MailwireError): void;
-}
-
-interface Pulled {
-  readonly pieces: readonly Uint8Array[];
-  readonly done: boolean;
+  readonly phase: "greeting" | "response";
+  readonly timeoutMs: number;
+  readonly resolve: (line: Uint8Array) => void;
+  readonly reject: (error: MailwireError) => void;
+  /** Only when the caller passed a signal. */
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
 }
 
 interface StreamRead {
   readonly kind: "stream";
+  /** How the body ends: a dot line (RFC 1939 §3) or a byte count (an IMAP literal). */
+  readonly framing: "dot" | "counted";
   /** What is being read, for messages. */
   readonly what: string;
-  readonly stream: Readable;
+  readonly stream: ReadStream;
   readonly idleMs: number;
   /** The consumer wants more: the stream's buffer is below its highWaterMark. */
   wantMore: boolean;
-  /** Takes the next decoded pieces from the line buffer; undefined when it needs more bytes. */
-  pull(): Pulled | undefined;
-  cleanup(): void;
+  /** Only when the caller passed a signal. */
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
 }
 
-type PendingRead = LineRead | StreamRead;
+/** A dot-terminated body collected into memory (readDotTerminatedBytes): no stream in between. */
+interface CollectRead {
+  readonly kind: "collect";
+  readonly idleMs: number;
+  readonly maxBytes: number;
+  readonly pieces: Uint8Array[];
+  length: number;
+  readonly resolve: (body: Uint8Array) => void;
+  readonly reject: (error: MailwireError) => void;
+  /** Only when the caller passed a signal. */
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
+}
+
+type PendingRead = LineRead | StreamRead | CollectRead;
 
 const textDecoder = new TextDecoder("utf-8");
 const noop = () => {};
@@ -78,7 +103,15 @@ export class LineConnection implements AsyncDisposable {
   #op: PendingRead | undefined;
   #linesRead = 0;
   #writesPending = 0;
-  #idleTimer: NodeJS.Timeout | undefined;
+  /** The one timer of every read: the line timeout or the body idle timeout, whichever read is pending. */
+  readonly #deadline = new ReadDeadline(() => this.#onReadTimeout());
+  /** One dot decoder for every body of this connection (one read at a time), reset per body. */
+  #dotDecoder: DotTerminatedDecoder | undefined;
+  /** Receives read() and destroy() of every body stream. */
+  readonly #streamSource: ReadStreamSource = {
+    read: (stream) => this.#onStreamRead(stream),
+    destroy: (stream, error) => this.#onStreamDestroy(stream, error),
+  };
   /** No more bytes will arrive: the peer sent FIN or the socket closed. */
   #ended = false;
   /** The socket has been destroyed (by us or by the peer). */
@@ -143,25 +176,12 @@ export class LineConnection implements AsyncDisposable {
     const phase = this.#linesRead === 0 ? "greeting" : "response";
     const timeoutMs =
       options.timeoutMs ?? (phase === "greeting" ? this.#timeouts.greetingMs : this.#timeouts.responseMs);
+    const signal = options.signal;
     return new Promise<Uint8Array>((resolve, reject) => {
-      const limit = deadline({ signal: options.signal, timeoutMs, phase });
-      const onAbort = () => this.#fail(toAbortError(limit.signal));
-      const cleanup = () => {
-        limit.signal.removeEventListener("abort", onAbort);
-        limit.dispose();
-      };
-      this.#op = {
-        kind: "line",
-        resolve: (line) => {
-          cleanup();
-          resolve(line);
-        },
-        reject: (error) => {
-          cleanup();
-          reject(error);
-        },
-      };
-      limit.signal.addEventListener("abort", onAbort, { once: true });
+      const onAbort = signal ? () => this.#fail(toAbortError(signal)) : undefined;
+      this.#op = { kind: "line", phase, timeoutMs, resolve, reject, signal, onAbort };
+      if (signal && onAbort) signal.addEventListener("abort", onAbort, { once: true });
+      this.#deadline.start(timeoutMs);
       this.#pump();
     });
   }
@@ -174,11 +194,7 @@ export class LineConnection implements AsyncDisposable {
     this.#checkReadable();
     throwIfAborted(options.signal);
     this.#reader.beginCounted(count);
-    return this.#startStream(`a ${count}-byte literal`, options, () => {
-      if (this.#reader.countedRemaining === 0) return { pieces: [], done: true };
-      const piece = this.#reader.takeCounted();
-      return piece ? { pieces: [piece], done: this.#reader.countedRemaining === 0 } : undefined;
-    });
+    return this.#startStream("counted", `a ${count}-byte literal`, options);
   }
 
   /**
@@ -190,14 +206,45 @@ export class LineConnection implements AsyncDisposable {
   readDotTerminated(options: StreamReadOptions = {}): Readable {
     this.#checkReadable();
     throwIfAborted(options.signal);
-    const decoder = new DotTerminatedDecoder({ allowBareLf: this.#readerOptions.allowBareLf });
-    return this.#startStream("a dot-terminated body", options, () => {
-      const raw = this.#reader.takeRaw();
-      if (!raw) return undefined;
-      const result = decoder.decode(raw);
-      if (result.rest) this.#reader.unshift(result.rest);
-      return { pieces: result.body, done: result.done };
-    });
+    if (this.#dotDecoder) this.#dotDecoder.reset();
+    else this.#dotDecoder = new DotTerminatedDecoder({ allowBareLf: this.#readerOptions.allowBareLf });
+    return this.#startStream("dot", "a dot-terminated body", options);
+  }
+
+  /**
+   * readDotTerminated() collected into one array: for bodies known to be small (a pipelined
+   * bulk download), where a stream per body is pure overhead. Resolves with the unstuffed
+   * bytes (a copy that owns its memory); a body past `maxBytes` fails with LimitExceededError
+   * and destroys the connection (the rest of it is still on the wire).
+   */
+  readDotTerminatedBytes(options: CollectReadOptions = {}): Promise<Uint8Array> {
+    try {
+      this.#checkReadable();
+      throwIfAborted(options.signal);
+      const maxBytes = options.maxBytes ?? Number.POSITIVE_INFINITY;
+      if (!(maxBytes >= 0)) throw new InvalidArgumentError(`maxBytes must be >= 0, got ${maxBytes}`);
+      if (this.#dotDecoder) this.#dotDecoder.reset();
+      else this.#dotDecoder = new DotTerminatedDecoder({ allowBareLf: this.#readerOptions.allowBareLf });
+      const signal = options.signal;
+      return new Promise<Uint8Array>((resolve, reject) => {
+        const onAbort = signal ? () => this.#fail(toAbortError(signal)) : undefined;
+        this.#op = {
+          kind: "collect",
+          idleMs: options.idleTimeoutMs ?? this.#timeouts.idleMs,
+          maxBytes,
+          pieces: [],
+          length: 0,
+          resolve,
+          reject,
+          signal,
+          onAbort,
+        };
+        if (signal && onAbort) signal.addEventListener("abort", onAbort, { once: true });
+        this.#pump();
+      });
+    } catch (error) {
+      return Promise.reject(this.#failOnCodecError(error));
+    }
   }
 
   /**
@@ -337,51 +384,46 @@ export class LineConnection implements AsyncDisposable {
 
   // --- reading -------------------------------------------------------------------------
 
-  #startStream(what: string, options: StreamReadOptions, pull: () => Pulled | undefined): Readable {
-    const idleMs = options.idleTimeoutMs ?? this.#timeouts.idleMs;
+  #startStream(framing: StreamRead["framing"], what: string, options: StreamReadOptions): Readable {
     const signal = options.signal;
-    const onAbort = () => signal && this.#fail(toAbortError(signal));
-    const stream = new Readable({
-      highWaterMark: SocketLimits.streamHighWaterMark,
-      read: () => {
-        if (this.#op !== op) return;
-        op.wantMore = true;
-        this.#pump();
-      },
-      destroy: (error, callback) => {
-        if (this.#op === op) {
-          // The consumer gave up mid-stream; the rest of the reply is still coming.
-          this.#op = undefined;
-          op.cleanup();
-          this.#fail(
-            new ClosedError(
-              `The stream of ${what} was ended before its end; the connection cannot be reused`,
-              {
-                cause: error ?? undefined,
-              },
-            ),
-          );
-        }
-        callback(error);
-      },
-    });
+    const stream = new ReadStream(this.#streamSource);
     const op: StreamRead = {
       kind: "stream",
+      framing,
       what,
       stream,
-      idleMs,
+      idleMs: options.idleTimeoutMs ?? this.#timeouts.idleMs,
       wantMore: false,
-      pull,
-      cleanup: () => {
-        signal?.removeEventListener("abort", onAbort);
-        this.#clearIdle();
-      },
+      signal,
+      onAbort: signal ? () => this.#fail(toAbortError(signal)) : undefined,
     };
     this.#op = op;
-    signal?.addEventListener("abort", onAbort, { once: true });
-    // Nothing is read until the consumer asks (stream.read -> wantMore), so the socket stays paused.
+    if (signal && op.onAbort) signal.addEventListener("abort", op.onAbort, { once: true });
+    // The socket keeps flowing until the unread bytes reach the high-water mark (#updateFlow):
+    // pausing here for every body until its consumer reads would cost a readStop/readStart on
+    // the socket per message.
     this.#updateFlow();
     return stream;
+  }
+
+  #onStreamRead(stream: ReadStream): void {
+    const op = this.#op;
+    if (op?.kind !== "stream" || op.stream !== stream) return;
+    op.wantMore = true;
+    this.#pump();
+  }
+
+  #onStreamDestroy(stream: ReadStream, error: Error | null): void {
+    const op = this.#op;
+    if (op?.kind !== "stream" || op.stream !== stream) return;
+    // The consumer gave up mid-stream; the rest of the reply is still coming.
+    this.#op = undefined;
+    this.#endRead(op);
+    this.#fail(
+      new ClosedError(`The stream of ${op.what} was ended before its end; the connection cannot be reused`, {
+        cause: error ?? undefined,
+      }),
+    );
   }
 
   /** Serves the pending read from the line buffer, then sets the socket's flow to match. */
@@ -392,22 +434,20 @@ export class LineConnection implements AsyncDisposable {
         const line = this.#reader.readLine();
         if (line) {
           this.#op = undefined;
+          this.#endRead(op);
           op.resolve(this.#lineReceived(line));
         } else if (this.#ended) {
           this.#fail(this.#peerClosed("while a line was expected"));
         }
+      } else if (op?.kind === "collect") {
+        while (this.#op === op && this.#collectBody(op));
+        if (this.#op === op && this.#ended)
+          this.#fail(this.#peerClosed("in the middle of a dot-terminated body"));
       } else if (op) {
         while (op.wantMore && this.#op === op) {
-          const pulled = op.pull();
-          if (!pulled) {
+          if (!this.#pushBody(op)) {
             if (this.#ended) this.#fail(this.#peerClosed(`in the middle of ${op.what}`));
             break;
-          }
-          for (const piece of pulled.pieces) if (!op.stream.push(piece)) op.wantMore = false;
-          if (pulled.done) {
-            this.#op = undefined;
-            op.cleanup();
-            op.stream.push(null);
           }
         }
       }
@@ -418,19 +458,118 @@ export class LineConnection implements AsyncDisposable {
     this.#updateFlow();
   }
 
+  /**
+   * Moves the next buffered bytes of the body into its stream (decoded) and ends the stream at
+   * the body's end. False when nothing is buffered: more bytes are needed.
+   */
+  #pushBody(op: StreamRead): boolean {
+    const stream = op.stream;
+    let done: boolean;
+    if (op.framing === "counted") {
+      if (this.#reader.countedRemaining > 0) {
+        const piece = this.#reader.takeCounted();
+        if (!piece) return false;
+        if (!stream.push(piece)) op.wantMore = false;
+      }
+      done = this.#reader.countedRemaining === 0;
+    } else {
+      const raw = this.#reader.takeRaw();
+      if (!raw) return false;
+      const result = (this.#dotDecoder as DotTerminatedDecoder).decode(raw);
+      if (result.rest) this.#reader.unshift(result.rest);
+      for (const piece of result.body) if (!stream.push(piece)) op.wantMore = false;
+      done = result.done;
+    }
+    if (done) {
+      this.#op = undefined;
+      this.#endRead(op);
+      stream.push(null);
+    }
+    return true;
+  }
+
+  /** Like #pushBody for a collected body. False when more bytes are needed. */
+  #collectBody(op: CollectRead): boolean {
+    const raw = this.#reader.takeRaw();
+    if (!raw) return false;
+    const result = (this.#dotDecoder as DotTerminatedDecoder).decode(raw);
+    if (result.rest) this.#reader.unshift(result.rest);
+    for (const piece of result.body) {
+      op.pieces.push(piece);
+      op.length += piece.length;
+    }
+    if (op.length > op.maxBytes) {
+      this.#fail(
+        new LimitExceededError(`A dot-terminated body longer than ${op.maxBytes} bytes`, {
+          limit: "maxBytes",
+          max: op.maxBytes,
+        }),
+      );
+      return false;
+    }
+    if (result.done) {
+      this.#op = undefined;
+      this.#endRead(op);
+      // One copy into memory of its own: the pieces are views of socket chunks.
+      op.resolve(Buffer.concat(op.pieces, op.length));
+    }
+    return true;
+  }
+
   /** Reads from the socket only when someone will take the bytes: TCP flow control does the rest. */
   #updateFlow(): void {
     if (this.#destroyed || this.#upgrading || this.#closedByUs) return;
     const op = this.#op;
-    const flow =
-      op === undefined
-        ? this.#reader.bufferedLength < SocketLimits.unsolicitedBufferBytes
-        : op.kind === "line" || op.wantMore;
-    if (flow) this.#socket.resume();
-    else this.#socket.pause();
+    let flow: boolean;
+    if (op === undefined) flow = this.#reader.bufferedLength < SocketLimits.unsolicitedBufferBytes;
+    else if (op.kind !== "stream" || op.wantMore) flow = true;
+    else {
+      // A body its consumer has not asked for yet: read ahead up to the high-water mark.
+      flow = this.#reader.bufferedLength + op.stream.readableLength < SocketLimits.streamHighWaterMark;
+    }
+    const socket = this.#socket;
+    // Only on a change: resume() and pause() are not free, and this runs for every chunk.
+    if (flow) {
+      if (socket.readableFlowing !== true) socket.resume();
+    } else if (socket.readableFlowing !== false) socket.pause();
     // The idle clock runs only while we wait on the server, never while the consumer is slow.
-    if (op?.kind === "stream" && op.wantMore && !this.#ended) this.#armIdle(op);
-    else this.#clearIdle();
+    if (op?.kind === "collect") {
+      if (!this.#deadline.running && !this.#ended && Number.isFinite(op.idleMs))
+        this.#deadline.start(op.idleMs);
+    } else if (op?.kind === "stream") {
+      if (op.wantMore && !this.#ended) {
+        if (!this.#deadline.running && Number.isFinite(op.idleMs)) this.#deadline.start(op.idleMs);
+      } else {
+        this.#deadline.stop();
+      }
+    }
+  }
+
+  /** The read is settled: its timer and abort listener go. */
+  #endRead(op: PendingRead): void {
+    this.#deadline.stop();
+    if (op.signal && op.onAbort) op.signal.removeEventListener("abort", op.onAbort);
+  }
+
+  #onReadTimeout(): void {
+    const op = this.#op;
+    if (!op) return;
+    if (op.kind === "line") {
+      this.#fail(
+        new TimeoutError(`${op.phase} timed out after ${op.timeoutMs} ms`, {
+          phase: op.phase,
+          timeoutMs: op.timeoutMs,
+        }),
+      );
+    } else {
+      const what = op.kind === "stream" ? op.what : "a dot-terminated body";
+      this.#fail(
+        new TimeoutError(`No data for ${op.idleMs} ms in the middle of ${what}`, {
+          phase: "idle",
+          timeoutMs: op.idleMs,
+        }),
+      );
+    }
   }
 
   #lineReceived(line: Uint8Array): Uint8Array {
@@ -443,25 +582,6 @@ export class LineConnection implements AsyncDisposable {
     }));
     this.#logger?.debug(`S: ${textDecoder.decode(line)}`, { host: this.host, port: this.port });
     return line;
-  }
-
-  #armIdle(op: StreamRead): void {
-    if (this.#idleTimer || !Number.isFinite(op.idleMs)) return;
-    this.#idleTimer = setTimeout(() => {
-      this.#idleTimer = undefined;
-      this.#fail(
-        new TimeoutError(`No data for ${op.idleMs} ms in the middle of ${op.what}`, {
-          phase: "idle",
-          timeoutMs: op.idleMs,
-        }),
-      );
-    }, op.idleMs);
-    this.#idleTimer.unref?.();
-  }
-
-  #clearIdle(): void {
-    if (this.#idleTimer) clearTimeout(this.#idleTimer);
-    this.#idleTimer = undefined;
   }
 
   // --- writing -------------------------------------------------------------------------
@@ -520,7 +640,8 @@ export class LineConnection implements AsyncDisposable {
   }
 
   readonly #onData = (chunk: Buffer | string): void => {
-    this.#clearIdle();
+    // Bytes arrived: a body's idle wait starts over (a line's timeout is for the whole line).
+    if (this.#op !== undefined && this.#op.kind !== "line") this.#deadline.touch();
     try {
       this.#reader.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
     } catch (error) {
@@ -570,18 +691,15 @@ export class LineConnection implements AsyncDisposable {
     const op = this.#op;
     if (!op) return;
     this.#op = undefined;
-    if (op.kind === "line") {
-      op.reject(error);
-    } else {
-      op.cleanup();
-      op.stream.destroy(error);
-    }
+    this.#endRead(op);
+    if (op.kind === "stream") op.stream.destroy(error);
+    else op.reject(error);
   }
 
   #teardown(): void {
     if (this.#destroyed) return;
     this.#destroyed = true;
-    this.#clearIdle();
+    this.#deadline.dispose();
     this.#detach(this.#socket);
     this.#socket.destroy();
     // After an orderly peer close, complete lines already received stay readable ("-ERR bye").

@@ -60,6 +60,12 @@ export class DotTerminatedDecoder {
     return this.#state === State.done;
   }
 
+  /** Back to the start of a new body, so one decoder serves every body of a connection. */
+  reset(): void {
+    this.#state = State.lineStart;
+    this.#lastWasCr = false;
+  }
+
   decode(chunk: Uint8Array): DotDecodeResult {
     if (this.#state === State.done)
       throw new InvalidArgumentError("The dot-terminated body has already ended");
@@ -67,15 +73,12 @@ export class DotTerminatedDecoder {
     const length = chunk.length;
     let segmentStart = 0;
     let index = 0;
-    const flush = (end: number) => {
-      if (end > segmentStart) body.push(chunk.subarray(segmentStart, end));
-    };
     while (index < length) {
       const byte = chunk[index] as number;
       switch (this.#state) {
         case State.lineStart:
           if (byte === DOT) {
-            flush(index);
+            if (index > segmentStart) body.push(chunk.subarray(segmentStart, index));
             index++;
             segmentStart = index;
             this.#state = State.dot;
@@ -103,22 +106,27 @@ export class DotTerminatedDecoder {
           this.#state = State.inLine;
           break;
         default: {
-          // inLine: jump to the next LF; everything up to it is content.
-          const lf = chunk.indexOf(LF, index);
+          // inLine: jump from LF to LF; everything up to the next line that starts with "." is
+          // content. Lines that do not (nearly all of them) never go back through the switch.
+          let lf = chunk.indexOf(LF, index);
+          while (lf !== -1) {
+            const lineEnds = (lf > 0 ? chunk[lf - 1] === CR : this.#lastWasCr) || this.allowBareLf;
+            this.#lastWasCr = false;
+            if (lineEnds && (lf + 1 === length || chunk[lf + 1] === DOT)) break;
+            lf = chunk.indexOf(LF, lf + 1);
+          }
           if (lf === -1) {
             // Remember a trailing CR: an LF opening the next chunk completes its CRLF.
             this.#lastWasCr = chunk[length - 1] === CR;
             index = length;
             break;
           }
-          const crBefore = lf > 0 ? chunk[lf - 1] === CR : this.#lastWasCr;
-          this.#lastWasCr = false;
           index = lf + 1;
-          if (crBefore || this.allowBareLf) this.#state = State.lineStart;
+          this.#state = State.lineStart;
         }
       }
     }
-    flush(length);
+    if (length > segmentStart) body.push(segmentStart === 0 ? chunk : chunk.subarray(segmentStart, length));
     return { body, done: false, rest: undefined };
   }
 
