@@ -395,6 +395,12 @@ describe("faults", () => {
     await expect(client.getFolder("inbox")).rejects.toBeInstanceOf(type);
   });
 
+  it("an HTTP 500 error page that is not SOAP is a ProtocolError with the status", async () => {
+    sim.ews.respondRaw("<html><body>Internal Server Error</body></html>", { status: 500 });
+    const error = await client.getFolder("inbox").catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "MW_PROTOCOL", details: { statusCode: 500 } });
+  });
+
   it("a huge response is cut off at the limit", async () => {
     const limited = connect({ limits: { maxResponseBytes: 1024 * 1024 } });
     sim.ews.respondRaw(async function* () {

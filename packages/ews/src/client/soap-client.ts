@@ -251,7 +251,19 @@ export class SoapClient {
     try {
       const response = await this.post(operation, body, options);
       const text = await readBounded(response.body, this.limits.maxResponseBytes);
-      const parsed = readSoapResponse(parseXml(text, this.limits));
+      let parsed: SoapResponse;
+      try {
+        parsed = readSoapResponse(parseXml(text, this.limits));
+      } catch (error) {
+        // A 500 that is not a SOAP fault (an IIS or proxy error page) says more by its status than by its bytes.
+        const fault = error instanceof EwsResponseError || error instanceof ServerBusyError;
+        if (response.statusCode === 200 || fault || !isMailwireError(error)) throw error;
+        if (error.code === "MW_LIMIT_EXCEEDED") throw error;
+        throw new ProtocolError(`EWS answered HTTP ${response.statusCode} without a SOAP fault`, {
+          cause: error,
+          details: { statusCode: response.statusCode },
+        });
+      }
       this.observe(parsed);
       if (response.statusCode !== 200) {
         throw new ProtocolError(`EWS answered HTTP ${response.statusCode} without a SOAP fault`, {
