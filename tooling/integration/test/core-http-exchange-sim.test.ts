@@ -1,10 +1,11 @@
+import { createHttpClient, type HttpClient, type HttpClientOptions } from "@mailwire/core";
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createHttpClient, type HttpClient, type HttpClientOptions } from "../../src/http/index.js";
 
 // Integration against @mailwire/exchange-sim, whose NTLMv2 verification (MD4, NTOWFv2,
 // NTProofStr, MIC, channel bindings) is its own code, written from MS-NLMP apart from ours.
-// Build it first: `npx turbo run build --filter=@mailwire/exchange-sim`.
+// Lives outside packages/core: the simulator depends on @mailwire/mapi, which depends on core,
+// so a core devDependency on the simulator would be a build cycle.
 
 const WHOAMI = "mailwire/whoami";
 
