@@ -20,11 +20,35 @@ export {
   readItem,
 } from "./model/item.js";
 export {
+  type CalendarDetails,
+  type ContactDetails,
+  calendarItemNode,
+  contactNode,
+  type NewCalendarItem,
+  type NewContact,
+  type NewTask,
+  readCalendarDetails,
+  readContactDetails,
+  readTaskDetails,
+  type TaskDetails,
+  type TaskStatus,
+  taskNode,
+} from "./model/pim-items.js";
+export {
   type ExtendedProperty,
   type MapiPropertyType,
   type PropertyPath,
   propertyPathNode,
 } from "./model/property-path.js";
+export {
+  type DayOfWeek,
+  type Month,
+  type Recurrence,
+  type RecurrencePattern,
+  type RecurrenceRange,
+  readRecurrence,
+  recurrenceNode,
+} from "./model/recurrence.js";
 export {
   type ComparisonOperator,
   type Restriction,
@@ -54,6 +78,7 @@ export { type DeleteType, getFolderBody } from "./operations/folders.js";
 export type { AttachmentDownload } from "./operations/get-attachment.js";
 export { getItemBody } from "./operations/get-item.js";
 export type { Page } from "./operations/paging.js";
+export type { CalendarViewOptions } from "./operations/pim-operations.js";
 export type { Resolution, ResolveNamesResult } from "./operations/resolve-names.js";
 export type { FolderChange, SyncFolderHierarchyResult } from "./operations/sync-folder-hierarchy.js";
 export {

@@ -2,6 +2,7 @@ import type { Readable } from "node:stream";
 import type { EwsFolder } from "../model/folder.js";
 import type { FolderRef, ItemId } from "../model/ids.js";
 import type { EwsItem } from "../model/item.js";
+import type { NewCalendarItem, NewContact, NewTask } from "../model/pim-items.js";
 import type { FolderShape, ItemShape } from "../model/shape.js";
 import type { EwsNotification } from "../notifications/events.js";
 import { type StreamEventsOptions, type StreamNotice, streamEvents } from "../notifications/stream-events.js";
@@ -27,6 +28,13 @@ import { type AttachmentDownload, downloadAttachment, downloadMime } from "../op
 import { getItems } from "../operations/get-item.js";
 import { copyItems, deleteItems, markAllItemsAsRead, moveItems } from "../operations/item-mutations.js";
 import type { Page } from "../operations/paging.js";
+import {
+  type CalendarViewOptions,
+  createCalendarItems,
+  createContacts,
+  createTasks,
+  findCalendarView,
+} from "../operations/pim-operations.js";
 import { type ResolveNamesResult, resolveNames } from "../operations/resolve-names.js";
 import { type SyncFolderHierarchyResult, syncFolderHierarchy } from "../operations/sync-folder-hierarchy.js";
 import {
@@ -163,6 +171,24 @@ export class EwsClient implements AsyncDisposable {
   }
   downloadMime(item: ItemId, options?: SoapCallOptions): Promise<Readable> {
     return downloadMime(this.soap, item, options);
+  }
+
+  // Calendar, contacts, tasks (MS-OXWSMTGS, MS-OXWSCONT, MS-OXWSTASK); read them with getItem(s)
+  // and readCalendarDetails/readContactDetails/readTaskDetails on `item.element`.
+  createCalendarItems(
+    items: readonly NewCalendarItem[],
+    options?: Parameters<typeof createCalendarItems>[2],
+  ) {
+    return createCalendarItems(this.soap, items, options);
+  }
+  findCalendarView(folder: FolderRef, options: CalendarViewOptions) {
+    return findCalendarView(this.soap, folder, options);
+  }
+  createContacts(contacts: readonly NewContact[], options?: Parameters<typeof createContacts>[2]) {
+    return createContacts(this.soap, contacts, options);
+  }
+  createTasks(tasks: readonly NewTask[], options?: Parameters<typeof createTasks>[2]) {
+    return createTasks(this.soap, tasks, options);
   }
 
   /** ResolveNames (MS-OXWSRSLNM): directory and contact matches for a partial name or address. */

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "@mailwire/core";
 import { element, type XmlNode } from "../xml/serialize-xml.js";
 import { type PropertyPath, propertyPathNode } from "./property-path.js";
 
@@ -48,7 +49,7 @@ function constant(value: string | number | boolean | Date): XmlNode {
 const MAX_RESTRICTION_DEPTH = 32;
 
 export function restrictionExpressionNode(restriction: Restriction, depth = 0): XmlNode {
-  if (depth > MAX_RESTRICTION_DEPTH) throw new RangeError("restriction nests too deeply");
+  if (depth > MAX_RESTRICTION_DEPTH) throw new InvalidArgumentError("restriction nests too deeply");
   if ("and" in restriction)
     return element(
       "t:And",

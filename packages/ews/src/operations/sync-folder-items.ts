@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "@mailwire/core";
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
 import { type FolderRef, folderIdNode, type ItemId, itemIdNode, readChildId } from "../model/ids.js";
 import { type EwsItem, ITEM_ELEMENTS, readItem } from "../model/item.js";
@@ -37,7 +38,7 @@ export function syncFolderItemsBody(
 ): XmlNode {
   const max = options.maxChangesReturned ?? 100;
   if (!Number.isInteger(max) || max < 1 || max > 512)
-    throw new RangeError("maxChangesReturned must be 1..512");
+    throw new InvalidArgumentError("maxChangesReturned must be 1..512");
   return element(
     "m:SyncFolderItems",
     undefined,

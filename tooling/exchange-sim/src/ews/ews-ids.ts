@@ -36,7 +36,8 @@ export function resolveFolders(store: MailboxStore, container: EwsNode | undefin
       if (key === "DistinguishedFolderId") ids.push(resolveDistinguished(store, attr(node, "Id") ?? ""));
       else if (key === "FolderId") {
         const id = attr(node, "Id") ?? "";
-        if (id !== ROOT_ID && !store.folders().some((f) => f.id === id)) {
+        const virtual = id === ROOT_ID || Object.values(PIM_DISTINGUISHED).includes(id);
+        if (!virtual && !store.folders().some((f) => f.id === id)) {
           throw new EwsIdError(
             /^fld-\d{4}$/.test(id) ? "ErrorFolderNotFound" : "ErrorInvalidIdMalformed",
             "Id is malformed.",
@@ -49,7 +50,16 @@ export function resolveFolders(store: MailboxStore, container: EwsNode | undefin
   return ids;
 }
 
+// Calendar, contacts and tasks are served by ews-pim.ts from virtual folders.
+const PIM_DISTINGUISHED: Readonly<Record<string, string>> = {
+  calendar: "fld-calendar",
+  contacts: "fld-contacts",
+  tasks: "fld-tasks",
+};
+
 export function resolveDistinguished(store: MailboxStore, name: string): string {
+  const pim = PIM_DISTINGUISHED[name];
+  if (pim !== undefined) return pim;
   const use = DISTINGUISHED[name];
   if (use === undefined)
     throw new EwsIdError("ErrorFolderNotFound", `The distinguished folder ${name} is not available.`);

@@ -8,6 +8,7 @@ import {
   type EwsSimControl,
 } from "./ews-control.js";
 import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from "./ews-folder-ops.js";
+import { itemIdsOf, resolveOneFolder } from "./ews-ids.js";
 import {
   copyItem,
   createItem,
@@ -20,11 +21,13 @@ import {
 } from "./ews-item-ops.js";
 import { EwsNotifications } from "./ews-notifications.js";
 import type { EwsContext, EwsOperation } from "./ews-operation.js";
+import { EwsPim, PIM_KINDS } from "./ews-pim.js";
 import { resolveNames } from "./ews-resolve-names.js";
 import { syncFolderItems } from "./ews-sync-ops.js";
 import {
   attr,
   ENVELOPE_TAIL,
+  type EwsNode,
   envelopeHead,
   errorMessage,
   firstElement,
@@ -104,6 +107,31 @@ async function getAttachment(
 
 export function registerEws(router: Router): EwsSimControl {
   const notifications = new EwsNotifications();
+  const pim = new EwsPim();
+  /** Calendar/contact/task requests go to ews-pim.ts; undefined means "a message request". */
+  const routePim = (context: EwsContext, name: string, request: EwsNode): string | undefined => {
+    if (
+      name === "CreateItem" &&
+      Object.keys(one(request, "Items") ?? {}).some((kind) => PIM_KINDS.has(kind))
+    ) {
+      return pim.create(context, request);
+    }
+    if (name === "GetItem" || name === "DeleteItem") {
+      const ids = itemIdsOf(one(request, "ItemIds")).map((ref) => ref.id);
+      if (ids.length > 0 && ids.every((id) => pim.isPimId(id))) {
+        return name === "GetItem" ? pim.get(context, ids) : pim.delete(context, ids);
+      }
+    }
+    if (name === "FindItem") {
+      try {
+        const folder = resolveOneFolder(context.store, one(request, "ParentFolderIds"));
+        if (pim.isPimFolder(folder)) return pim.find(context, request, folder);
+      } catch {
+        return undefined; // the message path reports the folder error
+      }
+    }
+    return undefined;
+  };
   const control: EwsControlInternals = createEwsControl(notifications);
   const handler = async ({ req, res, body, store, user }: RouteContext) => {
     const version = control.serverVersion;
@@ -192,6 +220,8 @@ export function registerEws(router: Router): EwsSimControl {
     if (operation[0] === "GetEvents") return send(res, 200, notifications.getEvents(context, operation[1]));
     if (operation[0] === "Unsubscribe")
       return send(res, 200, notifications.unsubscribe(context, operation[1]));
+    const pimResponse = routePim(context, operation[0], operation[1]);
+    if (pimResponse !== undefined) return send(res, 200, pimResponse);
     const run = OPERATIONS[operation[0]];
     if (run === undefined) {
       send(
