@@ -97,7 +97,7 @@ describe("STARTTLS attacks", () => {
   });
 
   it("upgrades with STLS, asks CAPA again under TLS and logs in there (opportunistic too)", async () => {
-    const { cert } = await testCertificate();
+    const { ca } = await testCertificate();
     for (const tls of ["starttls", "opportunistic"] as const) {
       server = await scriptedServer(async (peer) => {
         peer.send("+OK ready");
@@ -118,7 +118,7 @@ describe("STARTTLS attacks", () => {
         await peer.line();
       });
       client = await connectPop3(
-        options(server.port, { tls, allowInsecureAuth: false, tlsOptions: { ca: cert } }),
+        options(server.port, { tls, allowInsecureAuth: false, tlsOptions: { ca } }),
       );
       expect(client.encrypted).toBe(true);
       expect(client.method).toBe("PLAIN");

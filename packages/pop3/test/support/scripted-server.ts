@@ -1,35 +1,25 @@
 import { once } from "node:events";
 import { createServer, type Server, type Socket } from "node:net";
 import { TLSSocket } from "node:tls";
-import { generate } from "selfsigned";
+import { localhostCertificate } from "@mailwire/test-certs";
 
 export interface TestCertificate {
+  /** The server certificate (issued by `ca`, for 127.0.0.1 and localhost among others). */
   readonly cert: string;
   readonly key: string;
+  /** The CA that issued `cert`: what a client trusts. */
+  readonly ca: string;
 }
 
 let certificate: Promise<TestCertificate> | undefined;
 
-/** One self-signed certificate for 127.0.0.1/localhost per test file. */
+/** One CA-issued server certificate for the loopback names per test file (@mailwire/test-certs). */
 export function testCertificate(): Promise<TestCertificate> {
-  certificate ??= generate([{ name: "commonName", value: "localhost" }], {
-    keyType: "ec",
-    curve: "P-256",
-    algorithm: "sha256",
-    notAfterDate: new Date(Date.now() + 24 * 3600 * 1000),
-    extensions: [
-      { name: "basicConstraints", cA: true },
-      { name: "keyUsage", digitalSignature: true, keyCertSign: true },
-      { name: "extKeyUsage", serverAuth: true },
-      {
-        name: "subjectAltName",
-        altNames: [
-          { type: 7, ip: "127.0.0.1" },
-          { type: 2, value: "localhost" },
-        ],
-      },
-    ],
-  }).then((result) => ({ cert: result.cert, key: result.private }));
+  certificate ??= localhostCertificate().then((issued) => ({
+    cert: issued.certPem,
+    key: issued.keyPem,
+    ca: issued.caPem,
+  }));
   return certificate;
 }
 
