@@ -18,19 +18,25 @@
 // poplib, by octet count for the raw reader): a run that downloaded the wrong bytes is reported
 // as failed, not timed.
 //
-// On loopback a round trip costs microseconds, so pipelining (our advantage over node-pop3 and
-// poplib, which send one RETR at a time) gains little here: all three wait on the same server.
-// The 3x/2x goals are about links with latency; measuring them needs a relay that delays each
-// direction (in its own process, so it does not share the clients' event loop).
+// Links: the table is run once per round-trip time in BENCH_RTT_MS (default "0,2"). RTT 0 is
+// loopback, direct to Dovecot: a round trip costs microseconds, so pipelining (our advantage
+// over node-pop3 and poplib, which send one RETR at a time) gains little and the table mostly
+// compares CPU per message. For RTT > 0 every client (ours, node-pop3, poplib, raw) connects to
+// bench/delay-relay.mjs instead, a TCP relay in its own process (so its timers do not share the
+// clients' event loop) that delays each chunk by RTT/2 in each direction; TLS stays end to end
+// and certificates are verified as in the direct case. That is where one round trip per message
+// (no pipelining) against one per window shows, as it does on any real network link.
 //
 // Not a test: it prints a table and exits 0 whatever the figures. Rounds alternate between
 // clients (the starting client rotates) so JIT warm-up and a loaded machine hit all of them
 // alike; the table shows medians.
 //
 // Environment: BENCH_ROUNDS (default 5), BENCH_COUNT (1000), BENCH_SIZE (20480), BENCH_WINDOW
-// (32), BENCH_LARGE_MB (200; 0 skips the RSS run), BENCH_ONLY=ours|ours-stream|ours-stls|node-pop3|poplib|raw
+// (32), BENCH_RTT_MS (round trips to measure, comma-separated ms, default "0,2"; 0 = direct),
+// BENCH_LARGE_MB (200; 0 skips the RSS run), BENCH_ONLY=ours|ours-stream|ours-stls|node-pop3|poplib|raw
 // (only that client, no RSS run: for `node --cpu-prof`), BENCH_DIST (path of the built entry).
 import { spawn, spawnSync } from "node:child_process";
+import { connect as netConnect } from "node:net";
 import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { dovecotAvailability, startDovecot } from "@mailwire/dovecot-harness";
@@ -47,6 +53,8 @@ const SIZE = Number(process.env.BENCH_SIZE ?? 20_480);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 32);
 const LARGE_MB = Number(process.env.BENCH_LARGE_MB ?? 200);
 const ONLY = process.env.BENCH_ONLY;
+const RTTS = (process.env.BENCH_RTT_MS ?? "0,2").split(",").map((value) => Number(value.trim()));
+if (RTTS.some((rtt) => !Number.isFinite(rtt) || rtt < 0)) throw new Error("BENCH_RTT_MS: ms values >= 0");
 const RUN_TIMEOUT_MS = 120_000;
 const PYTHON = "/usr/bin/python3"; // Debian's, not whatever is first on PATH
 const MIB = 1024 * 1024;
@@ -79,6 +87,7 @@ function inbox(messages) {
 }
 
 // --- the clients ---------------------------------------------------------------------------
+// Each takes the endpoint to connect to: Dovecot itself or the delay relay in front of it.
 
 async function toBuffer(stream) {
   const chunks = [];
@@ -115,13 +124,13 @@ function checkStrings(bodies) {
   return { withoutFinalCrlf };
 }
 
-function ours(server, user, mode, read = "buffers") {
+function ours(endpoint, user, mode, read = "buffers") {
   return async () => {
     const client = await connectPop3({
-      host: server.host,
-      port: mode === "implicit" ? server.ports.pop3s : server.ports.pop3,
+      host: endpoint.host,
+      port: mode === "implicit" ? endpoint.ports.pop3s : endpoint.ports.pop3,
       tls: mode,
-      tlsOptions: { ca: server.caPem },
+      tlsOptions: { ca: endpoint.caPem },
       auth: { username: user.username, password: user.password },
       pipelineWindow: WINDOW,
     });
@@ -149,16 +158,16 @@ function ours(server, user, mode, read = "buffers") {
   };
 }
 
-function nodePop3(server, user) {
+function nodePop3(endpoint, user) {
   return async () => {
     // node-pop3 hands tlsOptions to tls.connect, so it verifies against our CA like everyone else.
     // It sends its servername (default: the host) as SNI, and an IP address there is a Node
     // deprecation warning; the certificate also names localhost, so that is what it checks.
     const client = new Pop3Command({
-      host: server.host,
-      port: server.ports.pop3s,
+      host: endpoint.host,
+      port: endpoint.ports.pop3s,
       tls: true,
-      tlsOptions: { ca: server.caPem },
+      tlsOptions: { ca: endpoint.caPem },
       servername: "localhost",
       user: user.username,
       password: user.password,
@@ -186,15 +195,15 @@ function nodePop3(server, user) {
   };
 }
 
-function poplib(server, user) {
+function poplib(endpoint, user) {
   return async () => {
     const script = fileURLToPath(new URL("./poplib_download.py", import.meta.url));
     const child = spawn(
       PYTHON,
-      [script, server.host, String(server.ports.pop3s), user.username, String(COUNT)],
+      [script, endpoint.host, String(endpoint.ports.pop3s), user.username, String(COUNT)],
       { stdio: ["pipe", "pipe", "pipe"] },
     );
-    child.stdin.end(JSON.stringify({ password: user.password, ca: server.caPem }));
+    child.stdin.end(JSON.stringify({ password: user.password, ca: endpoint.caPem }));
     const [stdout, stderr, code] = await childOutput(child);
     if (code !== 0) throw new Error(`poplib exited ${code}: ${stderr.trim().split("\n").at(-1)}`);
     const result = JSON.parse(stdout);
@@ -212,12 +221,12 @@ function poplib(server, user) {
   };
 }
 
-function raw(server, user) {
+function raw(endpoint, user) {
   return async () => {
     const result = await rawDownload({
-      host: server.host,
-      port: server.ports.pop3s,
-      ca: server.caPem,
+      host: endpoint.host,
+      port: endpoint.ports.pop3s,
+      ca: endpoint.caPem,
       username: user.username,
       password: user.password,
       count: COUNT,
@@ -280,31 +289,135 @@ function dovecotVersion() {
   return result.status === 0 ? result.stdout.trim().split(" ")[0] : "?";
 }
 
+// --- the delayed link ----------------------------------------------------------------------
+
+/**
+ * Starts bench/delay-relay.mjs in front of both POP3 ports, adding `rtt` ms of round trip.
+ * Resolves with the endpoint the clients use instead of Dovecot's and a stop().
+ */
+async function startRelay(server, rtt) {
+  const child = spawn(
+    process.execPath,
+    [
+      fileURLToPath(new URL("./delay-relay.mjs", import.meta.url)),
+      String(rtt / 2),
+      server.host,
+      String(server.ports.pop3s),
+      String(server.ports.pop3),
+    ],
+    { stdio: ["pipe", "pipe", "inherit"] },
+  );
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((resolve) => child.once("exit", resolve));
+    child.stdin.end();
+    child.kill("SIGTERM");
+    await exited;
+  };
+  try {
+    const line = await withTimeout(
+      new Promise((resolve, reject) => {
+        let text = "";
+        child.stdout.on("data", (chunk) => {
+          text += chunk;
+          if (text.includes("\n")) resolve(text.split("\n")[0]);
+        });
+        child.once("error", reject);
+        child.once("exit", (code) => reject(new Error(`relay exited ${code}`)));
+      }),
+      10_000,
+      "relay start",
+    );
+    const { ports } = JSON.parse(line);
+    return {
+      link: {
+        host: "127.0.0.1",
+        ports: { pop3s: ports[server.ports.pop3s], pop3: ports[server.ports.pop3] },
+        caPem: server.caPem,
+      },
+      stop,
+    };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
+
+/**
+ * The round trip the clients actually get: median over 20 CAPA commands on the cleartext port
+ * (allowed before login, answered at once). It includes the relay's timer granularity (about
+ * 1 ms: Node timers have millisecond resolution), which is why it exceeds the nominal RTT.
+ */
+async function measureRtt(endpoint) {
+  const socket = netConnect({ host: endpoint.host, port: endpoint.ports.pop3, noDelay: true });
+  let buffered = "";
+  let waiting;
+  const check = () => {
+    if (waiting?.complete(buffered)) {
+      const { resolve } = waiting;
+      waiting = undefined;
+      buffered = "";
+      resolve();
+    }
+  };
+  socket.on("data", (chunk) => {
+    buffered += chunk.toString("latin1");
+    check();
+  });
+  const until = (complete, what) =>
+    withTimeout(
+      new Promise((resolve) => {
+        waiting = { complete, resolve };
+        check();
+      }),
+      10_000,
+      what,
+    );
+  try {
+    await until((text) => text.includes("\n"), "greeting");
+    const times = [];
+    for (let index = 0; index < 20; index++) {
+      const started = performance.now();
+      socket.write("CAPA\r\n");
+      await until((text) => text.endsWith("\r\n.\r\n"), "CAPA");
+      times.push(performance.now() - started);
+    }
+    return median(times);
+  } finally {
+    socket.destroy();
+  }
+}
+
 // --- throughput rounds ---------------------------------------------------------------------
 
-async function throughput() {
-  const server = await startDovecot({ mailbox: inbox(expected) });
+/** One table: every client over the link with round trip `rtt` (0: direct to Dovecot). */
+async function throughput(server, rtt) {
+  const relay = rtt > 0 ? await startRelay(server, rtt) : undefined;
+  // What the clients connect to: Dovecot itself, or the relay in front of it (same certificate).
+  const direct = { host: server.host, ports: server.ports, caPem: server.caPem };
+  const link = relay?.link ?? direct;
   try {
+    const measuredRttMs = await measureRtt(link);
     const user = server.user();
     const clients = [
       {
         key: "ours",
         label: `@mailwire/pop3 pop3s, retrieveManyBuffers`,
-        run: ours(server, user, "implicit"),
+        run: ours(link, user, "implicit"),
       },
       {
         key: "ours-stream",
         label: "  same, retrieveMany + for-await per body",
-        run: ours(server, user, "implicit", "stream"),
+        run: ours(link, user, "implicit", "stream"),
       },
       {
         key: "ours-stls",
         label: "  same, port 110 + STLS",
-        run: ours(server, user, "starttls"),
+        run: ours(link, user, "starttls"),
       },
-      { key: "node-pop3", label: "node-pop3 0.11, pop3s, no pipelining", run: nodePop3(server, user) },
-      { key: "poplib", label: "python3 poplib.POP3_SSL, no pipelining", run: poplib(server, user) },
-      { key: "raw", label: `raw node:tls reader, window ${WINDOW}`, run: raw(server, user) },
+      { key: "node-pop3", label: "node-pop3 0.11, pop3s, no pipelining", run: nodePop3(link, user) },
+      { key: "poplib", label: "python3 poplib.POP3_SSL, no pipelining", run: poplib(link, user) },
+      { key: "raw", label: `raw node:tls reader, window ${WINDOW}`, run: raw(link, user) },
     ].filter((client) => ONLY === undefined || client.key === ONLY);
     for (const client of clients) client.results = [];
 
@@ -326,10 +439,22 @@ async function throughput() {
         const status = result.error
           ? `FAILED: ${result.error}`
           : `${result.seconds.toFixed(3)} s${result.wrong ? ` NOT BYTE-EXACT: ${result.wrong}` : ""}`;
-        console.error(`round ${round + 1}/${ROUNDS} ${pad(client.key, 10)} ${status}`);
+        console.error(`RTT ${rtt} ms round ${round + 1}/${ROUNDS} ${pad(client.key, 10)} ${status}`);
       }
     }
-    return clients;
+    return { clients, measuredRttMs };
+  } finally {
+    await relay?.stop();
+  }
+}
+
+/** Every table, one per round-trip time, all against the same Dovecot. */
+async function throughputTables() {
+  const server = await startDovecot({ mailbox: inbox(expected) });
+  try {
+    const tables = [];
+    for (const rtt of RTTS) tables.push({ rtt, ...(await throughput(server, rtt)) });
+    return tables;
   } finally {
     await server.stop();
   }
@@ -405,20 +530,54 @@ function verdict(row) {
   return parts.join("; ");
 }
 
-function report(clients, large) {
-  const rows = clients.map(summarize);
-  const byKey = Object.fromEntries(rows.map((row) => [row.client.key, row]));
+function linkLabel(rtt) {
+  return rtt === 0
+    ? "direct on loopback (RTT ~0)"
+    : `through the delay relay, RTT ${rtt} ms (${rtt / 2} ms each way)`;
+}
+
+function report(tables, large) {
   const lines = [];
   lines.push(
     `POP3 download: ${COUNT.toLocaleString("en")} x ${SIZE.toLocaleString("en")}-octet messages ` +
-      `(${(expectedBytes / 1e6).toFixed(1)} MB) from Dovecot ${dovecotVersion()} on loopback, ` +
+      `(${(expectedBytes / 1e6).toFixed(1)} MB) from Dovecot ${dovecotVersion()}, ` +
       `median of ${ROUNDS} alternating rounds; time = the RETRs only`,
   );
   lines.push(
     `machine: 2 cores, shared with other work; load average (1/5/15 min) ${loadAtStart} at start, ` +
       `${load()} at end; node ${process.version}`,
   );
+  for (const { rtt, clients, measuredRttMs } of tables) {
+    lines.push("");
+    lines.push(`== ${linkLabel(rtt)}; measured round trip (CAPA, median) ${measuredRttMs.toFixed(2)} ms`);
+    table(lines, clients);
+  }
+  if (large) {
+    lines.push("");
+    const label = `peak RSS, ${(large.size / 1e6).toFixed(0)} MB RETR to a hash`;
+    if (large.error)
+      lines.push(`${pad(label, 42)}${padLeft("FAILED", 10)}${padLeft("< 64 MiB", 10)}  ${large.error}`);
+    else {
+      const growth = (large.peak - large.baseline) / MIB;
+      lines.push(
+        `${pad(label, 42)}${padLeft(`+${growth.toFixed(1)} MiB`, 10)}${padLeft("< 64 MiB", 10)}  ` +
+          `${growth < 64 ? "yes" : "NO"} (baseline ${(large.baseline / MIB).toFixed(0)} MiB, ` +
+          `${(large.bytes / large.seconds / 1e6).toFixed(0)} MB/s, SHA-256 of the unstuffed body ok)`,
+      );
+    }
+  }
   lines.push("");
+  lines.push(
+    "CPU s: the client's own CPU time (user + system) during the timed part, median; the server's is not in it. " +
+      "Every client verifies the server certificate against the test CA (no rejectUnauthorized: false). " +
+      "MB = 10^6 octets, MiB = 2^20.",
+  );
+  return lines.join("\n");
+}
+
+function table(lines, clients) {
+  const rows = clients.map(summarize);
+  const byKey = Object.fromEntries(rows.map((row) => [row.client.key, row]));
   lines.push(
     `${pad("client", 42)}${padLeft("msg/s", 8)}${padLeft("MB/s", 8)}${padLeft("median s", 10)}` +
       `${padLeft("min-max s", 13)}${padLeft("CPU s", 7)}  verified`,
@@ -453,29 +612,9 @@ function report(clients, large) {
   ratio("node-pop3", 3);
   ratio("poplib", 2);
   ratio("raw", 0.8);
-  if (large) {
-    const label = `peak RSS, ${(large.size / 1e6).toFixed(0)} MB RETR to a hash`;
-    if (large.error)
-      lines.push(`${pad(label, 42)}${padLeft("FAILED", 10)}${padLeft("< 64 MiB", 10)}  ${large.error}`);
-    else {
-      const growth = (large.peak - large.baseline) / MIB;
-      lines.push(
-        `${pad(label, 42)}${padLeft(`+${growth.toFixed(1)} MiB`, 10)}${padLeft("< 64 MiB", 10)}  ` +
-          `${growth < 64 ? "yes" : "NO"} (baseline ${(large.baseline / MIB).toFixed(0)} MiB, ` +
-          `${(large.bytes / large.seconds / 1e6).toFixed(0)} MB/s, SHA-256 of the unstuffed body ok)`,
-      );
-    }
-  }
-  lines.push("");
-  lines.push(
-    "CPU s: the client's own CPU time (user + system) during the timed part, median; the server's is not in it. " +
-      "Every client verifies the server certificate against the test CA (no rejectUnauthorized: false). " +
-      "MB = 10^6 octets, MiB = 2^20.",
-  );
-  return lines.join("\n");
 }
 
-const clients = await throughput();
+const tables = await throughputTables();
 let large;
 if (ONLY === undefined && LARGE_MB > 0) {
   try {
@@ -484,4 +623,4 @@ if (ONLY === undefined && LARGE_MB > 0) {
     large = { error: error instanceof Error ? error.message : String(error), size: LARGE_MB * 1e6 };
   }
 }
-console.log(report(clients, large));
+console.log(report(tables, large));
