@@ -133,6 +133,47 @@ describe("streaming", () => {
   }, 30_000);
 });
 
+describe("streaming on a quiet server", () => {
+  it("reopens a silent connection (body timeout) without counting it as a failure", async () => {
+    sim.ews.clear();
+    sim.ews.streaming.heartbeatMs = 60_000;
+    sim.ews.streaming.closeAfterMs = 60_000;
+    const quiet = createEwsClient({
+      url: new URL("/EWS/Exchange.asmx", sim.url),
+      credentials: {
+        username: sim.credentials.username,
+        password: sim.credentials.password,
+        domain: sim.credentials.domain,
+      },
+      tls: { ca: sim.caPem },
+      timeouts: { bodyMs: 150 },
+    });
+    const controller = new AbortController();
+    const seen: StreamNotice[] = [];
+    const pump = (async () => {
+      for await (const notice of quiet.streamEvents(["inbox"], {
+        signal: controller.signal,
+        maxReconnectAttempts: 1,
+      })) {
+        seen.push(notice);
+      }
+    })();
+    const streams = () => sim.ews.requests.filter((r) => r.operation === "GetStreamingEvents").length;
+    await until(
+      () => streams() >= 4,
+      () => `only ${streams()} connections`,
+    );
+    const message = inboxMessages()[5];
+    if (!message) throw new Error("no message");
+    sim.store.markRead(message.id, !message.flags.seen);
+    await waitFor(seen, (n) => n.type === "events" && n.events.some((e) => e.itemId?.id === message.id));
+    expect(seen.some((n) => n.type === "reconnecting")).toBe(false);
+    controller.abort();
+    await pump;
+    await quiet.close();
+  }, 20_000);
+});
+
 describe("EnvelopeSplitter", () => {
   it("splits a stream of envelopes at any chunk boundary", () => {
     const doc = (n: number) =>

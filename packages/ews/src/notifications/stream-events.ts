@@ -56,6 +56,7 @@ async function* openStream(
   soap: SoapClient,
   subscriptionId: string,
   options: StreamEventsOptions,
+  onConnected: () => void,
 ): AsyncGenerator<StreamDocument> {
   const body = element(
     "m:GetStreamingEvents",
@@ -66,6 +67,7 @@ async function* openStream(
   const release = await soap.acquire(options.signal);
   try {
     const response = await soap.post("GetStreamingEvents", body, { signal: options.signal });
+    if (response.statusCode === 200) onConnected();
     const splitter = new EnvelopeSplitter(soap.limits.maxResponseBytes);
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       for (const document of splitter.push(chunk)) {
@@ -129,6 +131,7 @@ export async function* streamEvents(
   let subscriptionId = await subscribeStreaming(soap, folders, options);
   let watermark = options.watermark;
   let failures = 0;
+  let connected = false;
 
   const replaceSubscription = async function* (
     reason: string,
@@ -154,7 +157,10 @@ export async function* streamEvents(
     if (watermark !== undefined) yield* replaceSubscription("resuming an earlier session");
     while (!options.signal?.aborted) {
       try {
-        for await (const document of openStream(soap, subscriptionId, options)) {
+        connected = false;
+        for await (const document of openStream(soap, subscriptionId, options, () => {
+          connected = true;
+        })) {
           failures = 0;
           for (const notification of document.notifications) {
             const events = notification.events.filter((event) => event.type !== "StatusEvent");
@@ -179,6 +185,12 @@ export async function* streamEvents(
           failures += 1;
           if (failures > maxAttempts) throw error;
           yield { type: "gap", reason: "the server dropped events (ErrorMissedNotificationEvents)", error };
+          continue;
+        }
+        // Silence on an open stream (the HTTP client's body timeout) is not the server failing: a
+        // quiet mailbox must never exhaust maxReconnectAttempts. Reopen at once.
+        if (connected && isMailwireError(error) && error.code === "MW_TIMEOUT") {
+          publish("mailwire:ews:stream", () => ({ state: "idle-timeout", subscriptionId }));
           continue;
         }
         failures += 1;
