@@ -159,7 +159,9 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
     }
     const overridden = overrides.match(req.method ?? "GET", url.pathname);
     const route =
-      typeof overridden === "object" ? overridden : (router.match(req.method ?? "GET", url.pathname) ?? overridden);
+      typeof overridden === "object"
+        ? overridden
+        : (router.match(req.method ?? "GET", url.pathname) ?? overridden);
     if (route === undefined || route === "method-not-allowed") {
       req.resume();
       return sendJson(res, route === undefined ? 404 : 405, {
