@@ -130,7 +130,10 @@ export function mapImapError(error: unknown, context: MapErrorContext): Mailwire
   if (code === "STARTTLS_INJECTION") {
     return new TlsError(message, { code: ErrorCode.STARTTLS_INJECTION, cause, details });
   }
-  if (raw.tlsFailed === true && /does not support STARTTLS/i.test(message)) {
+  if (
+    raw.tlsFailed === true &&
+    /does not support STARTTLS|STARTTLS is not possible after a PREAUTH/i.test(message)
+  ) {
     return new TlsError("The server does not offer STARTTLS, and TLS is required", {
       code: ErrorCode.STARTTLS_UNAVAILABLE,
       cause,

@@ -304,4 +304,55 @@ describe("STARTTLS against a scripted server", () => {
     const wire = server.peers[0]?.received ?? [];
     expect(wire.filter((line) => / (AUTHENTICATE|LOGIN|ID) /i.test(line))).toEqual([]);
   });
+
+  it("a refused STARTTLS is TlsError MW_STARTTLS_UNAVAILABLE", async () => {
+    const capabilities = "IMAP4rev1 STARTTLS AUTH=PLAIN";
+    const server = await serve(async (peer) => {
+      peer.send(`* OK [CAPABILITY ${capabilities}] ready`);
+      const command = await serveUntil(peer, capabilities, ["STARTTLS"]);
+      if (command === undefined) return;
+      peer.send(`${command.tag} NO TLS is not available right now`);
+      await serveAfterLogin(peer, capabilities);
+    });
+    const error = await connectImap(plaintext(server.port, { tls: "starttls" })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(TlsError);
+    expect((error as TlsError).code).toBe(ErrorCode.STARTTLS_UNAVAILABLE);
+  });
+
+  it("a cleartext PREAUTH greeting when STARTTLS is required is TlsError MW_STARTTLS_UNAVAILABLE", async () => {
+    // A man in the middle can answer PREAUTH to skip the not-authenticated state, and with it STARTTLS.
+    const server = await serve(async (peer) => {
+      peer.send("* PREAUTH [CAPABILITY IMAP4rev1 STARTTLS] already logged in");
+      await serveAfterLogin(peer, "IMAP4rev1 STARTTLS");
+    });
+    const error = await connectImap(plaintext(server.port, { tls: "starttls" })).catch(
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(TlsError);
+    expect((error as TlsError).code).toBe(ErrorCode.STARTTLS_UNAVAILABLE);
+  });
+});
+
+describe("after a mailwire SASL login", () => {
+  it("capabilities are read again when the login OK carries none (RFC 9051 §7.2.2)", async () => {
+    const before = "IMAP4rev1 SASL-IR AUTH=NTLM";
+    const after = "IMAP4rev1 NAMESPACE CONDSTORE";
+    const server = await serve(async (peer) => {
+      peer.send(`* OK [CAPABILITY ${before}] ready`);
+      const command = await serveUntil(peer, before, ["AUTHENTICATE"]);
+      if (command === undefined) return;
+      await initialResponse(peer, command);
+      peer.send(`+ ${base64(ntlmChallenge())}`);
+      await peer.readLine();
+      peer.send(`${command.tag} OK Logged in`);
+      await serveAfterLogin(peer, after);
+    });
+    const session = await connectImap(plaintext(server.port, {}));
+    expect(session.method).toBe("NTLM");
+    expect(session.client.capabilities.has("CONDSTORE")).toBe(true);
+    expect(server.peers[0]?.received.filter((line) => / CAPABILITY$/.test(line))).toHaveLength(1);
+    await session.close();
+  });
 });

@@ -83,6 +83,16 @@ describeWithDovecot("@mailwire/imap mailbox model against Dovecot (1,000-message
     expect(checked).toBe(40);
   });
 
+  it("a UID that does not exist is ClosedError for download and downloadPart, and the folder lock is released", async () => {
+    const missing = 4_000_000_000;
+    await expect(session.download("INBOX", missing)).rejects.toMatchObject({ name: "ClosedError" });
+    await expect(session.downloadPart("INBOX", missing, "1")).rejects.toMatchObject({
+      name: "ClosedError",
+      details: { uid: missing, part: "1" },
+    });
+    expect(await session.search("INBOX", { uid: "1:3" }, { timeoutMs: 5_000 })).toEqual([1, 2, 3]);
+  });
+
   it("body structure and a single attachment part, decoded", async () => {
     const withAttachment = fixture.messages.find(
       (message) => message.folder.join("/") === "Inbox" && message.attachments.some((part) => !part.inline),

@@ -75,6 +75,8 @@ export function installAuthenticateHook(client: ImapflowInternals, policy: ImapA
       return true;
     }
 
+    // Capabilities may change with login (RFC 9051 §7.2.2); imapflow's own mechanisms set this too.
+    client.expectCapabilityUpdate = true;
     await runCoreSasl(client, policy, mechanism, credentials, false);
     policy.onAuthenticated(mechanism);
     return true;

@@ -51,7 +51,8 @@ export async function connectImap(options: ImapConnectOptions): Promise<ImapSess
   // Without a listener an 'error' event would crash the process; errors reach callers as
   // rejected promises, and the session reports the close.
   client.on("error", () => {});
-  installIdPolicy(internals);
+  // imapflow 2.x itself sends ID only after STARTTLS; on a plaintext session it would still send it.
+  if (transport.mode === "none") installIdPolicy(internals);
   let method: ImapLoginMethod | undefined;
   installAuthenticateHook(internals, {
     auth: options.auth,

@@ -1,11 +1,10 @@
 import type { ImapflowInternals } from "./imapflow-internals.js";
 
 /**
- * imapflow sends ID (RFC 2971) right after the greeting, before STARTTLS, which tells a passive
- * observer the client's name and version and lets an active one tamper with the exchange.
- * mailwire sends it only on an encrypted connection: this wrapper drops ID while the connection
- * is plaintext, and imapflow asks again after login (when it saw no server ID yet), by which time
- * STARTTLS has happened. On a `tls: "none"` connection ID is never sent.
+ * ID (RFC 2971) tells a passive observer the client's name and version. imapflow 2.x sends it
+ * only after STARTTLS (and again after login), which the Dovecot STARTTLS test pins; on a
+ * session that stays plaintext (`tls: "none"`) it would still send it, so connectImap installs
+ * this wrapper for that mode only: ID is dropped while the connection is not encrypted.
  */
 export function installIdPolicy(client: ImapflowInternals): void {
   const run = client.run.bind(client);

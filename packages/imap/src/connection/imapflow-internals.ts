@@ -23,6 +23,8 @@ export interface ImapflowInternals {
   capabilities: Map<string, unknown>;
   secureConnection: boolean;
   authenticated: unknown;
+  /** Makes setAuthenticationState() ask for CAPABILITY again when the login OK carried none. */
+  expectCapabilityUpdate: boolean;
   state: unknown;
   readonly states: { readonly NOT_AUTHENTICATED: unknown };
   exec(
@@ -47,13 +49,17 @@ export function assertInternals(client: ImapFlow): ImapflowInternals {
   for (const name of REQUIRED_METHODS) {
     if (typeof internals[name] !== "function") {
       throw new TypeError(
-        `This imapflow version lacks ImapFlow#${name}, which @mailwire/imap needs for its SASL and TLS policy; install a supported imapflow 1.x`,
+        `This imapflow version lacks ImapFlow#${name}, which @mailwire/imap needs for its SASL and TLS policy; install a supported imapflow 2.x`,
       );
     }
   }
-  if (!(internals.capabilities instanceof Map) || typeof internals.states !== "object") {
+  if (
+    !(internals.capabilities instanceof Map) ||
+    typeof internals.states !== "object" ||
+    typeof internals.expectCapabilityUpdate !== "boolean"
+  ) {
     throw new TypeError(
-      "This imapflow version has an unexpected internal layout; install a supported imapflow 1.x",
+      "This imapflow version has an unexpected internal layout; install a supported imapflow 2.x",
     );
   }
   return internals;

@@ -146,7 +146,7 @@ export class ImapSession {
   async download(path: string, uid: number, options: CallOptions = {}): Promise<Readable> {
     return this.#streamInMailbox(path, "FETCH BODY[]", options, async () => {
       const result = await this.client.download(String(uid), undefined, { uid: true });
-      return { content: result.content, meta: result.meta };
+      return { content: foundContent(result.content, uid, path), meta: result.meta };
     }).then((download) => download.content);
   }
 
@@ -169,7 +169,7 @@ export class ImapSession {
   ): Promise<PartDownload> {
     const download = await this.#streamInMailbox(path, "FETCH BODY[part]", options, async () => {
       const result = await this.client.download(String(uid), part, { uid: true });
-      return { content: result.content, meta: result.meta };
+      return { content: foundContent(result.content, uid, path, part), meta: result.meta };
     });
     const meta = download.meta as { contentType?: string; charset?: string; filename?: string } | undefined;
     return {
@@ -323,4 +323,13 @@ export class ImapSession {
       return result;
     });
   }
+}
+
+/** imapflow 2.x resolves download() with no content when the message or part does not exist. */
+function foundContent(content: Readable | undefined, uid: number, path: string, part?: string): Readable {
+  if (content !== undefined) return content;
+  const what = part === undefined ? `Message UID ${uid}` : `Part ${part} of message UID ${uid}`;
+  throw new ClosedError(`${what} not found in ${path}`, {
+    details: { uid, path, ...(part !== undefined && { part }) },
+  });
 }
