@@ -357,6 +357,14 @@ describe("faults", () => {
     sim.ews.clear();
   });
 
+  it("ErrorServerBusy before a streamed download is waited out too", async () => {
+    sim.ews.serverBusy({ count: 1, backOffMs: 20 });
+    const stored = sim.store.message("msg-0003");
+    const parts: Buffer[] = [];
+    for await (const chunk of await client.downloadMime({ id: stored.id })) parts.push(chunk as Buffer);
+    expect(Buffer.concat(parts).equals(Buffer.from(stored.raw))).toBe(true);
+  });
+
   it("ErrorServerBusy with a back-off longer than allowed fails at once", async () => {
     sim.ews.serverBusy({ count: 1, backOffMs: 600_000 });
     const started = Date.now();

@@ -195,6 +195,15 @@ export class SoapClient {
     body: XmlNode | string,
     options: SoapCallOptions = {},
   ): Promise<SoapResponse> {
+    return this.recover(operation, options, () => this.#callOnce(operation, body, options));
+  }
+
+  /**
+   * Runs `attempt` under the session's recovery rules: a lower schema version after
+   * ErrorInvalidServerVersion, and for idempotent work the server's back-off after ErrorServerBusy.
+   * Streamed downloads use it directly (their attempt ends once the payload starts flowing).
+   */
+  async recover<T>(operation: string, options: SoapCallOptions, attemptOnce: () => Promise<T>): Promise<T> {
     const busy = this.#options.serverBusy ?? {};
     const maxAttempts = Math.max(1, busy.maxAttempts ?? 3);
     const maxBackOffMs = busy.maxBackOffMs ?? 60_000;
@@ -202,7 +211,7 @@ export class SoapClient {
     for (let attempt = 1; ; attempt++) {
       const started = Date.now();
       try {
-        const response = await this.#callOnce(operation, body, options);
+        const response = await attemptOnce();
         publish("mailwire:ews:request", () => ({
           operation,
           version: this.#version,

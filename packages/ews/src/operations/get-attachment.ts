@@ -26,34 +26,41 @@ export async function downloadAttachment(
     undefined,
     element("m:AttachmentIds", undefined, element("t:AttachmentId", { Id: attachmentId })),
   );
-  const release = await soap.acquire(options.signal);
-  try {
-    const response = await soap.post("GetAttachment", body, { ...options, idempotent: true });
-    const { container, content } = await streamContent(response.body, {
-      element: "Content",
-      container: "FileAttachment",
-      maxFrameBytes: soap.limits.maxStreamFrameBytes,
-      onDone: release,
-    });
-    const info: EwsAttachmentInfo = {
-      attachmentId: childElement(container, "AttachmentId")?.attributes.Id ?? attachmentId,
-      kind: "FileAttachment",
-    };
-    const name = childText(container, "Name");
-    if (name !== undefined) info.name = name;
-    const contentType = childText(container, "ContentType");
-    if (contentType !== undefined) info.contentType = contentType;
-    const size = childNumber(container, "Size");
-    if (size !== undefined) info.size = size;
-    const isInline = childBoolean(container, "IsInline");
-    if (isInline !== undefined) info.isInline = isInline;
-    const contentId = childText(container, "ContentId");
-    if (contentId !== undefined) info.contentId = contentId;
-    return { info, content };
-  } catch (error) {
-    release();
-    throw error;
-  }
+  // ErrorServerBusy and version step-down are recovered before the payload starts flowing.
+  const { container, content } = await soap.recover(
+    "GetAttachment",
+    { ...options, idempotent: true },
+    async () => {
+      const release = await soap.acquire(options.signal);
+      try {
+        const response = await soap.post("GetAttachment", body, { ...options, idempotent: true });
+        return await streamContent(response.body, {
+          element: "Content",
+          container: "FileAttachment",
+          maxFrameBytes: soap.limits.maxStreamFrameBytes,
+          onDone: release,
+        });
+      } catch (error) {
+        release();
+        throw error;
+      }
+    },
+  );
+  const info: EwsAttachmentInfo = {
+    attachmentId: childElement(container, "AttachmentId")?.attributes.Id ?? attachmentId,
+    kind: "FileAttachment",
+  };
+  const name = childText(container, "Name");
+  if (name !== undefined) info.name = name;
+  const contentType = childText(container, "ContentType");
+  if (contentType !== undefined) info.contentType = contentType;
+  const size = childNumber(container, "Size");
+  if (size !== undefined) info.size = size;
+  const isInline = childBoolean(container, "IsInline");
+  if (isInline !== undefined) info.isInline = isInline;
+  const contentId = childText(container, "ContentId");
+  if (contentId !== undefined) info.contentId = contentId;
+  return { info, content };
 }
 
 /** The item's RFC 5322 MIME (MimeContent), streamed. */
@@ -73,17 +80,19 @@ export async function downloadMime(
     ),
     element("m:ItemIds", undefined, itemIdNode(itemId)),
   );
-  const release = await soap.acquire(options.signal);
-  try {
-    const response = await soap.post("GetItem", body, { ...options, idempotent: true });
-    const { content } = await streamContent(response.body, {
-      element: "MimeContent",
-      maxFrameBytes: soap.limits.maxStreamFrameBytes,
-      onDone: release,
-    });
-    return content;
-  } catch (error) {
-    release();
-    throw error;
-  }
+  return soap.recover("GetItem", { ...options, idempotent: true }, async () => {
+    const release = await soap.acquire(options.signal);
+    try {
+      const response = await soap.post("GetItem", body, { ...options, idempotent: true });
+      const { content } = await streamContent(response.body, {
+        element: "MimeContent",
+        maxFrameBytes: soap.limits.maxStreamFrameBytes,
+        onDone: release,
+      });
+      return content;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  });
 }
