@@ -22,7 +22,7 @@ interface OpenElement {
   name: string;
   attributes: Record<string, string>;
   children: XmlElement[];
-  text: string[];
+  text: string;
 }
 
 const localName = (qualified: string) => {
@@ -34,7 +34,7 @@ const finish = (open: OpenElement): XmlElement => ({
   name: open.name,
   attributes: open.attributes,
   children: open.children,
-  text: open.text.length === 1 ? (open.text[0] as string) : open.text.join(""),
+  text: open.text,
 });
 
 /** Checks `xml` and returns its root element. */
@@ -88,7 +88,7 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
         }
       } else {
         checkReferences(position, textEnd);
-        (stack[stack.length - 1] as OpenElement).text.push(decodeXmlText(xml.slice(position, textEnd)));
+        (stack[stack.length - 1] as OpenElement).text += decodeXmlText(xml.slice(position, textEnd));
       }
     }
     if (lt === -1) break;
@@ -104,7 +104,7 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
       if (stack.length === 0) fail("has CDATA outside the root element", lt);
       const end = xml.indexOf("]]>", lt + 9);
       if (end === -1) fail("is truncated inside CDATA", lt);
-      (stack[stack.length - 1] as OpenElement).text.push(xml.slice(lt + 9, end));
+      (stack[stack.length - 1] as OpenElement).text += xml.slice(lt + 9, end);
       position = end + 3;
     } else if (xml.startsWith("<!", lt)) {
       // DOCTYPE, ENTITY, ELEMENT, ATTLIST...: any DTD is refused (XXE, entity expansion).
@@ -182,7 +182,7 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
         name: localName(name),
         attributes,
         children: [],
-        text: [],
+        text: "",
       };
       if (!selfClosing) {
         stack.push(open);
