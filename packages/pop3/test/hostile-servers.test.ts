@@ -117,9 +117,7 @@ describe("STARTTLS attacks", () => {
         peer.send("+OK");
         await peer.line();
       });
-      client = await connectPop3(
-        options(server.port, { tls, allowInsecureAuth: false, tlsOptions: { ca } }),
-      );
+      client = await connectPop3(options(server.port, { tls, allowInsecureAuth: false, tlsOptions: { ca } }));
       expect(client.encrypted).toBe(true);
       expect(client.method).toBe("PLAIN");
       await client.noop();
