@@ -256,14 +256,15 @@ export class LineConnection implements AsyncDisposable {
       throw new InvalidArgumentError("A command line must not contain CR or LF");
     }
     this.#checkWritable();
-    const traced = options.sensitive ? REDACTED : redactCommandLine(text);
+    // Redacted only when someone listens: this runs for every pipelined command.
+    const traced = () => (options.sensitive ? REDACTED : redactCommandLine(text));
     publish(ChannelName.socketLine, () => ({
       host: this.host,
       port: this.port,
       direction: "out",
-      line: traced,
+      line: traced(),
     }));
-    this.#logger?.debug(`C: ${traced}`, { host: this.host, port: this.port });
+    this.#logger?.debug(`C: ${traced()}`, { host: this.host, port: this.port });
     await this.#send(Buffer.from(`${text}\r\n`, "utf8"), options);
   }
 

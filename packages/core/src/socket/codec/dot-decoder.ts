@@ -3,6 +3,13 @@ import { InvalidArgumentError } from "../../errors/error-classes.js";
 const CR = 0x0d;
 const LF = 0x0a;
 const DOT = 0x2e;
+const LF_DOT = Buffer.from([LF, DOT]);
+const { indexOf: bufferIndexOf } = Buffer.prototype;
+
+/** Position of the next LF followed by ".", or -1: a native substring search over any Uint8Array. */
+function indexOfLfDot(chunk: Uint8Array, from: number): number {
+  return bufferIndexOf.call(chunk, LF_DOT, from);
+}
 
 /** Where the decoder is relative to line structure; carried across chunks. */
 const State = {
@@ -106,28 +113,34 @@ export class DotTerminatedDecoder {
           this.#state = State.inLine;
           break;
         default: {
-          // inLine: jump from LF to LF; everything up to the next line that starts with "." is
-          // content. Lines that do not (nearly all of them) never go back through the switch.
-          let lf = chunk.indexOf(LF, index);
-          while (lf !== -1) {
-            const lineEnds = (lf > 0 ? chunk[lf - 1] === CR : this.#lastWasCr) || this.allowBareLf;
+          // inLine: only a line that starts with "." needs the state machine, so jump straight to
+          // the next LF "." pair (one memmem-style search per chunk instead of one scan per line).
+          let hit = indexOfLfDot(chunk, index);
+          while (hit !== -1 && !this.#endsLine(chunk, hit)) hit = indexOfLfDot(chunk, hit + 1);
+          if (hit !== -1) {
             this.#lastWasCr = false;
-            if (lineEnds && (lf + 1 === length || chunk[lf + 1] === DOT)) break;
-            lf = chunk.indexOf(LF, lf + 1);
-          }
-          if (lf === -1) {
-            // Remember a trailing CR: an LF opening the next chunk completes its CRLF.
-            this.#lastWasCr = chunk[length - 1] === CR;
-            index = length;
+            index = hit + 1;
+            this.#state = State.lineStart;
             break;
           }
-          index = lf + 1;
-          this.#state = State.lineStart;
+          // No dot line ahead in this chunk: only its last bytes matter for the next one.
+          const last = chunk[length - 1];
+          if (last === LF && length - 1 >= index && this.#endsLine(chunk, length - 1)) {
+            this.#state = State.lineStart;
+          }
+          // Remember a trailing CR: an LF opening the next chunk completes its CRLF.
+          this.#lastWasCr = last === CR;
+          index = length;
         }
       }
     }
     if (length > segmentStart) body.push(segmentStart === 0 ? chunk : chunk.subarray(segmentStart, length));
     return { body, done: false, rest: undefined };
+  }
+
+  /** The LF at `lf` ends a line: it follows a CR (in this chunk or the last) or bare LFs count. */
+  #endsLine(chunk: Uint8Array, lf: number): boolean {
+    return (lf > 0 ? chunk[lf - 1] === CR : this.#lastWasCr) || this.allowBareLf;
   }
 
   #finish(body: Uint8Array[], chunk: Uint8Array, end: number): DotDecodeResult {
