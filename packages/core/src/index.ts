@@ -81,6 +81,7 @@ export {
   type OutgoingRequest,
   parseChallenges,
   type RequestBody,
+  type RequestTimeouts,
   ResponseBody,
   type Send,
 } from "./http/index.js";

@@ -83,6 +83,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         body: input.body,
         idempotent: input.idempotent ?? false,
         signal: limit?.signal,
+        timeouts: input.timeouts,
       });
       if (input.expectStatus !== undefined)
         await checkStatus(response, input.expectStatus, input.method, url);

@@ -24,4 +24,5 @@ export type {
   HttpTimeouts,
   HttpTlsOptions,
   RequestBody,
+  RequestTimeouts,
 } from "./types.js";

@@ -1,6 +1,6 @@
 import type { ResponseBody } from "./body/response-body.js";
 import type { ConnectionSlot } from "./connection/connection-slot.js";
-import type { HttpHeaders, RequestBody } from "./types.js";
+import type { HttpHeaders, RequestBody, RequestTimeouts } from "./types.js";
 
 /**
  * The request as it travels down the interceptor chain. `signal` already joins the
@@ -14,6 +14,8 @@ export interface OutgoingRequest {
   readonly body: RequestBody | undefined;
   readonly idempotent: boolean;
   readonly signal: AbortSignal | undefined;
+  /** Per-request headers/body timeouts replacing the client's. */
+  readonly timeouts?: RequestTimeouts | undefined;
   /** Pins the request to one connection (a connection-bound auth handshake needs that). */
   readonly connection?: ConnectionSlot | undefined;
 }
@@ -77,6 +79,7 @@ export function copyRequest(request: OutgoingRequest, changes: RequestChanges): 
     body: "body" in changes ? changes.body : request.body,
     idempotent: request.idempotent,
     signal: request.signal,
+    timeouts: request.timeouts,
     connection: "connection" in changes ? changes.connection : request.connection,
   };
 }

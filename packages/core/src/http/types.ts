@@ -29,7 +29,16 @@ export interface HttpRequest extends CallOptions {
    */
   idempotent?: boolean | undefined;
   expectStatus?: ExpectStatus | undefined;
+  /**
+   * This request's own headers/body timeouts, replacing the client's: a long poll or a
+   * streaming subscription (EWS GetStreamingEvents, MAPI NotificationWait) waits longer
+   * than an ordinary call should. `bodyMs: 0` disables the body timeout.
+   */
+  timeouts?: RequestTimeouts | undefined;
 }
+
+/** The per-request subset of HttpTimeouts (connecting is the connection's business). */
+export type RequestTimeouts = Pick<HttpTimeouts, "headersMs" | "bodyMs">;
 
 export interface HttpResponse {
   statusCode: number;

@@ -47,6 +47,29 @@ describe("timeouts, abort and streaming", () => {
     });
   });
 
+  it("a request's own timeouts replace the client's (a long poll outlives the default body timeout)", async () => {
+    // undici checks its timers about once a second, so the delays are a little over that.
+    server = await startServer((request, response) => {
+      if (request.url === "/slow-head") return void setTimeout(() => response.end("late"), 1_500);
+      response.writeHead(200);
+      response.write("waiting");
+      setTimeout(() => response.end(" done"), 1_500);
+    });
+    client = createHttpClient({ proxy: false, retry: false, timeouts: { headersMs: 10_000, bodyMs: 150 } });
+    const longPoll = await client.request({ method: "GET", url: server.url, timeouts: { bodyMs: 10_000 } });
+    await expect(longPoll.body.text()).resolves.toBe("waiting done");
+    // The client's own setting still holds for requests that don't override it.
+    const ordinary = await client.request({ method: "GET", url: server.url });
+    await expect(ordinary.body.text()).rejects.toMatchObject({
+      name: "TimeoutError",
+      details: { phase: "body" },
+    });
+    // And a request may be stricter than the client.
+    await expect(
+      client.request({ method: "GET", url: `${server.url}/slow-head`, timeouts: { headersMs: 150 } }),
+    ).rejects.toMatchObject({ name: "TimeoutError", details: { phase: "headers" } });
+  });
+
   it("overall timeoutMs", async () => {
     server = await startServer(() => {});
     client = createHttpClient({ proxy: false, retry: false });

@@ -68,14 +68,20 @@ export function createTransport(
     slot.begin();
     const finish = endOnce(slot);
     try {
-      const data = await slot.dispatcher.request({
+      const options: Parameters<typeof slot.dispatcher.request>[0] = {
         origin,
         path: url.search === "" ? url.pathname : `${url.pathname}${url.search}`,
         method: method as never,
         headers: ownHeaders ? { ...request.headers } : request.headers,
         body: request.body as never,
         signal,
-      });
+      };
+      // Only requests that ask for their own timeouts pay for the extra fields.
+      if (request.timeouts !== undefined) {
+        if (request.timeouts.headersMs !== undefined) options.headersTimeout = request.timeouts.headersMs;
+        if (request.timeouts.bodyMs !== undefined) options.bodyTimeout = request.timeouts.bodyMs;
+      }
+      const data = await slot.dispatcher.request(options);
       // pipelining is 1, so the socket that delivered these headers is the slot's current one.
       const state = socketState(slot.socket);
       if (observed) {
