@@ -8,6 +8,8 @@ export interface ImapflowLogger {
   warn(entry: unknown): void;
   error(entry: unknown): void;
   fatal(entry: unknown): void;
+  /** imapflow asks before serializing a command or response just to log it. */
+  isLevelEnabled(level: string): boolean;
 }
 
 type Level = "debug" | "info" | "warn" | "error";
@@ -20,7 +22,8 @@ const SECRET_FIELDS = new Set(["pass", "password", "accesstoken", "token", "auth
  * knows are sensitive; this adapter additionally removes the session's own secrets (password,
  * tokens, their base64 forms) from every string, drops credential-named fields, and flattens
  * errors to name/code/message so no socket or options object (with `auth`) is ever serialized.
- * With no logger given, imapflow gets one that drops everything (its default writes to stdout).
+ * With no logger given, imapflow gets one that drops everything (its default writes to stdout)
+ * and reports every level as disabled, so imapflow does not build the entries at all.
  */
 export function createRedactingLogger(
   logger: Logger | undefined,
@@ -39,6 +42,9 @@ export function createRedactingLogger(
     warn: (entry) => emit("warn", entry),
     error: (entry) => emit("error", entry),
     fatal: (entry) => emit("error", entry),
+    // Without it imapflow counts every level as enabled and re-serializes every command and
+    // every server response (each FETCH, literals included) only for emit() to drop it.
+    isLevelEnabled: () => logger !== undefined,
   };
 }
 
