@@ -167,11 +167,17 @@ describe("MapiHttpResponseParser", () => {
 
   it("fast-check: any tag sequence and headers round-trip at any split", () => {
     const tags = fc.array(fc.constantFrom(MetaTag.PROCESSING, MetaTag.PENDING), { maxLength: 6 });
-    const headers = fc.dictionary(
-      fc.stringMatching(/^X-[A-Za-z]{1,12}$/),
-      fc.stringMatching(/^[ -~]{0,30}$/).map((s) => s.trim()),
-      { maxKeys: 5 },
-    );
+    // Header names are case-insensitive (RFC 9110 5.1): generate names that differ in more
+    // than case, or "X-x" and "X-X" would rightly be read as one header.
+    const headers = fc
+      .uniqueArray(
+        fc.tuple(
+          fc.stringMatching(/^X-[A-Za-z]{1,12}$/),
+          fc.stringMatching(/^[ -~]{0,30}$/).map((s) => s.trim()),
+        ),
+        { maxLength: 5, selector: ([name]) => name.toLowerCase() },
+      )
+      .map((entries) => Object.fromEntries(entries));
     fc.assert(
       fc.property(
         tags,
