@@ -4,39 +4,13 @@ import { once } from "node:events";
 import { type LookupFunction, connect as netConnect } from "node:net";
 import { Duplex, PassThrough } from "node:stream";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { ErrorCode, type MailwireError } from "../../src/index.js";
 import { connect, LineConnection } from "../../src/socket/index.js";
-import { lineSource, type TestServer, tcpServer } from "./helpers/servers.js";
+import { failure, useSocketFixtures } from "./helpers/fixtures.js";
+import { lineSource } from "./helpers/servers.js";
 
-const servers: TestServer[] = [];
-const connections: LineConnection[] = [];
-
-afterEach(async () => {
-  for (const connection of connections.splice(0)) connection.destroy();
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(onConnection: Parameters<typeof tcpServer>[0]): Promise<TestServer> {
-  const server = await tcpServer(onConnection);
-  servers.push(server);
-  return server;
-}
-
-async function open(server: TestServer, extra: Partial<Parameters<typeof connect>[0]> = {}) {
-  const connection = await connect({ host: "127.0.0.1", port: server.port, ...extra });
-  connections.push(connection);
-  return connection;
-}
-
-async function failure(promise: Promise<unknown>): Promise<MailwireError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as MailwireError;
-  }
-  throw new Error("expected a rejection");
-}
+const { serve, open, track } = useSocketFixtures();
 
 async function collect(stream: AsyncIterable<Uint8Array>): Promise<Buffer> {
   const parts: Uint8Array[] = [];
@@ -217,7 +191,6 @@ describe("LineConnection over TCP", () => {
       const server = await serve(() => {});
       const port = server.port;
       await server.close();
-      servers.splice(0);
       const error = await failure(connect({ host: "127.0.0.1", port }));
       expect(error.code).toBe(ErrorCode.CONNECTION);
       expect(error.details.reason).toBe("ECONNREFUSED");
@@ -300,7 +273,7 @@ describe("LineConnection over TCP", () => {
     const tcp = netConnect(server.port, "127.0.0.1");
     await once(tcp, "connect");
     const connection = new LineConnection(tcp, { host: "127.0.0.1", port: server.port });
-    connections.push(connection);
+    track(connection);
     expect(await connection.readLine()).toBe("+OK 33554432 octets");
     const body = connection.readDotTerminated();
     const iterator = body[Symbol.asyncIterator]();

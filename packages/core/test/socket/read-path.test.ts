@@ -3,41 +3,14 @@
 import { once } from "node:events";
 import { connect as netConnect } from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
-import { afterEach, describe, expect, it } from "vitest";
-import { ErrorCode, type MailwireError } from "../../src/index.js";
+import { describe, expect, it } from "vitest";
+import { ErrorCode } from "../../src/index.js";
 import { DotTerminatedDecoder } from "../../src/socket/codec/dot-decoder.js";
-import { connect, LineConnection, SocketLimits } from "../../src/socket/index.js";
+import { LineConnection, SocketLimits } from "../../src/socket/index.js";
 import { ReadDeadline } from "../../src/socket/read-deadline.js";
-import { type TestServer, tcpServer } from "./helpers/servers.js";
+import { failure, useSocketFixtures } from "./helpers/fixtures.js";
 
-const servers: TestServer[] = [];
-const connections: LineConnection[] = [];
-
-afterEach(async () => {
-  for (const connection of connections.splice(0)) connection.destroy();
-  for (const server of servers.splice(0)) await server.close();
-});
-
-async function serve(onConnection: Parameters<typeof tcpServer>[0]): Promise<TestServer> {
-  const server = await tcpServer(onConnection);
-  servers.push(server);
-  return server;
-}
-
-async function open(server: TestServer, extra: Partial<Parameters<typeof connect>[0]> = {}) {
-  const connection = await connect({ host: "127.0.0.1", port: server.port, ...extra });
-  connections.push(connection);
-  return connection;
-}
-
-async function failure(promise: Promise<unknown>): Promise<MailwireError> {
-  try {
-    await promise;
-  } catch (error) {
-    return error as MailwireError;
-  }
-  throw new Error("expected a rejection");
-}
+const { serve, open, track } = useSocketFixtures();
 
 const text = (bytes: Uint8Array) => Buffer.from(bytes).toString("latin1");
 
@@ -48,7 +21,7 @@ describe("flow control without a pause per body", () => {
     const tcp = netConnect(server.port, "127.0.0.1");
     await once(tcp, "connect");
     const connection = new LineConnection(tcp, { host: "127.0.0.1", port: server.port });
-    connections.push(connection);
+    track(connection);
     await connection.readLine();
     const body = connection.readDotTerminated();
     // Nobody reads the stream yet: a small body is below the mark, so the socket keeps flowing.
@@ -77,7 +50,7 @@ describe("flow control without a pause per body", () => {
     const tcp = netConnect(server.port, "127.0.0.1");
     await once(tcp, "connect");
     const connection = new LineConnection(tcp, { host: "127.0.0.1", port: server.port });
-    connections.push(connection);
+    track(connection);
     await connection.readLine();
     const body = connection.readDotTerminated();
     await sleep(200);
