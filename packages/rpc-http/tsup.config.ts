@@ -1,0 +1,4 @@
+import { packageBuild } from "@mailwire/config/tsup";
+import { defineConfig } from "tsup";
+
+export default defineConfig(packageBuild());
