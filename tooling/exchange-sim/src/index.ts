@@ -16,6 +16,12 @@ export {
   type VerifyResult,
   verifyAuthenticate,
 } from "./ntlm/verify-authenticate.js";
+export {
+  type SmtpDelivery,
+  type SmtpListener,
+  type SmtpListenerOptions,
+  startSmtpListener,
+} from "./smtp/smtp-listener.js";
 export { type ExchangeSim, type SimOptions, startSim } from "./start-sim.js";
 export type { SimStats } from "./stats.js";
 export {

@@ -18,6 +18,7 @@ import { type RouteContext, type RouteHandler, type RouteOptions, Router } from 
 import { registerMapiEndpoints } from "./mapi/register-mapi.js";
 import { channelBindingHash } from "./ntlm/channel-bindings.js";
 import { registerTestEndpoints } from "./routes/test-endpoints.js";
+import { type SmtpListener, startSmtpListener } from "./smtp/smtp-listener.js";
 import { emptyStats, type SimStats } from "./stats.js";
 import { MailboxStore, StoreError } from "./store/mailbox-store.js";
 
@@ -61,6 +62,9 @@ export interface ExchangeSim {
   autodiscover: AutodiscoverControl;
   /** EWS endpoint controls (POST /EWS/Exchange.asmx): throttling, server version, raw replies, request log. */
   ews: EwsSimControl;
+  /** SMTP submission into the same store: STARTTLS (`smtp`) and implicit TLS (`smtps`), AUTH PLAIN/LOGIN. */
+  smtp: SmtpListener;
+  smtps: SmtpListener;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -215,11 +219,14 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
   const { port } = server.address() as AddressInfo;
   const host = options.host ?? "127.0.0.1";
   const origin = `https://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  const smtpOptions = { store, credentials, certificate, host } as const;
+  const smtp = await startSmtpListener({ ...smtpOptions, security: "starttls" });
+  const smtps = await startSmtpListener({ ...smtpOptions, security: "tls" });
 
   const close = async () => {
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of openSockets) socket.destroy();
-    await closed;
+    await Promise.all([closed, smtp.close(), smtps.close()]);
   };
   return {
     url: `${origin}/`,
@@ -238,6 +245,8 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
     route: (method, path, handler, routeOptions) => overrides.add(method, path, handler, routeOptions),
     autodiscover,
     ews,
+    smtp,
+    smtps,
     close,
     [Symbol.asyncDispose]: close,
   };
