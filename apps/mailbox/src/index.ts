@@ -1,4 +1,16 @@
 // The library surface the CLI, the demo and the tests use. Explicit names, no `export *`.
+export type { AdapterOptions, SendFunction } from "./adapters/adapter-options.js";
+export { EwsMailboxAdapter } from "./adapters/ews/ews-mailbox.js";
+export { type EwsMailboxOptions, openEwsMailbox } from "./adapters/ews/open-ews-mailbox.js";
+export {
+  type ConnectAttempt,
+  ConnectFailedError,
+  MailboxError,
+  MailboxErrorCode,
+  type MailboxErrorOptions,
+  type MailboxStep,
+  UnsupportedOperationError,
+} from "./errors.js";
 export {
   type Address,
   type AttachmentInfo,
