@@ -207,6 +207,19 @@ export {
   TableFlags,
   TableStatus,
 } from "./rops/table.js";
+export {
+  type CompressedRtfHeader,
+  CompressedRtfType,
+  type CompressRtfOptions,
+  compressRtf,
+  type DecompressRtfOptions,
+  decompressRtf,
+  RTF_PREBUILT_DICTIONARY,
+  readCompressedRtfHeader,
+} from "./rtf/compressed-rtf.js";
+export { type RtfBody, type RtfBodyFormat, readRtfBody } from "./rtf/rtf-body.js";
+export { compressedRtfCrc } from "./rtf/rtf-crc.js";
+export { MAX_RTF_GROUP_DEPTH, type RtfToken, rtfTokens } from "./rtf/rtf-tokens.js";
 export type {
   EmsmdbConnectInfo,
   EmsmdbTransport,

@@ -36,6 +36,12 @@ export const MapiLimits = {
    * (MS-OXCROPS 2.2.1), so a table longer than 256 entries can never be addressed.
    */
   maxServerObjectHandles: 256,
+  /**
+   * Largest RAWSIZE `decompressRtf` accepts (MS-OXRTFCP 2.1.3.1.1: a 32-bit field, so a
+   * 60-byte header could ask for 4 GiB). RTF bodies with embedded pictures reach a few MiB;
+   * 32 MiB keeps them while refusing a header crafted to make us allocate gigabytes.
+   */
+  maxRtfRawSize: 32 * 1024 * 1024,
 } as const;
 
 export type MapiLimits = typeof MapiLimits;

@@ -2,6 +2,7 @@ import { subscribe, unsubscribe } from "node:diagnostics_channel";
 import { ClosedError } from "@mailwire/core";
 import { describe, expect, it } from "vitest";
 import {
+  compressRtf,
   decodeRopRequestBuffer,
   LogonRedirectError,
   MapiRopError,
@@ -11,7 +12,7 @@ import {
 } from "../src/index.js";
 import { DELETED, fakeMailbox, INBOX, PROJECTS, SENT } from "./fake/fake-mailbox.js";
 import { FakeTransport } from "./fake/fake-transport.js";
-import { FakeRopEngine } from "./fake/rop-engine.js";
+import { type FakeMessage, FakeRopEngine } from "./fake/rop-engine.js";
 
 async function setup(count = 127) {
   const engine = new FakeRopEngine(fakeMailbox(count));
@@ -172,6 +173,38 @@ describe("MapiSession over a scripted EMSMDB transport", () => {
     expect(message.content.body).toEqual({ kind: "stream" });
     expect(await message.bodyText()).toBe("long body ".repeat(5000));
     message.close();
+  });
+
+  it("an RTF-only message: bodyHtml de-encapsulates PidTagRtfCompressed, bodyText reads plain RTF", async () => {
+    const { session, engine, transport } = await setup(4);
+    const [htmlOnly, plain, none] = engine.mailbox.messages.slice(1) as [
+      FakeMessage,
+      FakeMessage,
+      FakeMessage,
+    ];
+    htmlOnly.rtfCompressed = compressRtf(
+      new TextEncoder().encode("{\\rtf1\\ansi\\fromhtml1 {\\*\\htmltag64 <p>}Hi \\'e9{\\*\\htmltag72 </p>}}"),
+    );
+    plain.rtfCompressed = compressRtf(new TextEncoder().encode("{\\rtf1\\ansi\\pard Just text\\par}"));
+    const first = await session.openMessage(INBOX, htmlOnly.id);
+    expect(first.content.body.kind).toBe("absent");
+    expect(first.content.html.kind).toBe("absent");
+    const before = transport.executes;
+    expect(new TextDecoder().decode(await first.bodyHtml())).toBe("<p>Hi é</p>");
+    expect(await first.bodyText()).toBeUndefined();
+    expect((await first.bodyRtf())?.format).toBe("html");
+    // The RTF stream was read once (OpenStream + ReadStream in one Execute), then remembered.
+    expect(transport.executes - before).toBe(1);
+    const second = await session.openMessage(INBOX, plain.id);
+    expect(await second.bodyText()).toBe("Just text\r\n");
+    expect(await second.bodyHtml()).toBeUndefined();
+    // A message with text but no RTF never asks for the RTF.
+    const third = await session.openMessage(INBOX, none.id);
+    const count = transport.executes;
+    expect(await third.bodyText()).toBe("Body of message 3");
+    expect(await third.bodyHtml()).toBeUndefined();
+    expect(transport.executes).toBe(count);
+    for (const m of [first, second, third]) m.close();
   });
 
   it("marks read and unread (SetReadFlags, SetMessageReadFlag)", async () => {

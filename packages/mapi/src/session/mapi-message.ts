@@ -5,6 +5,8 @@ import { type RecipientRow, readSizedRecipientRow } from "../data/recipient-row.
 import { RopReturnValue } from "../rops/rop-id.js";
 import { StreamOpenMode } from "../rops/stream.js";
 import { QueryRowsFlags, TableFlags } from "../rops/table.js";
+import { decompressRtf } from "../rtf/compressed-rtf.js";
+import { type RtfBody, readRtfBody } from "../rtf/rtf-body.js";
 import type { TransportCallOptions } from "./emsmdb-transport.js";
 import { MapiRopError } from "./errors.js";
 import type { ServerObject } from "./mapi-session.js";
@@ -52,6 +54,8 @@ export interface OpenMessagePlan {
 }
 
 const DEFAULT_SIZE_LIMIT = 16 * 1024;
+/** ecNotFound (MS-OXCDATA 2.4): the property is not set. */
+const EC_NOT_FOUND = 0x8004010f;
 const DEFAULT_CHUNK = 30 * 1024;
 const MAX_CHUNK = 65000;
 /** A RopQueryRows row count large enough for any attachment table read in one go. */
@@ -188,7 +192,7 @@ export function readMessageBatch(
             : r.recipientRow;
         recipients.push(recipientInfo(r.rowId, r.recipientType, decoded));
       }
-    } else if (read.returnValue !== 0x8004010f /* ecNotFound: no recipients */) {
+    } else if (read.returnValue !== EC_NOT_FOUND /* no recipients */) {
       throw new MapiRopError("RopReadRecipients", read.returnValue);
     }
     result.response(plan.attachmentTable, "RopGetAttachmentTable");
@@ -251,6 +255,7 @@ export class MapiMessage implements AsyncDisposable {
   readonly #object: ServerObject;
   readonly #chunk: number;
   #closed = false;
+  #rtf: Promise<(RtfBody & { rtf: Uint8Array }) | undefined> | undefined;
   readonly content: MessageContent;
 
   constructor(host: MessageHost, object: ServerObject, chunk: number, content: MessageContent) {
@@ -260,21 +265,57 @@ export class MapiMessage implements AsyncDisposable {
     this.content = content;
   }
 
-  /** The text body, read from a stream when it was too large for the properties. */
+  /**
+   * The text body, read from a stream when it was too large for the properties. A message
+   * with neither a text nor an HTML body gets the text of its RTF body (PidTagRtfCompressed),
+   * unless that RTF encapsulates HTML (then see `bodyHtml`).
+   */
   async bodyText(options: TransportCallOptions = {}): Promise<string | undefined> {
     const body = this.content.body;
     if (body.kind === "inline") return body.value;
-    if (body.kind === "absent") return undefined;
-    const bytes = await collect(this.openPropertyStream(SessionTags.PidTagBody, options));
-    return fromUtf16le(bytes);
+    if (body.kind === "stream") {
+      return fromUtf16le(await collect(this.openPropertyStream(SessionTags.PidTagBody, options)));
+    }
+    if (this.content.html.kind !== "absent") return undefined;
+    const rtf = await this.bodyRtf(options);
+    return rtf && rtf.format !== "html" ? rtf.text : undefined;
   }
 
-  /** The HTML body bytes, inline or streamed. */
+  /**
+   * The HTML body bytes, inline or streamed. A message whose only body is RTF with HTML
+   * encapsulated in it (MS-OXRTFEX `\fromhtml1`) gets that HTML back, as UTF-8.
+   */
   async bodyHtml(options: TransportCallOptions = {}): Promise<Uint8Array | undefined> {
     const html = this.content.html;
     if (html.kind === "inline") return html.value;
-    if (html.kind === "absent") return undefined;
-    return collect(this.openPropertyStream(SessionTags.PidTagHtml, options));
+    if (html.kind === "stream") return collect(this.openPropertyStream(SessionTags.PidTagHtml, options));
+    if (this.content.body.kind !== "absent") return undefined;
+    const rtf = await this.bodyRtf(options);
+    return rtf?.format === "html" && rtf.html !== undefined ? new TextEncoder().encode(rtf.html) : undefined;
+  }
+
+  /**
+   * The RTF body (PidTagRtfCompressed, read as a stream and decompressed, MS-OXRTFCP) and what
+   * it carries; undefined when the message has none. Read once, then remembered.
+   */
+  async bodyRtf(options: TransportCallOptions = {}): Promise<(RtfBody & { rtf: Uint8Array }) | undefined> {
+    this.#rtf ??= this.#readRtf(options).catch((error: unknown) => {
+      this.#rtf = undefined;
+      throw error;
+    });
+    return this.#rtf;
+  }
+
+  async #readRtf(options: TransportCallOptions): Promise<(RtfBody & { rtf: Uint8Array }) | undefined> {
+    let compressed: Uint8Array;
+    try {
+      compressed = await collect(this.openPropertyStream(SessionTags.PidTagRtfCompressed, options));
+    } catch (error) {
+      if (error instanceof MapiRopError && error.returnValue === EC_NOT_FOUND) return undefined;
+      throw error;
+    }
+    const rtf = decompressRtf(compressed);
+    return { ...readRtfBody(rtf), rtf };
   }
 
   /** A property of the message as a byte stream (RopOpenStream + RopReadStream, MS-OXCPRPT 3.2.5.10). */

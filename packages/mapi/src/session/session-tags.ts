@@ -18,6 +18,8 @@ export const SessionTags = {
   PidTagAttachMimeTag: 0x370e001f,
   PidTagAttachContentId: 0x3712001f,
   PidTagAttachMethod: 0x37050003,
+  /** MS-OXCMSG 2.2.1.58.4: the RTF body, compressed as MS-OXRTFCP specifies. */
+  PidTagRtfCompressed: 0x10090102,
 } as const;
 
 /** The hierarchy-table columns `MapiSession.listFolders` asks for. */

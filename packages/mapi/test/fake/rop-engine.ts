@@ -45,6 +45,8 @@ export interface FakeMessage {
   read: boolean;
   body: string;
   html?: Uint8Array;
+  /** PidTagRtfCompressed; when set, the message has no text or HTML body (an RTF-only message). */
+  rtfCompressed?: Uint8Array;
   recipients: FakeRecipient[];
   attachments: FakeAttachment[];
 }
@@ -129,8 +131,9 @@ export class FakeRopEngine {
       [SessionTags.PidTagMessageSize, m.body.length],
       [SessionTags.PidTagHasAttachments, m.attachments.length > 0],
       [SessionTags.PidTagInternetMessageId, `<${m.id}@fake>`],
-      [SessionTags.PidTagBody, m.body],
-      [SessionTags.PidTagHtml, m.html],
+      [SessionTags.PidTagBody, m.rtfCompressed ? undefined : m.body],
+      [SessionTags.PidTagHtml, m.rtfCompressed ? undefined : m.html],
+      [SessionTags.PidTagRtfCompressed, m.rtfCompressed],
     ]);
   }
 
@@ -350,6 +353,8 @@ export class FakeRopEngine {
           data = utf16le(object.message.body);
         } else if (object?.kind === "message" && rop.propertyTag === SessionTags.PidTagHtml) {
           data = object.message.html;
+        } else if (object?.kind === "message" && rop.propertyTag === SessionTags.PidTagRtfCompressed) {
+          data = object.message.rtfCompressed;
         }
         if (!data) return fail(EC_NOT_FOUND, rop.outputHandleIndex);
         put(rop.outputHandleIndex, { kind: "stream", data, position: 0 });
