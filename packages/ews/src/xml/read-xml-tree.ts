@@ -17,29 +17,30 @@ const REFERENCE = /&(?:amp|lt|gt|quot|apos|#[0-9]{1,7}|#x[0-9A-Fa-f]{1,6});/y;
 
 export type XmlReadLimits = Pick<EwsLimitsShape, "maxDepth" | "maxElements" | "maxAttributeLength">;
 
-interface OpenElement {
-  qualifiedName: string;
+// Memory: a 1,000-item page is ~40,000 elements, most of them leaves. Leaves share one frozen
+// empty attribute object and one frozen empty children array until they get their own; names
+// are interned per document; the element under construction is the element returned (no copy).
+// Every string kept in the tree is copied out of the document (`detach`), because V8 represents
+// a substring of 13 or more characters as a view that keeps the whole response text alive: an
+// item id kept by the caller would otherwise pin its page's response (1-2 MB) as long as it lives.
+const EMPTY_ATTRIBUTES: Readonly<Record<string, string>> = Object.freeze({});
+const EMPTY_CHILDREN: readonly XmlElement[] = Object.freeze([]) as readonly XmlElement[];
+
+interface MutableElement {
   name: string;
   attributes: Record<string, string>;
   children: XmlElement[];
   text: string;
 }
 
-const localName = (qualified: string) => {
-  const colon = qualified.indexOf(":");
-  return colon === -1 ? qualified : qualified.slice(colon + 1);
-};
-
-const finish = (open: OpenElement): XmlElement => ({
-  name: open.name,
-  attributes: open.attributes,
-  children: open.children,
-  text: open.text,
-});
+/** A copy of `text` that does not share the document's storage (see above). */
+const detach = (text: string): string => (text.length < 13 ? text : ` ${text}`.slice(1));
 
 /** Checks `xml` and returns its root element. */
 export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): XmlElement {
-  const stack: OpenElement[] = [];
+  const stack: MutableElement[] = [];
+  const qualifiedNames: string[] = [];
+  const localNames = new Map<string, string>();
   let root: XmlElement | undefined;
   let elements = 0;
   let rootClosed = false;
@@ -63,9 +64,24 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
 
   const readName = (at: number): string => {
     NAME.lastIndex = at;
-    const match = NAME.exec(xml);
-    if (match === null) return fail("expected a name", at);
-    return match[0];
+    if (!NAME.test(xml)) return fail("expected a name", at);
+    return xml.slice(at, NAME.lastIndex);
+  };
+
+  /** The interned local name (prefix removed) of a qualified name. */
+  const localName = (qualified: string): string => {
+    let local = localNames.get(qualified);
+    if (local === undefined) {
+      const colon = qualified.indexOf(":");
+      local = detach(colon === -1 ? qualified : qualified.slice(colon + 1));
+      localNames.set(qualified, local);
+    }
+    return local;
+  };
+
+  const append = (parent: MutableElement, child: XmlElement) => {
+    if (parent.children === EMPTY_CHILDREN) parent.children = [child];
+    else parent.children.push(child);
   };
 
   const skipSpace = (at: number): number => {
@@ -88,7 +104,9 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
         }
       } else {
         checkReferences(position, textEnd);
-        (stack[stack.length - 1] as OpenElement).text += decodeXmlText(xml.slice(position, textEnd));
+        const open = stack[stack.length - 1] as MutableElement;
+        const decoded = decodeXmlText(xml.slice(position, textEnd));
+        open.text = open.text === "" ? detach(decoded) : open.text + decoded;
       }
     }
     if (lt === -1) break;
@@ -104,7 +122,8 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
       if (stack.length === 0) fail("has CDATA outside the root element", lt);
       const end = xml.indexOf("]]>", lt + 9);
       if (end === -1) fail("is truncated inside CDATA", lt);
-      (stack[stack.length - 1] as OpenElement).text += xml.slice(lt + 9, end);
+      const open = stack[stack.length - 1] as MutableElement;
+      open.text = open.text === "" ? detach(xml.slice(lt + 9, end)) : open.text + xml.slice(lt + 9, end);
       position = end + 3;
     } else if (xml.startsWith("<!", lt)) {
       // DOCTYPE, ENTITY, ELEMENT, ATTLIST...: any DTD is refused (XXE, entity expansion).
@@ -113,12 +132,12 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
       const name = readName(lt + 2);
       const close = skipSpace(lt + 2 + name.length);
       if (xml.charCodeAt(close) !== 0x3e /* > */) fail("has a malformed end tag", lt);
-      const open = stack.pop();
-      if (open === undefined) return fail(`has an end tag </${name}> with no open element`, lt);
-      if (open.qualifiedName !== name) fail(`has </${name}> where </${open.qualifiedName}> was expected`, lt);
-      const closed = finish(open);
+      const closed = stack.pop();
+      const qualifiedName = qualifiedNames.pop();
+      if (closed === undefined) return fail(`has an end tag </${name}> with no open element`, lt);
+      if (qualifiedName !== name) fail(`has </${name}> where </${qualifiedName}> was expected`, lt);
       const parent = stack[stack.length - 1];
-      if (parent) parent.children.push(closed);
+      if (parent) append(parent, closed);
       else {
         root = closed;
         rootClosed = true;
@@ -129,7 +148,7 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
       const name = readName(lt + 1);
       let i = lt + 1 + name.length;
       let selfClosing = false;
-      const attributes: Record<string, string> = {};
+      let attributes = EMPTY_ATTRIBUTES as Record<string, string>;
       for (;;) {
         const afterSpace = skipSpace(i);
         const c = xml.charCodeAt(afterSpace);
@@ -166,7 +185,8 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
         checkReferences(j + 1, end);
         // xmlns declarations are dropped with the prefixes they bind.
         if (attribute !== "xmlns" && !attribute.startsWith("xmlns:")) {
-          attributes[localName(attribute)] = decodeXmlText(xml.slice(j + 1, end));
+          if (attributes === EMPTY_ATTRIBUTES) attributes = {};
+          attributes[localName(attribute)] = detach(decodeXmlText(xml.slice(j + 1, end)));
         }
         i = end + 1;
       }
@@ -177,15 +197,15 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
           max: limits.maxElements,
         });
       }
-      const open: OpenElement = {
-        qualifiedName: name,
+      const open: MutableElement = {
         name: localName(name),
         attributes,
-        children: [],
+        children: EMPTY_CHILDREN as XmlElement[],
         text: "",
       };
       if (!selfClosing) {
         stack.push(open);
+        qualifiedNames.push(name);
         if (stack.length > limits.maxDepth) {
           throw new LimitExceededError(`XML nesting exceeds ${limits.maxDepth} levels`, {
             limit: "maxDepth",
@@ -194,9 +214,9 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
         }
       } else {
         const parent = stack[stack.length - 1];
-        if (parent) parent.children.push(finish(open));
+        if (parent) append(parent, open);
         else {
-          root = finish(open);
+          root = open;
           rootClosed = true;
         }
       }
@@ -204,7 +224,7 @@ export function readXmlTree(xml: string, limits: XmlReadLimits = EwsLimits): Xml
     }
   }
   if (stack.length > 0)
-    fail(`is truncated: <${stack[stack.length - 1]?.qualifiedName}> is never closed`, length);
+    fail(`is truncated: <${qualifiedNames[qualifiedNames.length - 1]}> is never closed`, length);
   if (root === undefined || !rootClosed) return fail("has no root element", length);
   return root;
 }
