@@ -2,6 +2,8 @@
 export type { AdapterOptions, SendFunction } from "./adapters/adapter-options.js";
 export { EwsMailboxAdapter } from "./adapters/ews/ews-mailbox.js";
 export { type EwsMailboxOptions, openEwsMailbox } from "./adapters/ews/open-ews-mailbox.js";
+export { ImapMailboxAdapter } from "./adapters/imap/imap-mailbox.js";
+export { type ImapMailboxOptions, openImapMailbox } from "./adapters/imap/open-imap-mailbox.js";
 export {
   type ConnectAttempt,
   ConnectFailedError,

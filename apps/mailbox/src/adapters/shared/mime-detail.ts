@@ -1,5 +1,7 @@
+import { Readable } from "node:stream";
 import PostalMime, { type Address as MimeAddress } from "postal-mime";
-import type { Address, AttachmentInfo } from "../../mailbox.js";
+import { MailboxError, MailboxErrorCode } from "../../errors.js";
+import type { Address, AttachmentInfo, MessageDetail } from "../../mailbox.js";
 
 // RFC 5322/MIME messages (what IMAP and POP3 hand over) parsed with postal-mime into the
 // Mailbox's view. Attachments are numbered in document order; the number is their id.
@@ -60,4 +62,48 @@ export async function parseMessage(raw: Uint8Array): Promise<ParsedMessage> {
     })),
     contents,
   };
+}
+
+/** A MessageDetail from a parsed RFC 5322 message and what the protocol knows besides. */
+export function detailFrom(
+  parsed: ParsedMessage,
+  known: { id: string; folderId: string; read: boolean; size: number | undefined },
+): MessageDetail {
+  return {
+    id: known.id,
+    folderId: known.folderId,
+    subject: parsed.subject,
+    from: parsed.from,
+    to: parsed.to,
+    cc: parsed.cc,
+    date: parsed.date,
+    size: known.size,
+    read: known.read,
+    hasAttachments: parsed.attachments.length > 0,
+    headers: parsed.headers,
+    text: parsed.text,
+    html: parsed.html,
+    attachments: parsed.attachments,
+  };
+}
+
+/** The attachment numbered `attachmentId` in a parsed message, as a stream. */
+export function attachmentStream(
+  parsed: ParsedMessage,
+  attachmentId: string,
+  protocol: "imap" | "pop3",
+): Readable {
+  const index = /^\d{1,6}$/.test(attachmentId) ? Number(attachmentId) : -1;
+  const content = parsed.contents[index];
+  if (content === undefined) {
+    throw new MailboxError(
+      MailboxErrorCode.INVALID_ID,
+      `${protocol} attachment: no attachment ${attachmentId}`,
+      {
+        protocol,
+        step: "attachment",
+      },
+    );
+  }
+  return Readable.from([Buffer.from(content)]);
 }
