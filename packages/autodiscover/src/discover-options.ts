@@ -1,3 +1,4 @@
+import type { ConnectionOptions } from "node:tls";
 import type {
   AuthProvider,
   CallOptions,
@@ -9,7 +10,30 @@ import type { DnsResolver, PortProbe } from "./discovery/context.js";
 import type { ConfirmRedirect } from "./discovery/credential-gate.js";
 import type { DiscoveryCache } from "./discovery/discovery-cache.js";
 import type { DiscoveryAttempt, DiscoveryMethod } from "./discovery/trace.js";
+import type { LdapDirectory } from "./ldap/ldap-directory.js";
 import type { ExchangeSettings } from "./settings.js";
+
+/** Method 1, SCP lookup in Active Directory (MS-OXDISCO 3.1.5.1). */
+export interface LdapDiscoveryOptions {
+  /** `ldaps://dc1.corp.contoso.com` (TLS from the first byte) or `ldap://…` (StartTLS before the bind). */
+  url: string | URL;
+  /** Simple-bind name: a DN or, for AD, `user@domain`. Default `credentials.username`. */
+  bindDn?: string | undefined;
+  /** Default `credentials.password`. */
+  password?: string | undefined;
+  /** The client's Active Directory site: SCP URLs with `Site=<site>` are tried first. */
+  site?: string | undefined;
+  /** TLS options for ldaps/StartTLS (CA, client certificate). Certificates are always verified. */
+  tls?: ConnectionOptions | undefined;
+  /**
+   * For `ldap://` only: false skips StartTLS and binds in plaintext — refused
+   * (MW_INSECURE_AUTH_REFUSED) unless `allowInsecureAuth` is true too. Default true.
+   */
+  startTls?: boolean | undefined;
+  allowInsecureAuth?: boolean | undefined;
+  /** Replaces the ldapts-based client: split DNS, SASL binds, tests. */
+  directory?: LdapDirectory | undefined;
+}
 
 /** Methods that can be switched off (all on by default). */
 export type SwitchableMethod = Exclude<DiscoveryMethod, "cache">;
@@ -30,6 +54,11 @@ export interface DiscoverOptions extends CallOptions {
    * an SRV target, Microsoft 365). Resolve true to allow. Without it such hosts are refused.
    */
   confirmRedirect?: ConfirmRedirect | undefined;
+  /**
+   * Directory for method 1 (SCP lookup). Without it the SCP method is skipped. Its URLs go
+   * through the same https and domain/confirmRedirect rules as every other URL.
+   */
+  ldap?: LdapDiscoveryOptions | undefined;
   /** Turn methods off: `{ srv: false, ports: false }`. */
   methods?: Partial<Record<SwitchableMethod, boolean>> | undefined;
   /** TLS, proxy and timeout settings for the HTTP clients discover() creates. */

@@ -1,5 +1,6 @@
 import { promises as dnsPromises } from "node:dns";
 import {
+  AuthError,
   createHttpClient,
   deadline,
   type HttpClient,
@@ -12,12 +13,19 @@ import { AutodiscoverLimits } from "./codec/limits.js";
 import type { DiscoverOptions, DiscoveryResult, SwitchableMethod } from "./discover-options.js";
 import { guardedProviders } from "./discovery/auth-guard.js";
 import { candidatesFor } from "./discovery/candidates.js";
-import type { Candidate, CandidateOutcome, DnsResolver, RoundContext } from "./discovery/context.js";
+import type {
+  Candidate,
+  CandidateOutcome,
+  DnsResolver,
+  RoundContext,
+  ScpContext,
+} from "./discovery/context.js";
 import { CredentialGate } from "./discovery/credential-gate.js";
 import { type EmailAddress, parseEmailAddress } from "./discovery/email-address.js";
 import { priorityRace } from "./discovery/priority-race.js";
 import { RedirectBudget } from "./discovery/redirect-budget.js";
 import { createTraceRecorder, type DiscoveryMethod, type TraceRecorder } from "./discovery/trace.js";
+import { ldaptsDirectory } from "./ldap/ldapts-directory.js";
 import { poxAt } from "./methods/pox.js";
 import { soapAt } from "./methods/soap.js";
 import { tcpPortProbe } from "./net/tcp-port-probe.js";
@@ -84,7 +92,9 @@ export async function discover(
   const gate = new CredentialGate(first.domain, options.confirmRedirect);
   const redirects = new RedirectBudget(maxRedirects);
   redirects.visitAddress(first.address);
-  const enabled = (method: DiscoveryMethod) => options.methods?.[method as SwitchableMethod] !== false;
+  const scp = scpContext(options);
+  const enabled = (method: DiscoveryMethod) =>
+    options.methods?.[method as SwitchableMethod] !== false && (method !== "scp" || scp !== undefined);
 
   try {
     const authenticated = options.httpClient ?? make({ authProviders: guarded.providers });
@@ -102,6 +112,9 @@ export async function discover(
         connectTimeoutMs,
         dns: options.dns ?? systemDns,
         probePort: options.probePort ?? tcpPortProbe,
+        scp,
+        priorityGraceMs: options.priorityGraceMs ?? DEFAULTS.priorityGraceMs,
+        candidateTimeoutMs: options.candidateTimeoutMs ?? DEFAULTS.candidateTimeoutMs,
       };
       const winner = await runRound(context, options, enabled, limit.signal);
       if (winner.outcome.kind === "settings") {
@@ -129,6 +142,43 @@ export async function discover(
     limit.dispose();
     await Promise.all(owned.map((client) => client.destroy().catch(() => undefined)));
   }
+}
+
+/** Checks `options.ldap` before any I/O: a bind that would send the password in clear is refused here. */
+function scpContext(options: DiscoverOptions): ScpContext | undefined {
+  const ldap = options.ldap;
+  if (ldap === undefined || options.methods?.scp === false) return undefined;
+  let url: URL;
+  try {
+    url = new URL(ldap.url);
+  } catch {
+    throw new InvalidArgumentError("ldap.url is not a URL");
+  }
+  if (url.protocol !== "ldap:" && url.protocol !== "ldaps:")
+    throw new InvalidArgumentError("ldap.url must start with ldaps:// or ldap://");
+  const bindDn = ldap.bindDn ?? options.credentials?.username;
+  const password = ldap.password ?? options.credentials?.password;
+  if (bindDn === undefined || password === undefined || password === "")
+    throw new InvalidArgumentError(
+      "SCP lookup needs a bind name and password (ldap.bindDn/password or credentials)",
+    );
+  const security = url.protocol === "ldaps:" ? "tls" : ldap.startTls === false ? "none" : "starttls";
+  if (security === "none" && ldap.allowInsecureAuth !== true) {
+    throw new AuthError(
+      `refusing a plaintext LDAP bind to ${url.host}: use ldaps://, StartTLS, or set ldap.allowInsecureAuth`,
+      { code: "MW_INSECURE_AUTH_REFUSED" },
+    );
+  }
+  return {
+    url: new URL(`${url.protocol}//${url.host}`),
+    security,
+    bindDn,
+    password,
+    tls: ldap.tls,
+    site: ldap.site,
+    directory: ldap.directory ?? ldaptsDirectory,
+    confirmRedirect: options.confirmRedirect,
+  };
 }
 
 async function runRound(

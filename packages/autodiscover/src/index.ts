@@ -20,6 +20,16 @@ export {
   type PoxUser,
   parsePoxResponse,
 } from "./codec/pox-response.js";
+export {
+  classifyScpEntries,
+  parseLdapPointer,
+  SCP_ATTRIBUTES,
+  SCP_FILTER,
+  SCP_LIMITS,
+  type ScpClassification,
+  type ScpEntry,
+  ScpKeyword,
+} from "./codec/scp.js";
 export { settingsFromPox } from "./codec/settings-from-pox.js";
 export { settingsFromSoap } from "./codec/settings-from-soap.js";
 export {
@@ -39,6 +49,7 @@ export type {
   DiscoverOptions,
   DiscoveryResult,
   DiscoverySource,
+  LdapDiscoveryOptions,
   SwitchableMethod,
 } from "./discover-options.js";
 export type { DnsResolver, PortProbe, SettingsEndpoint, SrvRecord } from "./discovery/context.js";
@@ -49,6 +60,15 @@ export {
   type DiscoveryCacheOptions,
 } from "./discovery/discovery-cache.js";
 export type { AttemptOutcome, DiscoveryAttempt, DiscoveryMethod } from "./discovery/trace.js";
+export type {
+  LdapDirectory,
+  LdapEntry,
+  LdapOpenOptions,
+  LdapSearchOptions,
+  LdapSecurity,
+  LdapSession,
+} from "./ldap/ldap-directory.js";
+export { ldaptsDirectory } from "./ldap/ldapts-directory.js";
 export type {
   ExchangeSettings,
   MailEncryption,

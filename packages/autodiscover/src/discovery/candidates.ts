@@ -3,6 +3,7 @@ import { autodiscoverV2 } from "../methods/autodiscover-v2.js";
 import { dnsSrv } from "../methods/dns-srv.js";
 import { httpRedirect } from "../methods/http-redirect.js";
 import { poxAt, poxUrl } from "../methods/pox.js";
+import { scpLookup } from "../methods/scp.js";
 import { soapAt, soapUrl } from "../methods/soap.js";
 import { wellKnownPorts } from "../methods/well-known-ports.js";
 import type { Candidate } from "./context.js";
@@ -10,7 +11,7 @@ import type { EmailAddress } from "./email-address.js";
 import type { DiscoveryMethod } from "./trace.js";
 
 export interface CandidateTiers {
-  /** Exchange Autodiscover, best first (MS-OXDSCLI 3.1.5: domain, autodiscover.<domain>, then redirect and SRV). */
+  /** Exchange Autodiscover, best first (MS-OXDSCLI 3.1.5: SCP, domain, autodiscover.<domain>, then redirect and SRV). */
   exchange: Candidate[];
   /** IMAP/POP3/SMTP only; considered when every Exchange candidate failed. */
   fallback: Candidate[];
@@ -27,6 +28,9 @@ export function candidatesFor(
   const { domain } = email;
   const exchange: Candidate[] = [];
   const fallback: Candidate[] = [];
+  // SCP URLs come first: administrators publish them to steer domain-joined clients to the
+  // nearest server (Exchange "Generate a list of Autodiscover endpoints").
+  if (enabled("scp")) exchange.push({ method: "scp", run: scpLookup });
   if (enabled("pox")) {
     for (const host of [domain, `autodiscover.${domain}`]) {
       exchange.push({ method: "pox", run: (context, signal) => poxAt(context, poxUrl(host), "pox", signal) });

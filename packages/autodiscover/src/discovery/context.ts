@@ -1,6 +1,8 @@
+import type { ConnectionOptions } from "node:tls";
 import type { HttpClient } from "@mailwire/core";
+import type { LdapDirectory, LdapSecurity } from "../ldap/ldap-directory.js";
 import type { ExchangeSettings } from "../settings.js";
-import type { CredentialGate } from "./credential-gate.js";
+import type { ConfirmRedirect, CredentialGate } from "./credential-gate.js";
 import type { EmailAddress } from "./email-address.js";
 import type { RedirectBudget } from "./redirect-budget.js";
 import type { DiscoveryMethod, TraceRecorder } from "./trace.js";
@@ -15,6 +17,18 @@ export interface SrvRecord {
 /** The DNS look-ups discovery needs; node:dns/promises fits, a split-DNS resolver can replace it. */
 export interface DnsResolver {
   resolveSrv(name: string): Promise<SrvRecord[]>;
+}
+
+/** The SCP method's settings, resolved from `DiscoverOptions.ldap`. */
+export interface ScpContext {
+  readonly url: URL;
+  readonly security: LdapSecurity;
+  readonly bindDn: string;
+  readonly password: string;
+  readonly tls: ConnectionOptions | undefined;
+  readonly site: string | undefined;
+  readonly directory: LdapDirectory;
+  readonly confirmRedirect: ConfirmRedirect | undefined;
 }
 
 /** Opens and closes a TCP connection to see whether anything listens (well-known mail ports). */
@@ -48,6 +62,10 @@ export interface RoundContext {
   readonly connectTimeoutMs: number;
   readonly dns: DnsResolver;
   readonly probePort: PortProbe;
+  /** Present when the caller gave `ldap` (method 1, SCP lookup). */
+  readonly scp: ScpContext | undefined;
+  readonly priorityGraceMs: number;
+  readonly candidateTimeoutMs: number;
 }
 
 export type MethodRunner = (context: RoundContext, signal: AbortSignal) => Promise<CandidateOutcome>;

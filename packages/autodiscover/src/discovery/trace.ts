@@ -2,6 +2,7 @@ import { isMailwireError, publish } from "@mailwire/core";
 
 /** The discovery methods, in the priority order of MS-OXDSCLI 3.1.5 plus the non-Exchange fallbacks. */
 export type DiscoveryMethod =
+  | "scp"
   | "pox"
   | "soap"
   | "v2"
