@@ -2,6 +2,12 @@
 // every addition is a deliberate, reviewable API change.
 export { createMapiHttpSession, type MapiHttpSessionOptions } from "./client/create-session.js";
 export { MapiHttpMailboxTransport, type MapiHttpTransportOptions } from "./client/mailbox-transport.js";
+export {
+  MapiHttpChannel,
+  type MapiHttpChannelOptions,
+  type MapiHttpChannelStats,
+  type MapiHttpExchange,
+} from "./client/mapi-http-channel.js";
 export { MapiHttpError } from "./client/mapi-http-error.js";
 export {
   type ConnectRequest,
@@ -45,3 +51,58 @@ export {
   encodeNotificationWaitResponse,
   type StatusResponse,
 } from "./codec/session-bodies.js";
+export {
+  type AddressBookCell,
+  type AddressBookRow,
+  type AddressBookTaggedValue,
+  type ColumnsAndRows,
+  readRow,
+  readValueList,
+  writeRow,
+  writeValueList,
+} from "./nspi/address-book-values.js";
+export {
+  AddressBookRequestType,
+  type BindRequest,
+  type BindResponse,
+  type CompareMIdsRequest,
+  type CompareMIdsResponse,
+  type DnToMIdRequest,
+  type DnToMIdResponse,
+  type GetAddressBookUrlRequest,
+  type GetAddressBookUrlResponse,
+  type GetMailboxUrlRequest,
+  type GetMailboxUrlResponse,
+  type GetMatchesRequest,
+  type GetMatchesResponse,
+  type GetPropListRequest,
+  type GetPropListResponse,
+  type GetPropsRequest,
+  type GetPropsResponse,
+  type GetSpecialTableRequest,
+  type GetSpecialTableResponse,
+  type GetTemplateInfoRequest,
+  type GetTemplateInfoResponse,
+  NspiBodies,
+  type QueryColumnsRequest,
+  type QueryColumnsResponse,
+  type QueryRowsRequest,
+  type QueryRowsResponse,
+  type ResolveNamesRequest,
+  type ResolveNamesResponse,
+  type SeekEntriesRequest,
+  type SeekEntriesResponse,
+  type UnbindRequest,
+  type UnbindResponse,
+  type UpdateStatRequest,
+  type UpdateStatResponse,
+} from "./nspi/nspi-bodies.js";
+export type {
+  BodyCodec,
+  NspiFailureResponse,
+  NspiSuccessResponse,
+  RequestBody,
+  ResponseBody,
+} from "./nspi/nspi-body.js";
+export type { NspiPropertyName } from "./nspi/nspi-fields.js";
+export { NspiLimits } from "./nspi/nspi-limits.js";

@@ -1,14 +1,4 @@
-import { randomUUID } from "node:crypto";
-import {
-  ClosedError,
-  createHttpClient,
-  type HttpClient,
-  type HttpClientOptions,
-  type HttpHeaders,
-  ProtocolError,
-  publish,
-  throwIfAborted,
-} from "@mailwire/core";
+import { ClosedError, type HttpClient, type HttpClientOptions, ProtocolError } from "@mailwire/core";
 import {
   decodeRpcHeaderExtChain,
   type EmsmdbConnectInfo,
@@ -18,21 +8,15 @@ import {
   type TransportCallOptions,
 } from "@mailwire/mapi";
 import { decodeConnectResponse, encodeConnectRequest } from "../codec/connect-body.js";
-import { CookieJar } from "../codec/cookie-jar.js";
 import { decodeExecuteResponse, ExecuteFlags, encodeExecuteRequest } from "../codec/execute-body.js";
-import {
-  MAPI_HTTP_CONTENT_TYPE,
-  MailboxRequestType,
-  MapiHttpResponseCode,
-  type MetaTag,
-} from "../codec/response-codes.js";
-import { MapiHttpResponseParser } from "../codec/response-parser.js";
+import { MailboxRequestType, MapiHttpResponseCode } from "../codec/response-codes.js";
 import {
   decodeDisconnectResponse,
   decodeNotificationWaitResponse,
   encodeDisconnectRequest,
   encodeNotificationWaitRequest,
 } from "../codec/session-bodies.js";
+import { MapiHttpChannel, type MapiHttpExchange } from "./mapi-http-channel.js";
 import { MapiHttpError } from "./mapi-http-error.js";
 
 export interface MapiHttpTransportOptions {
@@ -62,18 +46,6 @@ export interface MapiHttpTransportOptions {
   readonly reconnectOnReset?: boolean;
 }
 
-/** What a request returned, with its parsed body. */
-interface Exchange {
-  readonly headers: HttpHeaders;
-  readonly metaTags: readonly MetaTag[];
-  readonly body: Uint8Array;
-}
-
-function header(headers: HttpHeaders, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 const DEFAULT_MAX_ROP_OUT = 0x10008;
 
 /**
@@ -83,30 +55,29 @@ const DEFAULT_MAX_ROP_OUT = 0x10008;
  * read incrementally.
  */
 export class MapiHttpMailboxTransport implements EmsmdbTransport {
-  readonly #url: URL;
   readonly #userDn: string;
-  readonly #http: HttpClient;
-  readonly #ownsHttp: boolean;
   readonly #options: MapiHttpTransportOptions;
-  readonly #cookies = new CookieJar();
-  /** One GUID per transport; X-RequestId is "{GUID}:counter" (2.2.3.2.3). */
-  readonly #clientId = `{${randomUUID().toUpperCase()}}`;
-  #sequence = 0;
+  /** HTTP, headers, cookies and the chunked body: shared with the address book endpoint. */
+  readonly #channel: MapiHttpChannel;
   #connected = false;
   #queue: Promise<unknown> = Promise.resolve();
-  /** X-ServerApplication of the last response (the server's build, 2.2.3.3.6). */
-  serverApplication: string | undefined;
-  /** X-PendingPeriod the server announced, in milliseconds. */
-  pendingPeriodMs: number | undefined;
   /** Counters, e.g. to check how many round trips an operation took. */
   readonly stats = { requests: 0, pendingKeepAlives: 0, reconnects: 0 };
 
   constructor(options: MapiHttpTransportOptions) {
-    this.#url = new URL(options.url);
     this.#userDn = options.userDn;
     this.#options = options;
-    this.#ownsHttp = options.http === undefined;
-    this.#http = options.http ?? createHttpClient(options.httpOptions ?? {});
+    this.#channel = new MapiHttpChannel(options, this.stats);
+  }
+
+  /** X-ServerApplication of the last response (the server's build, 2.2.3.3.6). */
+  get serverApplication(): string | undefined {
+    return this.#channel.serverApplication;
+  }
+
+  /** X-PendingPeriod the server announced, in milliseconds. */
+  get pendingPeriodMs(): number | undefined {
+    return this.#channel.pendingPeriodMs;
   }
 
   get connected(): boolean {
@@ -115,7 +86,7 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
 
   /** The session's cookie by name (MapiContext, MapiSequence), for diagnostics and tests. */
   cookie(name: string): string | undefined {
-    return this.#cookies.get(name);
+    return this.#channel.cookies.get(name);
   }
 
   connect(options: TransportCallOptions = {}): Promise<EmsmdbConnectInfo> {
@@ -135,7 +106,7 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
 
   async #connect(options: TransportCallOptions): Promise<EmsmdbConnectInfo> {
     // A new session context: cookies of an old one would name it (3.2.5.1).
-    this.#cookies.clear();
+    this.#channel.cookies.clear();
     const body = encodeConnectRequest({
       userDn: this.#userDn,
       flags: 0,
@@ -212,7 +183,7 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
       }
     } finally {
       this.#connected = false;
-      this.#cookies.clear();
+      this.#channel.cookies.clear();
     }
   }
 
@@ -240,7 +211,7 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
 
   /** Closes the HTTP client if the transport created it. */
   async close(): Promise<void> {
-    if (this.#ownsHttp) await this.#http.close();
+    await this.#channel.close();
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -251,51 +222,19 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
     requestType: MailboxRequestType,
     body: Uint8Array,
     options: TransportCallOptions,
-  ): Promise<Exchange> {
-    throwIfAborted(options.signal);
-    this.#sequence += 1;
-    const requestId = `${this.#clientId}:${this.#sequence}`;
-    const headers: Record<string, string> = {
-      "Content-Type": MAPI_HTTP_CONTENT_TYPE,
-      "X-RequestType": requestType,
-      "X-RequestId": requestId,
-      "X-ClientInfo": `${this.#clientId}-1`,
-      "X-ClientApplication": this.#options.clientApplication ?? "mailwire/0.1",
-    };
-    const cookie = this.#cookies.header();
-    if (cookie !== undefined) headers.Cookie = cookie;
-    this.stats.requests += 1;
-    publish("mailwire:mapi-http:request", () => ({ requestType, requestId, bytes: body.length }));
-    const response = await this.#http.request({
-      method: "POST",
-      url: this.#url,
-      headers,
-      body,
-      expectStatus: 200,
-      ...(options.signal ? { signal: options.signal } : {}),
-      ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
-    });
-    this.#cookies.store(response.headers["set-cookie"]);
-    this.serverApplication = header(response.headers, "x-serverapplication") ?? this.serverApplication;
-    const pending = Number(header(response.headers, "x-pendingperiod"));
-    if (Number.isFinite(pending) && pending > 0) this.pendingPeriodMs = pending;
-    const headerCode = Number(header(response.headers, "x-responsecode") ?? "0");
-    if (headerCode !== MapiHttpResponseCode.Success) {
-      await response.body.dump().catch(() => undefined);
-      return this.#failed(requestType, headerCode, options);
+  ): Promise<MapiHttpExchange> {
+    try {
+      return await this.#channel.post(requestType, body, options);
+    } catch (error) {
+      if (
+        error instanceof MapiHttpError &&
+        error.responseCode !== undefined &&
+        error.statusCode === undefined
+      ) {
+        return this.#failed(requestType, error.responseCode, options);
+      }
+      throw error;
     }
-    const parser = new MapiHttpResponseParser({
-      onMetaTag: (tag) => {
-        if (tag === "PENDING") this.stats.pendingKeepAlives += 1;
-      },
-    });
-    for await (const chunk of response.body) parser.push(chunk as Uint8Array);
-    const parts = parser.finish();
-    // The final verdict is the X-ResponseCode after DONE (2.2.2.2).
-    const finalCode = Number(parts.headers.get("x-responsecode") ?? "0");
-    if (finalCode !== MapiHttpResponseCode.Success) return this.#failed(requestType, finalCode, options);
-    publish("mailwire:mapi-http:response", () => ({ requestType, requestId, bytes: parts.body.length }));
-    return { headers: response.headers, metaTags: parts.metaTags, body: parts.body };
   }
 
   /**
@@ -311,7 +250,7 @@ export class MapiHttpMailboxTransport implements EmsmdbTransport {
       throw new MapiHttpError(requestType, { responseCode: code });
     }
     this.#connected = false;
-    this.#cookies.clear();
+    this.#channel.cookies.clear();
     if (this.#options.reconnectOnReset === false || requestType === MailboxRequestType.Disconnect) {
       throw new SessionResetError(`MAPI/HTTP ${requestType}: the session context expired`, {
         reconnected: false,
