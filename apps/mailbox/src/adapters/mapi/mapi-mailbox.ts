@@ -1,0 +1,406 @@
+import type { Readable } from "node:stream";
+import { sleep, throwIfAborted } from "@mailwire/core";
+import {
+  type FolderInfo as MapiFolderInfo,
+  MapiRopError,
+  type MapiSession,
+  type MessageSummary as MapiSummary,
+  PropertyType,
+  propertyTag,
+} from "@mailwire/mapi";
+import { guard, guardIterable, UnsupportedOperationError } from "../../errors.js";
+import type {
+  Address,
+  CallOptions,
+  FolderInfo,
+  FolderRole,
+  ListOptions,
+  Mailbox,
+  MailboxCapabilities,
+  MailEvent,
+  MessageDetail,
+  MessageSummary,
+  OutgoingMessage,
+  SearchQuery,
+  WatchOptions,
+} from "../../mailbox.js";
+import type { AdapterOptions, SendFunction } from "../adapter-options.js";
+import { matchesSummary, matchesText } from "../shared/search-filter.js";
+import { type FolderSnapshot, snapshotWatch } from "../shared/snapshot-watch.js";
+import {
+  groupMapiByFolder,
+  mapiFolderId,
+  mapiFolderToken,
+  mapiMessageRef,
+  mapiMessageToken,
+} from "./mapi-ids.js";
+import { parseTransportHeaders } from "./transport-headers.js";
+
+/** PidTagTransportMessageHeaders, PtypString (MS-OXPROPS 2.1070). */
+const PID_TAG_TRANSPORT_MESSAGE_HEADERS = propertyTag(0x007d, PropertyType.PtypString);
+
+/**
+ * Roles the logon does not return (MS-OXCSTOR 2.2.1.1.3 lists Inbox, Outbox, Sent Items and
+ * Deleted Items): Drafts and Junk are named by PidTagIpmDraftsEntryId and
+ * PidTagAdditionalRenEntryIds, which MapiSession does not read yet, so the English default
+ * names of top-level folders stand in.
+ */
+const ROLE_BY_NAME: Readonly<Record<string, FolderRole>> = {
+  Drafts: "drafts",
+  "Junk Email": "junk",
+  "Junk E-mail": "junk",
+  Archive: "archive",
+};
+
+export interface MapiMailboxOptions extends AdapterOptions {
+  /** Which transport carries the session (MAPI/HTTP or RPC/HTTP): errors and ids name it. */
+  readonly protocol: "mapi-http" | "rpc-http";
+  /** Closed after the session (the MAPI/HTTP transport owns an HTTP client). */
+  readonly onClose?: (() => Promise<void>) | undefined;
+  readonly secrets?: readonly (string | undefined)[] | undefined;
+}
+
+function summaryOf(message: MapiSummary): MessageSummary {
+  const from: Address | undefined =
+    message.senderEmailAddress === undefined
+      ? undefined
+      : message.senderName
+        ? { name: message.senderName, address: message.senderEmailAddress }
+        : { address: message.senderEmailAddress };
+  return {
+    id: mapiMessageToken(message.folderId, message.messageId),
+    folderId: mapiFolderToken(message.folderId),
+    subject: message.subject,
+    from,
+    // A contents table row has no recipient list (PidTagDisplayTo is a display string only).
+    to: [],
+    date: message.deliveryTime,
+    size: message.size,
+    read: message.read,
+    hasAttachments: message.hasAttachments,
+  };
+}
+
+/**
+ * `Mailbox` over a `MapiSession` from `@mailwire/mapi`, whichever transport carries it
+ * (MAPI/HTTP or RPC/HTTP): hierarchy and contents tables, RopSetReadFlags, RopMoveCopyMessages,
+ * RopDeleteMessages, NotificationWait for watch.
+ */
+export class MapiMailboxAdapter implements Mailbox {
+  readonly protocol: "mapi-http" | "rpc-http";
+  readonly capabilities: MailboxCapabilities;
+  readonly session: MapiSession;
+  readonly #send: SendFunction | undefined;
+  readonly #onClose: (() => Promise<void>) | undefined;
+  readonly #secrets: readonly (string | undefined)[];
+
+  constructor(session: MapiSession, options: MapiMailboxOptions) {
+    this.session = session;
+    this.protocol = options.protocol;
+    this.#send = options.send;
+    this.#onClose = options.onClose;
+    this.#secrets = options.secrets ?? [];
+    this.capabilities = {
+      folders: true,
+      move: true,
+      markRead: true,
+      search: true,
+      send: options.send !== undefined,
+      watch: "push",
+    };
+  }
+
+  folders(options: CallOptions = {}): Promise<FolderInfo[]> {
+    return guard(this.protocol, "folders", () => this.#folders(options), this.#secrets);
+  }
+
+  async #folders(options: CallOptions): Promise<FolderInfo[]> {
+    const folders = await this.session.listFolders({ signal: options.signal });
+    const known = this.session.mailbox.folders;
+    const root = known.ipmSubtree;
+    const roles = new Map<bigint, FolderRole>([
+      [known.inbox, "inbox"],
+      [known.outbox, "outbox"],
+      [known.sentItems, "sent"],
+      [known.deletedItems, "trash"],
+    ]);
+    const byId = new Map(folders.map((folder) => [folder.folderId, folder]));
+    const pathOf = (folder: MapiFolderInfo, depth = 0): string[] => {
+      const parent = folder.parentFolderId === root ? undefined : byId.get(folder.parentFolderId);
+      return parent === undefined || depth > 64
+        ? [folder.displayName]
+        : [...pathOf(parent, depth + 1), folder.displayName];
+    };
+    return folders
+      .filter((folder) => folder.containerClass === undefined || folder.containerClass.startsWith("IPF.Note"))
+      .map((folder) => {
+        const topLevel = folder.parentFolderId === root;
+        return {
+          id: mapiFolderToken(folder.folderId),
+          name: folder.displayName,
+          path: pathOf(folder),
+          parentId: topLevel ? undefined : mapiFolderToken(folder.parentFolderId),
+          role: roles.get(folder.folderId) ?? (topLevel ? ROLE_BY_NAME[folder.displayName] : undefined),
+          total: folder.contentCount,
+          unread: folder.unreadCount,
+        };
+      });
+  }
+
+  list(folderId: string, options: ListOptions = {}): AsyncIterable<MessageSummary> {
+    return guardIterable(this.protocol, "list", () => this.#list(folderId, options, "list"), this.#secrets);
+  }
+
+  /**
+   * Newest first. MapiSession's contents tables have no sort order yet (RopSortTable,
+   * MS-OXCTABL 2.2.2.13), so the rows are read in pages and sorted here by delivery time.
+   */
+  async #newestFirst(folderId: bigint, options: ListOptions): Promise<MessageSummary[]> {
+    const rows: MessageSummary[] = [];
+    for await (const message of this.session.listMessages(folderId, {
+      signal: options.signal,
+      ...(options.pageSize === undefined
+        ? {}
+        : { pageSize: Math.min(Math.max(1, options.pageSize), 0xffff) }),
+    })) {
+      rows.push(summaryOf(message));
+    }
+    return rows
+      .map((row, index) => ({ row, index }))
+      .sort((a, b) => (b.row.date?.getTime() ?? 0) - (a.row.date?.getTime() ?? 0) || b.index - a.index)
+      .map(({ row }) => row);
+  }
+
+  async *#list(
+    folderToken: string,
+    options: ListOptions,
+    step: "list" | "search",
+  ): AsyncGenerator<MessageSummary> {
+    yield* await this.#newestFirst(mapiFolderId(this.protocol, folderToken, step), options);
+  }
+
+  search(folderId: string, query: SearchQuery, options: ListOptions = {}): AsyncIterable<MessageSummary> {
+    return guardIterable(
+      this.protocol,
+      "search",
+      () => this.#search(folderId, query, options),
+      this.#secrets,
+    );
+  }
+
+  /** Evaluated here: MapiSession has no restriction on contents tables yet (RopRestrict, MS-OXCTABL 2.2.2.6). */
+  async *#search(
+    folderToken: string,
+    query: SearchQuery,
+    options: ListOptions,
+  ): AsyncGenerator<MessageSummary> {
+    for await (const summary of this.#list(folderToken, options, "search")) {
+      if (!matchesSummary(summary, query)) continue;
+      if (query.text !== undefined) {
+        const detail = await this.read(summary.id, options);
+        if (!matchesText(detail, query.text)) continue;
+      }
+      yield summary;
+    }
+  }
+
+  read(messageId: string, options: CallOptions = {}): Promise<MessageDetail> {
+    return guard(this.protocol, "read", () => this.#read(messageId, options), this.#secrets);
+  }
+
+  async #read(token: string, options: CallOptions): Promise<MessageDetail> {
+    const { folderId, messageId } = mapiMessageRef(this.protocol, token, "read");
+    const message = await this.session.openMessage(folderId, messageId, { signal: options.signal });
+    try {
+      const content = message.content;
+      const text = await message.bodyText({ signal: options.signal });
+      const html = await message.bodyHtml({ signal: options.signal });
+      const headers = await this.#headers(message, options.signal);
+      const recipients = (kind: "to" | "cc"): Address[] =>
+        content.recipients
+          .filter((recipient) => recipient.kind === kind && recipient.emailAddress !== undefined)
+          .map((recipient) =>
+            recipient.displayName
+              ? { name: recipient.displayName, address: recipient.emailAddress ?? "" }
+              : { address: recipient.emailAddress ?? "" },
+          );
+      return {
+        id: token,
+        folderId: mapiFolderToken(folderId),
+        subject: content.subject,
+        from:
+          content.senderEmailAddress === undefined
+            ? undefined
+            : content.senderName
+              ? { name: content.senderName, address: content.senderEmailAddress }
+              : { address: content.senderEmailAddress },
+        to: recipients("to"),
+        cc: recipients("cc"),
+        date: content.deliveryTime,
+        read: content.read,
+        hasAttachments: content.attachments.length > 0,
+        headers,
+        text,
+        html: html === undefined ? undefined : Buffer.from(html).toString("utf8"),
+        attachments: content.attachments.map((attachment) => ({
+          id: String(attachment.attachmentNumber),
+          name: attachment.fileName ?? `attachment-${attachment.attachmentNumber + 1}`,
+          contentType: attachment.mimeType,
+          size: attachment.size,
+        })),
+      };
+    } finally {
+      message.close();
+    }
+  }
+
+  /** The transport headers where the store has them (Internet mail); none for mail created in MAPI. */
+  async #headers(
+    message: Awaited<ReturnType<MapiSession["openMessage"]>>,
+    signal: AbortSignal | undefined,
+  ): Promise<(readonly [string, string])[]> {
+    try {
+      const chunks: Buffer[] = [];
+      for await (const chunk of message.openPropertyStream(PID_TAG_TRANSPORT_MESSAGE_HEADERS, { signal })) {
+        chunks.push(chunk as Buffer);
+      }
+      return parseTransportHeaders(Buffer.concat(chunks).toString("utf16le"));
+    } catch (error) {
+      if (error instanceof MapiRopError) return [];
+      throw error;
+    }
+  }
+
+  openAttachment(messageId: string, attachmentId: string, options: CallOptions = {}): Promise<Readable> {
+    return guard(
+      this.protocol,
+      "attachment",
+      async () => {
+        const { folderId, messageId: mid } = mapiMessageRef(this.protocol, messageId, "attachment");
+        const number = /^\d{1,6}$/.test(attachmentId) ? Number(attachmentId) : undefined;
+        if (number === undefined)
+          throw new UnsupportedOperationError(this.protocol, "attachment", "not an attachment number");
+        const message = await this.session.openMessage(folderId, mid, { signal: options.signal });
+        const stream = message.openAttachmentStream(number, { signal: options.signal });
+        // The message handle stays open while its attachment streams.
+        stream.once("close", () => message.close());
+        return stream;
+      },
+      this.#secrets,
+    );
+  }
+
+  markRead(messageIds: readonly string[], read: boolean, options: CallOptions = {}): Promise<void> {
+    return guard(
+      this.protocol,
+      "mark-read",
+      async () => {
+        for (const [folderId, ids] of groupMapiByFolder(this.protocol, messageIds, "mark-read")) {
+          await this.session.setReadFlags(folderId, ids, read, { signal: options.signal });
+        }
+      },
+      this.#secrets,
+    );
+  }
+
+  move(messageIds: readonly string[], targetFolderId: string, options: CallOptions = {}): Promise<void> {
+    return guard(
+      this.protocol,
+      "move",
+      async () => {
+        const target = mapiFolderId(this.protocol, targetFolderId, "move");
+        for (const [folderId, ids] of groupMapiByFolder(this.protocol, messageIds, "move")) {
+          await this.session.moveMessages(folderId, ids, target, { signal: options.signal });
+        }
+      },
+      this.#secrets,
+    );
+  }
+
+  delete(
+    messageIds: readonly string[],
+    options: CallOptions & { readonly hard?: boolean } = {},
+  ): Promise<void> {
+    return guard(
+      this.protocol,
+      "delete",
+      async () => {
+        const trash = this.session.mailbox.folders.deletedItems;
+        for (const [folderId, ids] of groupMapiByFolder(this.protocol, messageIds, "delete")) {
+          // Outlook's Delete key moves to Deleted Items; from there (or hard) the message is removed.
+          if (!options.hard && folderId !== trash) {
+            await this.session.moveMessages(folderId, ids, trash, { signal: options.signal });
+          } else {
+            await this.session.deleteMessages(folderId, ids, {
+              signal: options.signal,
+              hard: options.hard ?? false,
+            });
+          }
+        }
+      },
+      this.#secrets,
+    );
+  }
+
+  send(message: OutgoingMessage, options: CallOptions = {}): Promise<void> {
+    return guard(
+      this.protocol,
+      "send",
+      async () => {
+        if (this.#send) return this.#send(message, options);
+        throw new UnsupportedOperationError(
+          this.protocol,
+          "send",
+          "MapiSession in @mailwire/mapi cannot create and submit messages yet (RopCreateMessage + RopSubmitMessage)",
+        );
+      },
+      this.#secrets,
+    );
+  }
+
+  watch(options: WatchOptions = {}): AsyncIterable<MailEvent> {
+    return guardIterable(this.protocol, "watch", () => this.#watch(options), this.#secrets);
+  }
+
+  #watch(options: WatchOptions): AsyncGenerator<MailEvent> {
+    const folderId =
+      options.folderId === undefined
+        ? this.session.mailbox.folders.inbox
+        : mapiFolderId(this.protocol, options.folderId, "watch");
+    const interval = Math.max(
+      100,
+      options.pollIntervalMs ?? this.session.connectInfo?.maximumPollingIntervalMs ?? 60_000,
+    );
+    const snapshot = async (signal: AbortSignal | undefined): Promise<FolderSnapshot> => {
+      const state = new Map<string, boolean>();
+      for await (const message of this.session.listMessages(folderId, { signal })) {
+        state.set(mapiMessageToken(message.folderId, message.messageId), message.read);
+      }
+      return state;
+    };
+    // NotificationWait (MS-OXCMAPIHTTP 2.2.4.4) only says that something is pending; without
+    // RopRegisterNotification in MapiSession it may never say so, so the folder is also compared
+    // at least every `interval` (the server's maximum polling interval by default).
+    const wait = async (signal: AbortSignal | undefined): Promise<void> => {
+      const started = Date.now();
+      const pending = await this.session
+        .waitForNotifications({ signal, timeoutMs: interval })
+        .catch((error: unknown) => {
+          throwIfAborted(signal);
+          if (error instanceof Error && "code" in error && error.code === "MW_TIMEOUT") return false;
+          throw error;
+        });
+      const left = interval - (Date.now() - started);
+      if (!pending && left > 0) await sleep(left, signal);
+    };
+    return snapshotWatch({ folderId: mapiFolderToken(folderId), signal: options.signal, snapshot, wait });
+  }
+
+  async close(): Promise<void> {
+    try {
+      await this.session.close();
+    } finally {
+      await this.#onClose?.();
+    }
+  }
+}

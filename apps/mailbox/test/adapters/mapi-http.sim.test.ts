@@ -1,0 +1,43 @@
+import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
+import { afterAll, beforeAll, describe } from "vitest";
+import { openMapiHttpMailbox } from "../../src/adapters/mapi/open-mapi-http-mailbox.js";
+import { mailboxContract } from "./contract.js";
+import { newMessage } from "./new-message.js";
+import { simInboxOrder } from "./sim-order.js";
+
+// The Mailbox contract over MAPI/HTTP (MapiSession on MapiHttpMailboxTransport) against
+// exchange-sim (HTTPS, NTLMv2) on the shared fixture store.
+
+let sim: ExchangeSim;
+beforeAll(async () => {
+  sim = await startSim({ fixture: { messageCount: 40, largeMessageBytes: 0 } });
+});
+afterAll(async () => {
+  await sim?.close();
+});
+
+describe("mapi-http adapter against exchange-sim", () => {
+  mailboxContract({
+    open: () =>
+      openMapiHttpMailbox({
+        session: {
+          url: `${sim.origin}/mapi/emsmdb/?MailboxId=${encodeURIComponent(sim.credentials.email)}`,
+          userDn: `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`,
+          httpOptions: {
+            credentials: {
+              username: sim.credentials.username,
+              password: sim.credentials.password,
+              domain: sim.credentials.domain,
+            },
+            tls: { ca: sim.caPem },
+          },
+        },
+      }),
+    inbox: () => simInboxOrder(sim),
+    roles: ["inbox", "sent", "drafts", "trash", "junk", "outbox"],
+    deliver: async (subject) => {
+      sim.store.addMessage(sim.store.specialFolder("inbox").id, newMessage(subject, sim.credentials.email));
+    },
+    pollIntervalMs: 300,
+  });
+});
