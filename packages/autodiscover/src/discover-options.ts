@@ -74,8 +74,13 @@ export interface DiscoverOptions extends CallOptions {
    * decide which URLs it is given. It is not closed by discover().
    */
   httpClient?: HttpClient | undefined;
-  /** DNS for the SRV method (default node:dns/promises). */
+  /** DNS for the SRV method (default node:dns with the system's servers, or `dnsServers`). */
   dns?: DnsResolver | undefined;
+  /**
+   * DNS servers to ask for SRV records instead of the system's (`"10.0.0.53"`,
+   * `"127.0.0.1:5353"`): split-DNS networks. Each query waits `connectTimeoutMs`, tried twice.
+   */
+  dnsServers?: readonly string[] | undefined;
   /** TCP probe for the well-known-ports method (default node:net). */
   probePort?: PortProbe | undefined;
   /** Per candidate TCP+TLS connect limit. Default 3,000 ms. */

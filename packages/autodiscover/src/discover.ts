@@ -1,4 +1,3 @@
-import { promises as dnsPromises } from "node:dns";
 import {
   AuthError,
   createHttpClient,
@@ -28,6 +27,7 @@ import { createTraceRecorder, type DiscoveryMethod, type TraceRecorder } from ".
 import { ldaptsDirectory } from "./ldap/ldapts-directory.js";
 import { poxAt } from "./methods/pox.js";
 import { soapAt } from "./methods/soap.js";
+import { resolverFor } from "./net/dns-resolver.js";
 import { tcpPortProbe } from "./net/tcp-port-probe.js";
 
 const DEFAULTS = {
@@ -36,8 +36,6 @@ const DEFAULTS = {
   candidateTimeoutMs: 20_000,
   priorityGraceMs: 50,
 } as const;
-
-const systemDns: DnsResolver = { resolveSrv: (name) => dnsPromises.resolveSrv(name) };
 
 interface Winner {
   method: DiscoveryMethod;
@@ -93,6 +91,9 @@ export async function discover(
   const redirects = new RedirectBudget(maxRedirects);
   redirects.visitAddress(first.address);
   const scp = scpContext(options);
+  // The system's DNS servers unless the caller named others (split DNS); `dns` replaces both.
+  const dns: DnsResolver =
+    options.dns ?? resolverFor(options.dnsServers, { timeoutMs: connectTimeoutMs, tries: 2 });
   const enabled = (method: DiscoveryMethod) =>
     options.methods?.[method as SwitchableMethod] !== false && (method !== "scp" || scp !== undefined);
 
@@ -110,7 +111,7 @@ export async function discover(
         redirects,
         requestTimeoutMs: options.requestTimeoutMs ?? DEFAULTS.requestTimeoutMs,
         connectTimeoutMs,
-        dns: options.dns ?? systemDns,
+        dns,
         probePort: options.probePort ?? tcpPortProbe,
         scp,
         priorityGraceMs: options.priorityGraceMs ?? DEFAULTS.priorityGraceMs,

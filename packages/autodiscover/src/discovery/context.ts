@@ -16,7 +16,8 @@ export interface SrvRecord {
 
 /** The DNS look-ups discovery needs; node:dns/promises fits, a split-DNS resolver can replace it. */
 export interface DnsResolver {
-  resolveSrv(name: string): Promise<SrvRecord[]>;
+  /** Node's dns.promises fits (it ignores the second argument). */
+  resolveSrv(name: string, options?: { signal?: AbortSignal }): Promise<SrvRecord[]>;
 }
 
 /** The SCP method's settings, resolved from `DiscoverOptions.ldap`. */

@@ -1,5 +1,6 @@
 import { ProtocolError, raceAbort } from "@mailwire/core";
 import type { CandidateOutcome, RoundContext, SrvRecord } from "../discovery/context.js";
+import { dnsError } from "../net/dns-resolver.js";
 import { outcomeOfError, poxAt } from "./pox.js";
 
 /** RFC 2782 order: lowest priority first, then highest weight (deterministic, no random pick). */
@@ -18,7 +19,12 @@ export async function dnsSrv(context: RoundContext, signal: AbortSignal): Promis
   const end = context.trace.begin("srv", name, context.email.address);
   let record: SrvRecord;
   try {
-    const records = await raceAbort(context.dns.resolveSrv(name), signal);
+    let records: SrvRecord[];
+    try {
+      records = await raceAbort(context.dns.resolveSrv(name, { signal }), signal);
+    } catch (error) {
+      throw dnsError(error, name);
+    }
     const first = ordered(records).find((entry) => entry.name !== "" && entry.name !== ".");
     if (first === undefined) throw new ProtocolError(`no usable SRV record for ${name}`);
     record = first;
