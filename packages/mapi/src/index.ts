@@ -1,26 +1,5 @@
 // Public surface of @mailwire/mapi. Names are listed explicitly (no `export *`) so that
 // every addition is a deliberate, reviewable API change.
-
-export {
-  AddressBookObjectType,
-  AddressBookTags,
-  DisplayType,
-  NspiErrorCode,
-  NspiFlag,
-  nspiErrorName,
-  ResolveResult,
-} from "./addressbook/nspi-constants.js";
-export { decodeNspiEntryId, encodeNspiEntryId, type NspiEntryId } from "./addressbook/nspi-entry-id.js";
-export {
-  CP_WINUNICODE,
-  createStat,
-  MidPosition,
-  readStat,
-  SortType,
-  STAT_LENGTH,
-  type Stat,
-  writeStat,
-} from "./addressbook/stat.js";
 export {
   type CompressLz77Options,
   compressLz77,
@@ -249,11 +228,20 @@ export type {
 export { LogonRedirectError, MapiErrorName, MapiRopError, SessionResetError } from "./session/errors.js";
 export { MapiMessage, type MessageContent, type OpenMessageOptions } from "./session/mapi-message.js";
 export {
+  type CreatedMessage,
   type ListMessagesOptions,
   MapiSession,
   type MapiSessionOptions,
   type MapiSessionStats,
+  type SendMessageOptions,
 } from "./session/mapi-session.js";
+export {
+  DraftTags,
+  folderServerId,
+  type NewAttachment,
+  type NewMessage,
+  type NewRecipient,
+} from "./session/message-draft.js";
 export { NO_HANDLE, RopBatch, RopBatchResult } from "./session/rop-batch.js";
 export { dateToFileTime, fileTimeToDate } from "./session/row-values.js";
 export { MessageFlag, ReadFlags, SessionTags } from "./session/session-tags.js";

@@ -12,6 +12,7 @@ import {
   queueOpenMessage,
   readMessageBatch,
 } from "./mapi-message.js";
+import { createMessage, type NewMessage } from "./message-draft.js";
 import { RopBatch, RopBatchResult } from "./rop-batch.js";
 import { fileTimeToDate, RowView } from "./row-values.js";
 import {
@@ -29,6 +30,19 @@ export interface MapiSessionOptions {
   readonly mailboxDn: string;
   /** Rows per RopQueryRows when the caller names no page size. Default 100. */
   readonly pageSize?: number;
+}
+
+export interface SendMessageOptions extends TransportCallOptions {
+  /** Where the message is created before submission. Default: the Outbox. */
+  readonly folderId?: bigint;
+  /** Where the sent copy goes. Default: Sent Items. */
+  readonly sentItemsFolderId?: bigint;
+}
+
+/** A saved or submitted message: its MID and how many Executes it took. */
+export interface CreatedMessage {
+  readonly messageId: bigint;
+  readonly executes: number;
 }
 
 export interface ListMessagesOptions extends TransportCallOptions {
@@ -419,6 +433,30 @@ export class MapiSession implements AsyncDisposable {
       }),
     );
     return { partialCompletion: result.response(at, rop).partialCompletion ?? false };
+  }
+
+  /**
+   * Creates a message in the Outbox (or `folderId`), saves and submits it (MS-OXOMSG 3.1.4.1);
+   * the server moves it to Sent Items (PidTagSentMailSvrEID) once sent. A message without
+   * stream-sized values or attachments over 24 KiB in all is one Execute.
+   */
+  async sendMessage(message: NewMessage, options: SendMessageOptions = {}): Promise<CreatedMessage> {
+    const logon = await this.#ensureLogon(options);
+    const folders = this.mailbox.folders;
+    return createMessage(this.#messageHost(), logon.handle, options.folderId ?? folders.outbox, message, {
+      ...options,
+      submit: { sentItemsFolderId: options.sentItemsFolderId ?? folders.sentItems },
+    });
+  }
+
+  /** Creates and saves a message in `folderId` without submitting it (a draft, or an item to file). */
+  async saveMessage(
+    folderId: bigint,
+    message: NewMessage,
+    options: TransportCallOptions = {},
+  ): Promise<CreatedMessage> {
+    const logon = await this.#ensureLogon(options);
+    return createMessage(this.#messageHost(), logon.handle, folderId, message, options);
   }
 
   /** Long-polls the transport for pending notifications (MS-OXCMAPIHTTP NotificationWait). */

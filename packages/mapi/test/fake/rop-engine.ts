@@ -13,6 +13,7 @@ import {
   RopReturnValue,
 } from "../../src/index.js";
 import { SessionTags } from "../../src/session/session-tags.js";
+import { answerDraftRop, type DraftObject } from "./fake-drafts.js";
 
 // A small server-side ROP engine for unit tests: decodes request buffers with the codec's
 // simulator-side functions, answers from a backend, encodes the responses.
@@ -59,6 +60,7 @@ export interface FakeMailbox {
 }
 
 type ServerObject =
+  | DraftObject
   | { kind: "logon" }
   | { kind: "folder"; folderId: bigint }
   | { kind: "table"; rows: () => Map<PropertyTag, unknown>[]; columns: PropertyTag[]; cursor: number }
@@ -97,6 +99,12 @@ export class FakeRopEngine {
   /** Every request buffer seen, decoded. */
   readonly requests: RopRequest[][] = [];
   redirectTo: string | undefined;
+  /** Messages submitted with RopSubmitMessage, in order. */
+  readonly submitted: FakeMessage[] = [];
+  readonly userAddress = "fake.user@example.test";
+  refuseProperty: PropertyTag | undefined;
+  failSave: number | undefined;
+  #nextMessageId = 0x900000n;
 
   constructor(mailbox: FakeMailbox) {
     this.mailbox = mailbox;
@@ -104,6 +112,11 @@ export class FakeRopEngine {
 
   get liveHandles(): number {
     return this.#objects.size;
+  }
+
+  /** The kinds of the objects still open, for test diagnostics. */
+  get liveKinds(): string[] {
+    return [...this.#objects.values()].map((o) => o.kind);
   }
 
   folderSource(folder: FakeFolder): Map<PropertyTag, unknown> {
@@ -179,6 +192,17 @@ export class FakeRopEngine {
   ): RopAnswer | undefined {
     const fail = (returnValue: number, handleIndex: number) =>
       ({ rop: rop.rop, handleIndex, returnValue }) as RopAnswer;
+    const draft = answerDraftRop(rop, {
+      mailbox: this.mailbox,
+      userAddress: this.userAddress,
+      get,
+      put,
+      nextId: () => this.#nextMessageId++,
+      submitted: this.submitted,
+      refuseProperty: this.refuseProperty,
+      failSave: this.failSave,
+    });
+    if (draft) return draft;
     switch (rop.rop) {
       case "RopRelease": {
         // Release frees the handle in the request's table (MS-OXCROPS 2.2.15.3).
