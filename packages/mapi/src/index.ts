@@ -1,5 +1,26 @@
 // Public surface of @mailwire/mapi. Names are listed explicitly (no `export *`) so that
 // every addition is a deliberate, reviewable API change.
+
+export {
+  AddressBookObjectType,
+  AddressBookTags,
+  DisplayType,
+  NspiErrorCode,
+  NspiFlag,
+  nspiErrorName,
+  ResolveResult,
+} from "./addressbook/nspi-constants.js";
+export { decodeNspiEntryId, encodeNspiEntryId, type NspiEntryId } from "./addressbook/nspi-entry-id.js";
+export {
+  CP_WINUNICODE,
+  createStat,
+  MidPosition,
+  readStat,
+  SortType,
+  STAT_LENGTH,
+  type Stat,
+  writeStat,
+} from "./addressbook/stat.js";
 export {
   type CompressLz77Options,
   compressLz77,
