@@ -1,3 +1,4 @@
+import { isIP } from "node:net";
 import {
   AbortError,
   AuthError,
@@ -97,7 +98,11 @@ export function createSmtpSender(options: SmtpSenderOptions): SmtpSender {
     secure: server.encryption === "tls",
     requireTLS: server.encryption === "starttls",
     auth,
-    tls: options.ca ? { ca: options.ca, servername: server.host } : { servername: server.host },
+    // SNI carries host names only (RFC 6066 3); an IP address is checked against the certificate's IP SANs.
+    tls: {
+      ...(options.ca ? { ca: options.ca } : {}),
+      ...(isIP(server.host) ? {} : { servername: server.host }),
+    },
     connectionTimeout: timeout,
     greetingTimeout: timeout,
     socketTimeout: timeout,
