@@ -9,6 +9,18 @@ export { type MapiHttpMailboxOptions, openMapiHttpMailbox } from "./adapters/map
 export { openPop3Mailbox, type Pop3MailboxOptions } from "./adapters/pop3/open-pop3-mailbox.js";
 export { type Pop3AdapterOptions, Pop3MailboxAdapter } from "./adapters/pop3/pop3-mailbox.js";
 export {
+  type ConnectMailboxOptions,
+  type ConnectMailboxResult,
+  connectMailbox,
+} from "./connect/connect-mailbox.js";
+export {
+  type CreateMailboxOptions,
+  createMailbox,
+  type MailboxTlsOptions,
+} from "./connect/create-mailbox.js";
+export type { MailboxCredentials } from "./connect/mailbox-credentials.js";
+export { endpointOf, type MailboxSettings } from "./connect/mailbox-settings.js";
+export {
   type ConnectAttempt,
   ConnectFailedError,
   MailboxError,
