@@ -1,5 +1,45 @@
 // Public surface of @mailwire/rpc-http. Names are listed explicitly (no `export *`) so that
 // every addition is a deliberate, reviewable API change.
+
+// DCE/RPC (C706 chapter 12, MS-RPCE), NDR 2.0, EMSMDB (MS-OXCRPC) and ncacn_ip_tcp.
+export {
+  createRpcSession,
+  createRpcSessionOver,
+  type RpcSession,
+  type RpcSessionCommonOptions,
+  type RpcSessionOptions,
+} from "./client/create-session.js";
+export { EmsmdbRpcTransport, type EmsmdbRpcTransportOptions } from "./client/emsmdb-rpc-transport.js";
+export type { PduTransportFactory, PduTransportRequest } from "./client/pdu-transport-factory.js";
+export {
+  type RpcAuthOptions,
+  type RpcBindOptions,
+  type RpcCallOptions,
+  RpcConnection,
+  type RpcConnectionStats,
+} from "./client/rpc-connection.js";
+export {
+  AuthLevel,
+  AuthType,
+  NDR_TRANSFER_SYNTAX,
+  PacketType,
+  PfcFlag,
+  type SyntaxId,
+} from "./dcerpc/constants.js";
+export { RpcBindError, RpcFaultError } from "./dcerpc/errors.js";
+export { FaultStatus, faultStatusName } from "./dcerpc/fault-status.js";
+export { DceRpcLimits } from "./dcerpc/limits.js";
+export { type CommonHeader, decodeCommonHeader, decodePdu } from "./dcerpc/pdu-decode.js";
+export { encodePdu } from "./dcerpc/pdu-encode.js";
+export type { AuthVerifier, Pdu } from "./dcerpc/pdu-types.js";
+export { DEFAULT_CLIENT_VERSION, type MapiVersion } from "./emsmdb/client-version.js";
+export { EmsmdbError } from "./emsmdb/emsmdb-error.js";
+export {
+  ASYNC_EMSMDB_INTERFACE,
+  AsyncEmsmdbOpnum,
+  EMSMDB_INTERFACE,
+  EmsmdbOpnum,
+} from "./emsmdb/interfaces.js";
 export { RpcHttpError } from "./rpc-http-error.js";
 // RPC over HTTP v2 ([MS-RPCH]): RTS PDU codec and the OUT-channel PDU framer.
 export { MAX_PDU_SIZE } from "./rts/limits.js";
@@ -28,4 +68,7 @@ export {
   RTS_PDU_SHAPES,
   type RtsPduName,
 } from "./rts/rts-pdus.js";
+export { type EndpointLookupOptions, lookupTcpEndpoint } from "./tcp/endpoint-mapper.js";
+export { TcpPduTransport, type TcpPduTransportOptions } from "./tcp/tcp-pdu-transport.js";
+export { type TcpTransportFactoryOptions, tcpTransportFactory } from "./tcp/tcp-transport-factory.js";
 export type { PduTransport } from "./transport/pdu-transport.js";

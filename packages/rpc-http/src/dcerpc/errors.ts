@@ -13,7 +13,7 @@ export class RpcFaultError extends RpcHttpError {
   readonly statusName: string;
   /** PFC_DID_NOT_EXECUTE was set: the call never reached the server's manager routine. */
   readonly didNotExecute: boolean;
-  constructor(status: number, options: { didNotExecute?: boolean; operation?: string } = {}) {
+  constructor(status: number, options: { didNotExecute?: boolean; operation?: string | undefined } = {}) {
     const statusName = faultStatusName(status);
     super(`${options.operation ?? "RPC call"} failed: fault ${statusName}`, {
       code: ErrorCode.PROTOCOL,

@@ -1,7 +1,7 @@
 import { NTLM_SIGNATURE_LENGTH, type NtlmSessionSecurity, ProtocolError } from "@mailwire/core";
 import { AuthLevel, AuthType, SEC_TRAILER_LENGTH } from "./constants.js";
 import { encodePdu } from "./pdu-encode.js";
-import type { RequestPdu, ResponsePdu } from "./pdu-types.js";
+import type { FaultPdu, RequestPdu, ResponsePdu } from "./pdu-types.js";
 
 // Packet integrity and packet privacy with NTLM (MS-RPCE 3.3.1.5.2.2, MS-NLMP 3.4): the stub
 // is padded so the sec_trailer is 16-byte aligned to the PDU body (MS-RPCE 2.2.2.11); with
@@ -58,7 +58,7 @@ export function encodeProtectedPdu(pdu: CallPdu, protection: PduProtection): Uin
  */
 export function openProtectedPdu(
   bytes: Uint8Array,
-  pdu: RequestPdu | ResponsePdu,
+  pdu: RequestPdu | ResponsePdu | FaultPdu,
   protection: PduProtection,
 ): Uint8Array {
   const auth = pdu.auth;
