@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import type { ServerResponse } from "node:http";
 import { setTimeout as sleep } from "node:timers/promises";
-import { decodeRpcHeaderExtChain, encodeRpcHeaderExtChain } from "@mailwire/mapi";
+import { compressRtf, decodeRpcHeaderExtChain, encodeRpcHeaderExtChain, SessionTags } from "@mailwire/mapi";
 import type { RouteContext } from "../http/router.js";
 import type { MailboxStore } from "../store/mailbox-store.js";
 import {
@@ -14,6 +14,7 @@ import {
   readExecuteRequest,
 } from "./emsmdb-bodies.js";
 import { MapiIds } from "./mapi-ids.js";
+import type { MapiExtras } from "./mapi-properties.js";
 import { SimRopEngine } from "./rop-engine.js";
 
 // The MAPI/HTTP mailbox endpoint (MS-OXCMAPIHTTP 3.2): session contexts named by the
@@ -48,6 +49,7 @@ export interface EmsmdbSimSettings {
 export class EmsmdbEndpoint {
   readonly #store: MailboxStore;
   readonly #ids: MapiIds;
+  readonly #extras: MapiExtras = new Map();
   readonly #sessions = new Map<string, SessionContext>();
   readonly settings: EmsmdbSimSettings = { keepAlives: 0, pendingPeriodMs: 15_000 };
   readonly stats = { connects: 0, executes: 0, expired: 0 };
@@ -62,6 +64,43 @@ export class EmsmdbEndpoint {
     const count = this.#sessions.size;
     this.#sessions.clear();
     return count;
+  }
+
+  /**
+   * Test-only: stores a message whose only body is PidTagRtfCompressed (the RTF compressed
+   * here, MS-OXRTFCP), as older Outlook and Exchange versions kept rich-text mail, in the
+   * special folder `folder`. Returns its store id.
+   */
+  addRtfOnlyMessage(options: { folder?: "inbox" | "drafts" | "sent"; subject: string; rtf: string }): string {
+    const folder = this.#store.specialFolder(options.folder ?? "inbox");
+    const date = new Date();
+    const messageId = `<rtf.${date.getTime()}@mapi.sim.mailwire.test>`;
+    const raw = new Uint8Array(
+      Buffer.from(
+        `From: ${this.#store.user.address}\r\nTo: ${this.#store.user.address}\r\nSubject: ${options.subject}\r\nDate: ${date.toUTCString()}\r\nMessage-ID: ${messageId}\r\nMIME-Version: 1.0\r\nContent-Type: application/rtf\r\n\r\n${options.rtf}\r\n`,
+        "latin1",
+      ),
+    );
+    const stored = this.#store.addMessage(folder.id, {
+      id: "",
+      folder: folder.path,
+      raw,
+      subject: options.subject,
+      from: { address: this.#store.user.address },
+      to: [{ address: this.#store.user.address }],
+      date,
+      flags: { seen: false, flagged: false, answered: false },
+      size: raw.length,
+      messageId,
+      hasAttachments: false,
+      cc: [],
+      references: [],
+      attachments: [],
+      contentType: "application/rtf",
+    });
+    const rtf = compressRtf(new Uint8Array(Buffer.from(options.rtf, "latin1")));
+    this.#extras.set(stored.id, new Map([[SessionTags.PidTagRtfCompressed, rtf]]));
+    return stored.id;
   }
 
   get sessionCount(): number {
@@ -99,7 +138,7 @@ export class EmsmdbEndpoint {
       this.stats.connects += 1;
       const contextId = randomBytes(16).toString("hex");
       const session: SessionContext = {
-        engine: new SimRopEngine(this.#store, this.#ids),
+        engine: new SimRopEngine(this.#store, this.#ids, this.#extras),
         sequence: randomBytes(8).toString("hex"),
       };
       this.#sessions.set(contextId, session);

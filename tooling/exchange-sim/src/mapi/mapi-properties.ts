@@ -15,6 +15,13 @@ export const EC_NOT_ENOUGH_MEMORY = 0x8007000e;
 
 export type PropertySource = Map<PropertyTag, unknown>;
 
+/**
+ * MAPI properties of stored messages that the fixture model has no field for (for example
+ * PidTagRtfCompressed of an RTF-only message), by store message id. Shared by every session
+ * of one endpoint, as the store is.
+ */
+export type MapiExtras = Map<string, Map<PropertyTag, unknown>>;
+
 /** FILETIME ticks (100 ns since 1601). */
 function fileTime(date: Date): bigint {
   return BigInt(date.getTime()) * 10000n + 116444736000000000n;
@@ -38,10 +45,10 @@ export function folderProperties(
   ]);
 }
 
-export function messageProperties(ids: MapiIds, message: StoreMessage): PropertySource {
+export function messageProperties(ids: MapiIds, message: StoreMessage, extras?: MapiExtras): PropertySource {
   const f = message.fixture;
   const flags = (message.flags.seen ? 0x01 : 0) | (f.attachments.length > 0 ? 0x10 : 0);
-  return new Map<PropertyTag, unknown>([
+  const properties = new Map<PropertyTag, unknown>([
     [SessionTags.PidTagMid, ids.id(message.id)],
     [SessionTags.PidTagFolderId, ids.id(message.folderId)],
     [SessionTags.PidTagSubject, f.subject],
@@ -55,6 +62,8 @@ export function messageProperties(ids: MapiIds, message: StoreMessage): Property
     [SessionTags.PidTagBody, f.text],
     [SessionTags.PidTagHtml, f.html === undefined ? undefined : Buffer.from(f.html, "utf8")],
   ]);
+  for (const [tag, value] of extras?.get(message.id) ?? []) properties.set(tag, value);
+  return properties;
 }
 
 export function attachmentProperties(message: StoreMessage): PropertySource[] {

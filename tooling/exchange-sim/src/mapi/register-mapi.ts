@@ -4,7 +4,7 @@ import { EmsmdbEndpoint } from "./emsmdb-endpoint.js";
 /**
  * Registers the MAPI/HTTP mailbox endpoint (`/mapi/emsmdb/`, MS-OXCMAPIHTTP) and, for
  * tests, `POST /mailwire/mapi/control` (JSON: `expireSessions`, `keepAlives`,
- * `pendingPeriodMs`; answers with counters). Each sim gets its own endpoint state.
+ * `pendingPeriodMs`, `addRtfOnlyMessage`; answers with counters). Each sim gets its own endpoint state.
  */
 export function registerMapiEndpoints(router: Router): void {
   let endpoint: EmsmdbEndpoint | undefined;
@@ -20,12 +20,15 @@ export function registerMapiEndpoints(router: Router): void {
       expireSessions?: boolean;
       keepAlives?: number;
       pendingPeriodMs?: number;
+      addRtfOnlyMessage?: { folder?: "inbox" | "drafts" | "sent"; subject: string; rtf: string };
     };
     const dropped = command.expireSessions ? mapi.expireSessions() : 0;
+    const added = command.addRtfOnlyMessage ? mapi.addRtfOnlyMessage(command.addRtfOnlyMessage) : undefined;
     if (typeof command.keepAlives === "number") mapi.settings.keepAlives = command.keepAlives;
     if (typeof command.pendingPeriodMs === "number") mapi.settings.pendingPeriodMs = command.pendingPeriodMs;
     context.json(200, {
       dropped,
+      ...(added === undefined ? {} : { added }),
       sessions: mapi.sessionCount,
       openObjects: mapi.openObjects,
       ...mapi.stats,

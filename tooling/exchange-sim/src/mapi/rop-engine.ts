@@ -15,15 +15,18 @@ import { MapiIds } from "./mapi-ids.js";
 import {
   attachmentProperties,
   folderProperties,
+  type MapiExtras,
   messageProperties,
   type PropertySource,
   propertyRow,
 } from "./mapi-properties.js";
+import { answerDraftRop, type SimDraftObject } from "./rop-drafts.js";
 
 // One session context's ROP processing (MS-OXCROPS) over the shared store: request buffers
 // are decoded with @mailwire/mapi's simulator-side functions, answered, and encoded back.
 
 type ServerObject =
+  | SimDraftObject
   | { kind: "logon" }
   | { kind: "folder"; folderId: bigint }
   | { kind: "table"; rows: () => PropertySource[]; columns: PropertyTag[]; cursor: number }
@@ -54,14 +57,16 @@ const LOGON_SPECIAL = [
 export class SimRopEngine {
   readonly #store: MailboxStore;
   readonly #ids: MapiIds;
+  readonly #extras: MapiExtras;
   readonly #objects = new Map<number, ServerObject>();
   #nextHandle = 0x1000;
   readonly folderIds: bigint[];
   readonly ipmSubtree: bigint;
 
-  constructor(store: MailboxStore, ids: MapiIds) {
+  constructor(store: MailboxStore, ids: MapiIds, extras: MapiExtras = new Map()) {
     this.#store = store;
     this.#ids = ids;
+    this.#extras = extras;
     this.folderIds = Array.from({ length: 13 }, (_, i) => {
       const use = LOGON_SPECIAL[i];
       return use ? ids.id(store.specialFolder(use).id) : MapiIds.wellKnown(i);
@@ -127,6 +132,14 @@ export class SimRopEngine {
   ): RopAnswer {
     const fail = (returnValue: number, handleIndex: number) =>
       ({ rop: rop.rop, handleIndex, returnValue }) as RopAnswer;
+    const created = answerDraftRop(rop, {
+      store: this.#store,
+      ids: this.#ids,
+      extras: this.#extras,
+      get,
+      put,
+    });
+    if (created) return created;
     switch (rop.rop) {
       case "RopLogon": {
         put(rop.outputHandleIndex, { kind: "logon" });
@@ -186,7 +199,7 @@ export class SimRopEngine {
             : () =>
                 storeId === undefined
                   ? []
-                  : this.#store.messages(storeId).map((m) => messageProperties(this.#ids, m));
+                  : this.#store.messages(storeId).map((m) => messageProperties(this.#ids, m, this.#extras));
         put(rop.outputHandleIndex, { kind: "table", rows, columns: [], cursor: 0 });
         return {
           rop: rop.rop,
@@ -245,7 +258,11 @@ export class SimRopEngine {
         const object = get(rop.inputHandleIndex);
         if (object?.kind !== "message") return fail(ec.NullObject, rop.inputHandleIndex);
         const limit = rop.propertySizeLimit === 0 ? undefined : rop.propertySizeLimit;
-        const row = propertyRow(rop.propertyTags, messageProperties(this.#ids, object.message), limit);
+        const row = propertyRow(
+          rop.propertyTags,
+          messageProperties(this.#ids, object.message, this.#extras),
+          limit,
+        );
         return { rop: "RopGetPropertiesSpecific", handleIndex: rop.inputHandleIndex, returnValue: 0, row };
       }
       case "RopReadRecipients": {
@@ -292,7 +309,7 @@ export class SimRopEngine {
         if (object?.kind === "attachment" && rop.propertyTag === SessionTags.PidTagAttachDataBinary) {
           data = object.message.fixture.attachments[object.index]?.bytes;
         } else if (object?.kind === "message") {
-          const value = messageProperties(this.#ids, object.message).get(rop.propertyTag);
+          const value = messageProperties(this.#ids, object.message, this.#extras).get(rop.propertyTag);
           // String properties stream as UTF-16LE without a terminator (MS-OXCPRPT 2.2.14).
           data =
             typeof value === "string"

@@ -1,0 +1,146 @@
+import { createHttpClient, type HttpClient } from "@mailwire/core";
+import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
+import { MapiSession } from "@mailwire/mapi";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { MapiHttpMailboxTransport } from "../src/index.js";
+
+// End to end over MAPI/HTTP against exchange-sim (its own instance: these tests add messages):
+// sending a message through the sim's ROP engine, and reading a message whose only body is
+// PidTagRtfCompressed.
+
+let sim: ExchangeSim;
+let http: HttpClient;
+
+const userDn = () =>
+  `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`;
+
+async function open(): Promise<{ session: MapiSession; transport: MapiHttpMailboxTransport }> {
+  const transport = new MapiHttpMailboxTransport({
+    url: `${sim.origin}/mapi/emsmdb/?MailboxId=${encodeURIComponent(sim.credentials.email)}`,
+    userDn: userDn(),
+    http,
+  });
+  return { session: await MapiSession.open({ transport, mailboxDn: userDn() }), transport };
+}
+
+async function control(command: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const response = await http.request({
+    method: "POST",
+    url: `${sim.origin}/mailwire/mapi/control`,
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(command),
+    expectStatus: 200,
+  });
+  return (await response.body.json()) as Record<string, unknown>;
+}
+
+async function find(session: MapiSession, folderId: bigint, subject: string) {
+  for await (const m of session.listMessages(folderId)) if (m.subject === subject) return m;
+  return undefined;
+}
+
+beforeAll(async () => {
+  sim = await startSim({ fixture: { messageCount: 40, largeMessageBytes: 0 } });
+  http = createHttpClient({
+    credentials: {
+      username: sim.credentials.username,
+      password: sim.credentials.password,
+      domain: sim.credentials.domain,
+    },
+    tls: { ca: sim.caPem },
+  });
+});
+
+afterAll(async () => {
+  await http?.close();
+  await sim?.close();
+});
+
+describe("sending and RTF-only messages over MAPI/HTTP against exchange-sim", () => {
+  it("sends a message in one Execute: it is found in Sent Items, and mail to oneself arrives in the Inbox", async () => {
+    const { session, transport } = await open();
+    const inboxBefore = sim.store.messages(sim.store.specialFolder("inbox").id).length;
+    const before = transport.stats.requests;
+    const sent = await session.sendMessage({
+      subject: "MAPI send e2e",
+      to: [{ address: "someone@example.test", name: "Someone" }, { address: sim.credentials.email }],
+      body: "Sent over MAPI/HTTP",
+      attachments: [{ fileName: "note.txt", mimeType: "text/plain", data: new TextEncoder().encode("hi") }],
+    });
+    expect(transport.stats.requests - before).toBe(1);
+    const { sentItems, inbox, outbox } = session.mailbox.folders;
+    const listed = await find(session, sentItems, "MAPI send e2e");
+    expect(listed?.messageId).toBe(sent.messageId);
+    expect(listed?.hasAttachments).toBe(true);
+    expect(await find(session, outbox, "MAPI send e2e")).toBeUndefined();
+    const message = await session.openMessage(sentItems, sent.messageId);
+    expect(await message.bodyText()).toBe("Sent over MAPI/HTTP");
+    expect(message.content.recipients.map((r) => r.emailAddress)).toEqual([
+      "someone@example.test",
+      sim.credentials.email,
+    ]);
+    expect(message.content.attachments[0]).toMatchObject({ fileName: "note.txt", size: 2 });
+    const chunks: Buffer[] = [];
+    for await (const chunk of message.openAttachmentStream(0)) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).toString()).toBe("hi");
+    message.close();
+    // The shared store saw it too (what EWS and IMAP read), and the copy for the user arrived.
+    const stored = sim.store
+      .messages(sim.store.specialFolder("sent").id)
+      .find((m) => m.fixture.subject === "MAPI send e2e");
+    expect(stored?.fixture.attachments[0]?.name).toBe("note.txt");
+    expect(Buffer.from(stored?.raw ?? []).toString()).toContain("Subject: MAPI send e2e");
+    expect(sim.store.messages(sim.store.specialFolder("inbox").id)).toHaveLength(inboxBefore + 1);
+    expect((await find(session, inbox, "MAPI send e2e"))?.read).toBe(false);
+    await session.close();
+  });
+
+  it("sends a message with a 100 KB attachment in several Executes", async () => {
+    const { session } = await open();
+    const data = Uint8Array.from({ length: 100_000 }, (_, i) => (i * 31) % 251);
+    const sent = await session.sendMessage({
+      subject: "MAPI large send",
+      to: [{ address: "someone@example.test" }],
+      html: "<p>see attachment</p>",
+      attachments: [{ fileName: "data.bin", data }],
+    });
+    expect(sent.executes).toBeGreaterThan(2);
+    const message = await session.openMessage(session.mailbox.folders.sentItems, sent.messageId);
+    expect(new TextDecoder().decode(await message.bodyHtml())).toBe("<p>see attachment</p>");
+    const chunks: Buffer[] = [];
+    for await (const chunk of message.openAttachmentStream(0)) chunks.push(chunk as Buffer);
+    expect(Buffer.concat(chunks).equals(Buffer.from(data))).toBe(true);
+    message.close();
+    await session.setReadFlags(session.mailbox.folders.inbox, [], true);
+    // Everything was released: only the logon is open on the server.
+    expect((await control({})).openObjects).toBe(1);
+    await session.close();
+  });
+
+  it("reads a message whose only body is PidTagRtfCompressed: HTML de-encapsulated, plain RTF as text", async () => {
+    const htmlRtf =
+      "{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 \\deff0{\\fonttbl{\\f0\\fswiss Arial;}}" +
+      "{\\*\\htmltag64 <p>}\\htmlrtf {\\htmlrtf0 Rich \\'e9t\\'e9\\htmlrtf\\par\\htmlrtf0 {\\*\\htmltag72 </p>}\\htmlrtf }\\htmlrtf0 }";
+    await control({ addRtfOnlyMessage: { subject: "RTF only (html)", rtf: htmlRtf } });
+    await control({
+      addRtfOnlyMessage: {
+        subject: "RTF only (text)",
+        rtf: "{\\rtf1\\ansi\\pard Plain \\b rich\\b0  text\\par}",
+      },
+    });
+    const { session } = await open();
+    const inbox = session.mailbox.folders.inbox;
+    const html = await find(session, inbox, "RTF only (html)");
+    const text = await find(session, inbox, "RTF only (text)");
+    const first = await session.openMessage(inbox, html?.messageId as bigint);
+    expect(first.content.body.kind).toBe("absent");
+    expect(first.content.html.kind).toBe("absent");
+    expect(new TextDecoder().decode(await first.bodyHtml())).toBe("<p>Rich été</p>");
+    expect((await first.bodyRtf())?.rtf).toEqual(new Uint8Array(Buffer.from(htmlRtf, "latin1")));
+    const second = await session.openMessage(inbox, text?.messageId as bigint);
+    expect(await second.bodyText()).toBe("Plain rich text\r\n");
+    first.close();
+    second.close();
+    await session.close();
+  });
+});
