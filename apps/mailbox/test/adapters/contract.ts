@@ -17,7 +17,9 @@ export interface ContractSetup {
   readonly roles: readonly FolderRole[];
   /** Delivers a message with this subject into the Inbox over another connection. */
   deliver(subject: string): Promise<void>;
-  /** How a fixture message's subject appears in a summary (all servers decode RFC 2047 the same). */
+  /** Whether the adapter sends by itself (EWS), without an injected `send`. */
+  readonly canSend: boolean;
+  /** Polling interval for protocols that poll (POP3) or compare folders (MAPI). */
   readonly pollIntervalMs?: number;
 }
 
@@ -178,6 +180,18 @@ export function mailboxContract(setup: ContractSetup): void {
     const after = await all(mailbox.list(inboxId));
     expect(after).toHaveLength(before - 1);
     expect(after.some((s) => s.id === target.id)).toBe(false);
+  });
+
+  it("send: capabilities tell; a protocol that cannot send refuses with a typed error", async () => {
+    expect(mailbox.capabilities.send).toBe(setup.canSend);
+    if (setup.canSend) return; // sending is tested per adapter, it changes other folders
+    await expect(
+      mailbox.send({ to: [{ address: "bob@contoso.example" }], subject: "x" }),
+    ).rejects.toMatchObject({
+      code: MailboxErrorCode.UNSUPPORTED_OPERATION,
+      protocol: mailbox.protocol,
+      step: "send",
+    });
   });
 
   it("rejects ids from elsewhere with a typed error", async () => {

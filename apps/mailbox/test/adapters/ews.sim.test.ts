@@ -31,6 +31,7 @@ describe("ews adapter against exchange-sim", () => {
       }),
     inbox: () => simInboxOrder(sim),
     roles: ["inbox", "sent", "drafts", "trash", "junk", "outbox"],
+    canSend: true,
     deliver: async (subject) => {
       sim.store.addMessage(sim.store.specialFolder("inbox").id, newMessage(subject, sim.credentials.email));
     },

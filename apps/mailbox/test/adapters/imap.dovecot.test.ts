@@ -28,6 +28,7 @@ describeWithDovecot("imap adapter against Dovecot", () => {
     // UIDs follow the fixture's order, and IMAP lists by arrival: highest UID first.
     inbox: () => fixture.messages.filter((m) => m.folder.join("/") === "Inbox").reverse(),
     roles: ["inbox", "sent", "drafts", "trash", "junk"],
+    canSend: false,
     deliver: async (subject) => {
       const other = await connectImap(connect());
       try {

@@ -33,6 +33,7 @@ describeWithDovecot("pop3 adapter against Dovecot", () => {
     // Message numbers follow the maildrop's order (the fixture's); newest first is the highest.
     inbox: () => fixture.messages.filter((m) => m.folder.join("/") === "Inbox").reverse(),
     roles: ["inbox"],
+    canSend: false,
     deliver: async (subject) => {
       const { running, user } = server();
       const imap = await connectImap({

@@ -8,7 +8,7 @@ import type {
   Recipient,
   Restriction,
 } from "@mailwire/ews";
-import { guard, guardIterable, UnsupportedOperationError } from "../../errors.js";
+import { guard, guardIterable } from "../../errors.js";
 import type {
   Address,
   CallOptions,
@@ -24,6 +24,7 @@ import type {
   WatchOptions,
 } from "../../mailbox.js";
 import type { AdapterOptions, SendFunction } from "../adapter-options.js";
+import { composeMime } from "../shared/compose-mime.js";
 import { parseMessage } from "../shared/mime-detail.js";
 import { matchesSummary } from "../shared/search-filter.js";
 import { listEwsFolders } from "./ews-folders.js";
@@ -262,11 +263,16 @@ export class EwsMailboxAdapter implements Mailbox {
       async () => {
         if (this.#send) return this.#send(message, options);
         if ((message.attachments?.length ?? 0) > 0) {
-          throw new UnsupportedOperationError(
-            "ews",
-            "send",
-            "attachments need CreateAttachment, which @mailwire/ews does not implement yet",
+          // Attachments travel inside MimeContent (MS-OXWSMSG 3.1.4.2: the server derives the
+          // item from it); Bcc is not in a MIME header block, so it goes beside it.
+          const mime = await composeMime(message, undefined);
+          throwOnError(
+            await this.client.createMessages([{ mime, bccRecipients: toRecipients(message.bcc) }], {
+              signal: options.signal,
+              disposition: "SendAndSaveCopy",
+            }),
           );
+          return;
         }
         const body =
           message.html !== undefined
