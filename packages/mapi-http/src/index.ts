@@ -52,6 +52,20 @@ export {
   type StatusResponse,
 } from "./codec/session-bodies.js";
 export {
+  type AddressBookCallOptions,
+  type GetMatchesOptions,
+  MapiHttpAddressBook,
+  type MapiHttpAddressBookOptions,
+  type QueryRowsOptions,
+  type ResolvedName,
+} from "./nspi/address-book-client.js";
+export {
+  type AddressBookEntry,
+  DEFAULT_ADDRESS_BOOK_COLUMNS,
+  entryFromRow,
+  entryFromValues,
+} from "./nspi/address-book-entry.js";
+export {
   type AddressBookCell,
   type AddressBookRow,
   type AddressBookTaggedValue,

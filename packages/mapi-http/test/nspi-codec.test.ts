@@ -350,10 +350,7 @@ describe("address book bodies: layouts from MS-OXCMAPIHTTP 2.2.5", () => {
       errorCode: 0,
       columnsAndRows: {
         columns: [T.PidTagDisplayName, T.PidTagObjectType],
-        rows: [
-          row1.slice(0, 2),
-          row2.slice(0, 2),
-        ],
+        rows: [row1.slice(0, 2), row2.slice(0, 2)],
       },
       auxiliaryBuffer: empty,
     });

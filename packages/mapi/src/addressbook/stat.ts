@@ -18,7 +18,10 @@ export interface Stat {
   readonly numPos: number;
   /** Rows in the table (the server's estimate). */
   readonly totalRecs: number;
-  /** Code page strings are returned in; 1200 (CP_WINUNICODE) asks for UTF-16. */
+  /**
+   * Code page of 8-bit strings. NspiBind refuses CP_WINUNICODE here (MS-OXNSPI 3.1.4.1.1);
+   * ask for PtypString columns instead to get UTF-16.
+   */
   readonly codePage: number;
   readonly templateLocale: number;
   readonly sortLocale: number;
@@ -42,10 +45,10 @@ export const MidPosition = {
   MID_END_OF_TABLE: 0x00000002,
 } as const;
 
-/** Code page that asks for UTF-16 strings (MS-OXNSPI 2.2.1.3 CP_WINUNICODE). */
+/** The Unicode code page (MS-OXNSPI 2.2.1.3 CP_WINUNICODE); not valid in a Bind STAT. */
 export const CP_WINUNICODE = 1200;
 
-/** A STAT at the start of the GAL, sorted by display name, Unicode strings, en-US. */
+/** A STAT at the start of the GAL, sorted by display name, code page 1252, en-US. */
 export function createStat(fields: Partial<Stat> = {}): Stat {
   return {
     sortType: SortType.SortTypeDisplayName,
@@ -54,7 +57,7 @@ export function createStat(fields: Partial<Stat> = {}): Stat {
     delta: 0,
     numPos: 0,
     totalRecs: 0,
-    codePage: CP_WINUNICODE,
+    codePage: 1252,
     templateLocale: 1033,
     sortLocale: 1033,
     ...fields,

@@ -1,5 +1,6 @@
 import type { Router } from "../http/router.js";
 import { EmsmdbEndpoint } from "./emsmdb-endpoint.js";
+import { registerNspiEndpoint } from "./nspi-register.js";
 
 /**
  * Registers the MAPI/HTTP mailbox endpoint (`/mapi/emsmdb/`, MS-OXCMAPIHTTP) and, for
@@ -13,6 +14,7 @@ export function registerMapiEndpoints(router: Router): void {
     return endpoint;
   };
   router.add("POST", "/mapi/emsmdb*", (context) => of(context.store).handle(context));
+  registerNspiEndpoint(router);
   router.add("POST", "/mailwire/mapi/control", async (context) => {
     const mapi = of(context.store);
     const raw = (await context.body()).toString("utf8");
