@@ -1,6 +1,12 @@
 // Public surface of @mailwire/ews. Names are listed explicitly (no `export *`).
 export { createEwsClient, EwsClient } from "./client/ews-client.js";
-export { type EwsClientOptions, type SoapCallOptions, SoapClient } from "./client/soap-client.js";
+export {
+  type EwsClientOptions,
+  PAYLOAD_SLOT,
+  type SoapCallOptions,
+  SoapClient,
+  type StreamedRequest,
+} from "./client/soap-client.js";
 export { EwsLimits, type EwsLimitsShape } from "./limits.js";
 export { type EwsFolder, readFolder } from "./model/folder.js";
 export {
@@ -66,17 +72,37 @@ export {
 export { EventType, type EwsEvent, type EwsNotification } from "./notifications/events.js";
 export type { StreamEventsOptions, StreamNotice } from "./notifications/stream-events.js";
 export type { PullSubscription, SubscribeOptions } from "./notifications/subscriptions.js";
+export type { CreatedAttachment, NewFileAttachment } from "./operations/attachments.js";
 export {
   type MessageDisposition,
   messageNode,
   type NewMessage,
   type Recipient,
 } from "./operations/create-item.js";
+export type {
+  DistributionListMember,
+  DistributionListRef,
+  ExpandDLResult,
+} from "./operations/expand-dl.js";
+export {
+  type ExportedItem,
+  exportItemBody,
+  type UploadAction,
+  type UploadItem,
+} from "./operations/export-upload.js";
 export type { FindFoldersOptions } from "./operations/find-folder.js";
 export { type FindItemsOptions, findItemBody } from "./operations/find-item.js";
 export { type DeleteType, getFolderBody } from "./operations/folders.js";
 export type { AttachmentDownload } from "./operations/get-attachment.js";
 export { getItemBody } from "./operations/get-item.js";
+export {
+  type Availability,
+  type AvailabilityOptions,
+  availabilityBody,
+  type BusyType,
+  type CalendarEvent,
+  type FreeBusyView,
+} from "./operations/get-user-availability.js";
 export type { Page } from "./operations/paging.js";
 export type { CalendarViewOptions } from "./operations/pim-operations.js";
 export type { Resolution, ResolveNamesResult } from "./operations/resolve-names.js";
@@ -88,6 +114,13 @@ export {
   syncFolderItemsBody,
 } from "./operations/sync-folder-items.js";
 export { type ItemUpdate, itemChangeNode } from "./operations/update-item.js";
+export {
+  type ConflictResolution,
+  calendarItemChangeNode,
+  contactChangeNode,
+  type PimUpdate,
+  taskChangeNode,
+} from "./operations/update-pim-items.js";
 export { buildEnvelope, type EnvelopeOptions, type Impersonation } from "./soap/envelope.js";
 export { EwsResponseError, ewsErrorFor } from "./soap/ews-response-error.js";
 export { Namespace } from "./soap/namespaces.js";
@@ -104,6 +137,7 @@ export {
   type ServerVersionInfo,
 } from "./soap/server-version.js";
 export { Base64Decoder } from "./streaming/base64-decoder.js";
+export { type ByteSource, base64Chunks } from "./streaming/base64-encoder.js";
 export { type StreamedContent, streamContent } from "./streaming/content-stream.js";
 export { EnvelopeSplitter } from "./streaming/envelope-splitter.js";
 export { parseXml } from "./xml/parse-xml.js";

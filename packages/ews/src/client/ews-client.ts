@@ -14,7 +14,26 @@ import {
   subscribeStreaming,
   unsubscribe,
 } from "../notifications/subscriptions.js";
+import { archiveItems } from "../operations/archive-item.js";
+import {
+  type CreatedAttachment,
+  createAttachments,
+  deleteAttachments,
+  type NewFileAttachment,
+} from "../operations/attachments.js";
 import { createMessages, type MessageDisposition, type NewMessage } from "../operations/create-item.js";
+import {
+  type DistributionListRef,
+  type ExpandDLResult,
+  expandDistributionList,
+} from "../operations/expand-dl.js";
+import {
+  type ExportedItem,
+  exportItem,
+  exportItems,
+  type UploadItem,
+  uploadItems,
+} from "../operations/export-upload.js";
 import { type FindFoldersOptions, findFolders, findFoldersPage } from "../operations/find-folder.js";
 import { type FindItemsOptions, findItems, findItemsPage } from "../operations/find-item.js";
 import {
@@ -26,6 +45,11 @@ import {
 } from "../operations/folders.js";
 import { type AttachmentDownload, downloadAttachment, downloadMime } from "../operations/get-attachment.js";
 import { getItems } from "../operations/get-item.js";
+import {
+  type Availability,
+  type AvailabilityOptions,
+  getUserAvailability,
+} from "../operations/get-user-availability.js";
 import { copyItems, deleteItems, markAllItemsAsRead, moveItems } from "../operations/item-mutations.js";
 import type { Page } from "../operations/paging.js";
 import {
@@ -43,6 +67,12 @@ import {
   syncFolderItems,
 } from "../operations/sync-folder-items.js";
 import { type ItemUpdate, updateItems } from "../operations/update-item.js";
+import {
+  type PimUpdate,
+  updateCalendarItems,
+  updateContacts,
+  updateTasks,
+} from "../operations/update-pim-items.js";
 import { type EwsResult, type SoapResponse, unwrapSingle } from "../soap/parse-response.js";
 import type { ExchangeVersion, ServerVersionInfo } from "../soap/server-version.js";
 import { type EwsClientOptions, type SoapCallOptions, SoapClient } from "./soap-client.js";
@@ -164,6 +194,37 @@ export class EwsClient implements AsyncDisposable {
   markAllItemsAsRead(folders: readonly FolderRef[], options?: Parameters<typeof markAllItemsAsRead>[2]) {
     return markAllItemsAsRead(this.soap, folders, options);
   }
+  /** ArchiveItem (Exchange 2013+): moves items from `sourceFolder` into the archive mailbox. */
+  archiveItems(items: readonly ItemId[], sourceFolder: FolderRef, options?: SoapCallOptions) {
+    return archiveItems(this.soap, items, sourceFolder, options);
+  }
+
+  // Attachments (MS-OXWSCORE)
+  /** Adds file attachments to an item; a streamed `content` must be the call's only attachment. */
+  createAttachments(
+    parent: ItemId,
+    attachments: readonly NewFileAttachment[],
+    options?: SoapCallOptions,
+  ): Promise<EwsResult<CreatedAttachment>[]> {
+    return createAttachments(this.soap, parent, attachments, options);
+  }
+  deleteAttachments(attachmentIds: readonly string[], options?: SoapCallOptions) {
+    return deleteAttachments(this.soap, attachmentIds, options);
+  }
+
+  // Bulk transfer (MS-OXWSBTRF)
+  /** ExportItems for one item, its data streamed as it arrives. */
+  exportItem(item: ItemId, options?: SoapCallOptions): Promise<ExportedItem> {
+    return exportItem(this.soap, item, options);
+  }
+  /** ExportItems one item per request, as typed results; consume each `data` before advancing. */
+  exportItems(items: readonly ItemId[], options?: SoapCallOptions): AsyncGenerator<EwsResult<ExportedItem>> {
+    return exportItems(this.soap, items, options);
+  }
+  /** UploadItems from bytes (several per call) or a stream (one per call, sent once). */
+  uploadItems(items: readonly UploadItem[], options?: SoapCallOptions) {
+    return uploadItems(this.soap, items, options);
+  }
 
   // Streams
   downloadAttachment(attachmentId: string, options?: SoapCallOptions): Promise<AttachmentDownload> {
@@ -190,10 +251,33 @@ export class EwsClient implements AsyncDisposable {
   createTasks(tasks: readonly NewTask[], options?: Parameters<typeof createTasks>[2]) {
     return createTasks(this.soap, tasks, options);
   }
+  updateCalendarItems(
+    updates: readonly PimUpdate<NewCalendarItem>[],
+    options?: Parameters<typeof updateCalendarItems>[2],
+  ) {
+    return updateCalendarItems(this.soap, updates, options);
+  }
+  updateContacts(updates: readonly PimUpdate<NewContact>[], options?: Parameters<typeof updateContacts>[2]) {
+    return updateContacts(this.soap, updates, options);
+  }
+  updateTasks(updates: readonly PimUpdate<NewTask>[], options?: Parameters<typeof updateTasks>[2]) {
+    return updateTasks(this.soap, updates, options);
+  }
+  /** GetUserAvailability (MS-OXWSAVAIL): free/busy per mailbox, one typed result each. */
+  getUserAvailability(
+    mailboxes: readonly string[],
+    options: AvailabilityOptions,
+  ): Promise<EwsResult<Availability>[]> {
+    return getUserAvailability(this.soap, mailboxes, options);
+  }
 
   /** ResolveNames (MS-OXWSRSLNM): directory and contact matches for a partial name or address. */
   resolveNames(entry: string, options?: Parameters<typeof resolveNames>[2]): Promise<ResolveNamesResult> {
     return resolveNames(this.soap, entry, options);
+  }
+  /** ExpandDL (MS-OXWSDLIST): a public list by address, or a private list (contact group) by item id. */
+  expandDistributionList(list: DistributionListRef, options?: SoapCallOptions): Promise<ExpandDLResult> {
+    return expandDistributionList(this.soap, list, options);
   }
 
   // Notifications (MS-OXWSNTIF)

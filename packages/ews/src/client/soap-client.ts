@@ -23,7 +23,7 @@ import {
   type ServerVersionInfo,
 } from "../soap/server-version.js";
 import { parseXml } from "../xml/parse-xml.js";
-import type { XmlNode } from "../xml/serialize-xml.js";
+import { rawXml, type XmlNode } from "../xml/serialize-xml.js";
 import { readBounded } from "./read-bounded.js";
 import { Semaphore } from "./semaphore.js";
 
@@ -69,6 +69,31 @@ export interface EwsClientOptions {
   /** Concurrent requests to this mailbox (default 27, Exchange Online's EWSMaxConcurrency). */
   maxConcurrency?: number | undefined;
   limits?: Partial<EwsLimitsShape> | undefined;
+}
+
+/**
+ * A request whose one base64 element is written as it is produced (UploadItems, CreateAttachment
+ * from a stream): `node` holds `PAYLOAD_SLOT` where the text goes. Such a request can be sent
+ * only once, so it is never retried.
+ */
+export interface StreamedRequest {
+  node: XmlNode;
+  payload: AsyncIterable<string>;
+}
+
+/** Marks where a StreamedRequest's payload goes; a comment, so it can never collide with escaped text. */
+export const PAYLOAD_SLOT = rawXml("<!--mailwire:payload-->");
+const PAYLOAD_MARK = "<!--mailwire:payload-->";
+
+function isStreamed(body: XmlNode | string | StreamedRequest): body is StreamedRequest {
+  return typeof body === "object" && "payload" in body;
+}
+
+async function* streamedEnvelope(envelope: string, payload: AsyncIterable<string>): AsyncGenerator<string> {
+  const at = envelope.indexOf(PAYLOAD_MARK);
+  yield envelope.slice(0, at);
+  for await (const text of payload) if (text.length > 0) yield text;
+  yield envelope.slice(at + PAYLOAD_MARK.length);
 }
 
 export interface SoapCallOptions extends CallOptions {
@@ -157,10 +182,10 @@ export class SoapClient {
   /** Sends one envelope and returns the raw HTTP response (status 200 or 500: SOAP faults use 500). */
   async post(
     operation: string,
-    body: XmlNode | string,
+    body: XmlNode | string | StreamedRequest,
     options: SoapCallOptions = {},
   ): Promise<HttpResponse> {
-    const envelope = buildEnvelope(body, {
+    const envelope = buildEnvelope(isStreamed(body) ? body.node : body, {
       version: this.#version,
       impersonation: this.#options.impersonation,
       timeZoneId: this.#options.timeZoneId,
@@ -169,8 +194,8 @@ export class SoapClient {
       method: "POST",
       url: this.url,
       headers: this.#headers(operation),
-      body: envelope,
-      idempotent: options.idempotent ?? false,
+      body: isStreamed(body) ? streamedEnvelope(envelope, body.payload) : envelope,
+      idempotent: isStreamed(body) ? false : (options.idempotent ?? false),
       signal: options.signal,
       timeoutMs: options.timeoutMs,
       expectStatus: [200, 500],
@@ -195,7 +220,7 @@ export class SoapClient {
     body: XmlNode | string,
     options: SoapCallOptions = {},
   ): Promise<SoapResponse> {
-    return this.recover(operation, options, () => this.#callOnce(operation, body, options));
+    return this.recover(operation, options, () => this.send(operation, body, options));
   }
 
   /**
@@ -251,10 +276,11 @@ export class SoapClient {
     }
   }
 
-  async #callOnce(
+  /** One attempt, without recovery: what a StreamedRequest (sendable once) goes through. */
+  async send(
     operation: string,
-    body: XmlNode | string,
-    options: SoapCallOptions,
+    body: XmlNode | string | StreamedRequest,
+    options: SoapCallOptions = {},
   ): Promise<SoapResponse> {
     const release = await this.#semaphore.acquire(options.signal);
     try {

@@ -159,5 +159,11 @@ export async function streamContent(
     }
   }
 
-  return { container, content: Readable.from(decode(), { objectMode: false }) };
+  const content = Readable.from(decode(), { objectMode: false });
+  // A stream destroyed before it was ever read never starts decode(), so its `finally` cannot
+  // release the connection and the concurrency slot; 'close' covers that case.
+  content.once("close", () => {
+    if (!done) abandon();
+  });
+  return { container, content };
 }

@@ -85,7 +85,7 @@ export const findItem: EwsOperation = ({ store, version }, request) => {
   return operationResponse(version, "FindItem", [message]);
 };
 
-export const getItem: EwsOperation = ({ store, version }, request) => {
+export const getItem: EwsOperation = ({ store, version, attachments }, request) => {
   const shape = readItemShape(one(request, "ItemShape"));
   const messages = itemIdsOf(one(request, "ItemIds")).map(({ id }) =>
     perItem(
@@ -93,7 +93,10 @@ export const getItem: EwsOperation = ({ store, version }, request) => {
       () =>
         successMessage(
           "GetItem",
-          `<m:Items>${messageXml(store, messageOf(store, id), shape, { withBody: true })}</m:Items>`,
+          `<m:Items>${messageXml(store, messageOf(store, id), shape, {
+            withBody: true,
+            attachments: attachments.list(messageOf(store, id)),
+          })}</m:Items>`,
         ),
       "<m:Items/>",
     ),
@@ -101,7 +104,7 @@ export const getItem: EwsOperation = ({ store, version }, request) => {
   return operationResponse(version, "GetItem", messages);
 };
 
-function newFixture(address: string, node: EwsNode, folder: string[]): FixtureMessage {
+export function newFixture(address: string, node: EwsNode, folder: string[]): FixtureMessage {
   const mime = text(one(node, "MimeContent"));
   const subject = text(one(node, "Subject"));
   const to = all(one(node, "ToRecipients"), "Mailbox").map((m) => ({

@@ -1,4 +1,5 @@
 import type { MailboxStore } from "../store/mailbox-store.js";
+import type { EwsAttachments } from "./ews-attachments.js";
 import type { EwsSchemaVersion } from "./ews-control.js";
 import { EwsIdError } from "./ews-ids.js";
 import { type EwsNode, errorMessage } from "./ews-xml.js";
@@ -8,6 +9,8 @@ export interface EwsContext {
   version: EwsSchemaVersion;
   /** The authenticated user's address (for From on created messages). */
   address: string;
+  /** Attachment changes made over EWS (see ews-attachments.ts). */
+  attachments: EwsAttachments;
 }
 
 /** Returns the complete response envelope. */

@@ -1,8 +1,12 @@
 import type { EwsContext } from "./ews-operation.js";
 import {
+  all,
   attr,
+  ENVELOPE_TAIL,
   type EwsNode,
+  envelopeHead,
   errorMessage,
+  NS,
   one,
   operationResponse,
   successMessage,
@@ -13,7 +17,9 @@ import {
 // Calendar, contacts and tasks for the EWS endpoint (MS-OXWSMTGS, MS-OXWSCONT, MS-OXWSTASK).
 // The shared mailbox store holds messages only, so these items live here, per sim, in three
 // virtual folders (calendar, contacts, tasks); other protocols do not see them. CalendarView
-// expands daily and weekly series into occurrences.
+// expands daily and weekly series into occurrences. UpdateItem applies SetItemField (indexed
+// entries merged by Key) and DeleteItemField; GetUserAvailability answers for the owner's calendar
+// from these items (other mailboxes: ErrorMailRecipientNotFound).
 
 export const PIM_FOLDERS = {
   calendar: "fld-calendar",
@@ -226,5 +232,130 @@ export class EwsPim {
         `<m:RootFolder TotalItemsInView="${rendered.length}" IncludesLastItemInRange="true"><t:Items>${rendered.join("")}</t:Items></m:RootFolder>`,
       ),
     ]);
+  }
+
+  update(context: EwsContext, request: EwsNode): string {
+    const never = attr(request, "ConflictResolution") === "NeverOverwrite";
+    const messages = all(one(request, "ItemChanges"), "ItemChange").map((change) => {
+      const idNode = one(change, "ItemId");
+      const item = this.#items.get(attr(idNode, "Id") ?? "");
+      if (item === undefined) {
+        return errorMessage(
+          "UpdateItem",
+          "ErrorItemNotFound",
+          "The specified object was not found in the store.",
+        );
+      }
+      const sentKey = attr(idNode, "ChangeKey");
+      if (never && sentKey !== undefined && sentKey !== `CK${item.changeNumber}`) {
+        return errorMessage(
+          "UpdateItem",
+          "ErrorIrresolvableConflict",
+          "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.",
+        );
+      }
+      const updates = one(change, "Updates");
+      for (const set of all(updates, "SetItemField")) {
+        const carrier = one(set, item.kind);
+        if (carrier === undefined) {
+          return errorMessage(
+            "UpdateItem",
+            "ErrorInvalidPropertySet",
+            `The change does not carry a ${item.kind}.`,
+          );
+        }
+        for (const [key, value] of Object.entries(carrier)) {
+          if (key.startsWith("@") || key === "#text" || !Array.isArray(value)) continue;
+          if (key === "EmailAddresses" || key === "PhoneNumbers") {
+            const list = one(item.node, key) ?? {};
+            const entries = all(list, "Entry").filter(
+              (entry) =>
+                !all(value[0] as EwsNode, "Entry").some((n) => attr(n, "Key") === attr(entry, "Key")),
+            );
+            list.Entry = [...entries, ...all(value[0] as EwsNode, "Entry")];
+            item.node[key] = [list];
+          } else item.node[key] = value;
+        }
+      }
+      for (const removal of all(updates, "DeleteItemField")) {
+        const indexed = one(removal, "IndexedFieldURI");
+        const uri = attr(one(removal, "FieldURI") ?? indexed, "FieldURI") ?? "";
+        const local = uri.slice(uri.indexOf(":") + 1);
+        const name = local.charAt(0).toUpperCase() + local.slice(1);
+        if (indexed !== undefined) {
+          const list = one(item.node, name === "EmailAddress" ? "EmailAddresses" : "PhoneNumbers");
+          if (list)
+            list.Entry = all(list, "Entry").filter((e) => attr(e, "Key") !== attr(indexed, "FieldIndex"));
+        } else delete item.node[name];
+      }
+      item.changeNumber = ++this.#changes;
+      return successMessage(
+        "UpdateItem",
+        `<m:Items><t:${item.kind}><t:ItemId Id="${item.id}" ChangeKey="CK${item.changeNumber}"/></t:${item.kind}></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`,
+      );
+    });
+    return operationResponse(context.version, "UpdateItem", messages);
+  }
+
+  availability(context: EwsContext, request: EwsNode): string {
+    // Request times are wall-clock in the given time zone; UTC = local + Bias (minutes). The sim
+    // applies the base bias only (no daylight rule).
+    const bias = Number(text(one(one(request, "TimeZone"), "Bias")) || 0) * 60_000;
+    const options = one(request, "FreeBusyViewOptions");
+    const window = one(options, "TimeWindow");
+    const toUtc = (local: string) => new Date(new Date(`${local.replace(/Z$/, "")}Z`).getTime() + bias);
+    const toLocal = (date: Date) => new Date(date.getTime() - bias).toISOString().replace(/\.\d{3}Z$/, "");
+    const from = toUtc(text(one(window, "StartTime")));
+    const to = toUtc(text(one(window, "EndTime")));
+    const view = text(one(options, "RequestedView")) || "DetailedMerged";
+    const interval = Number(text(one(options, "MergedFreeBusyIntervalInMinutes")) || 30) * 60_000;
+    const detailed = view.startsWith("Detailed");
+    const STATUS: Record<string, string> = {
+      Free: "0",
+      Tentative: "1",
+      Busy: "2",
+      OOF: "3",
+      WorkingElsewhere: "4",
+    };
+    const responses = all(one(request, "MailboxDataArray"), "MailboxData").map((data) => {
+      const address = text(one(one(data, "Email"), "Address")).toLowerCase();
+      if (address !== context.address.toLowerCase() && address !== context.store.user.address.toLowerCase()) {
+        return `<m:FreeBusyResponse><m:ResponseMessage ResponseClass="Error"><m:MessageText>${x(`No mailbox for ${address}.`)}</m:MessageText><m:ResponseCode>ErrorMailRecipientNotFound</m:ResponseCode><m:DescriptiveLinkKey>0</m:DescriptiveLinkKey></m:ResponseMessage><m:FreeBusyView><t:FreeBusyViewType>None</t:FreeBusyViewType></m:FreeBusyView></m:FreeBusyResponse>`;
+      }
+      const events = [...this.#items.values()]
+        .filter((item) => item.kind === "CalendarItem")
+        .flatMap((item) =>
+          this.#occurrences(item, from, to).map((occurrence) => ({
+            item,
+            start: occurrence?.start ?? new Date(text(one(item.node, "Start"))),
+            end: occurrence?.end ?? new Date(text(one(item.node, "End"))),
+          })),
+        )
+        .sort((a, b) => a.start.getTime() - b.start.getTime());
+      const busyType = (item: PimItem) => text(one(item.node, "LegacyFreeBusyStatus")) || "Busy";
+      let merged = "";
+      for (let slot = from.getTime(); slot < to.getTime(); slot += interval) {
+        let level = "0";
+        for (const event of events) {
+          if (event.start.getTime() < slot + interval && event.end.getTime() > slot) {
+            const value = STATUS[busyType(event.item)] ?? "2";
+            if (value > level) level = value;
+          }
+        }
+        merged += level;
+      }
+      const rendered = events
+        .map(
+          ({ item, start, end }) =>
+            `<t:CalendarEvent><t:StartTime>${toLocal(start)}</t:StartTime><t:EndTime>${toLocal(end)}</t:EndTime><t:BusyType>${busyType(item)}</t:BusyType>${
+              detailed
+                ? `<t:CalendarEventDetails><t:ID>${item.id}</t:ID><t:Subject>${x(text(one(item.node, "Subject")))}</t:Subject><t:Location>${x(text(one(item.node, "Location")))}</t:Location><t:IsMeeting>${one(item.node, "RequiredAttendees") !== undefined}</t:IsMeeting><t:IsRecurring>${one(item.node, "Recurrence") !== undefined}</t:IsRecurring><t:IsException>false</t:IsException><t:IsReminderSet>false</t:IsReminderSet><t:IsPrivate>false</t:IsPrivate></t:CalendarEventDetails>`
+                : ""
+            }</t:CalendarEvent>`,
+        )
+        .join("");
+      return `<m:FreeBusyResponse><m:ResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode></m:ResponseMessage><m:FreeBusyView><t:FreeBusyViewType>${x(view)}</t:FreeBusyViewType>${view.endsWith("Merged") ? `<t:MergedFreeBusy>${merged}</t:MergedFreeBusy>` : ""}<t:CalendarEventArray>${rendered}</t:CalendarEventArray></m:FreeBusyView></m:FreeBusyResponse>`;
+    });
+    return `${envelopeHead(context.version)}<m:GetUserAvailabilityResponse xmlns:m="${NS.m}" xmlns:t="${NS.t}"><m:FreeBusyResponseArray>${responses.join("")}</m:FreeBusyResponseArray></m:GetUserAvailabilityResponse>${ENVELOPE_TAIL}`;
   }
 }

@@ -1,5 +1,6 @@
 import type { FixtureAddress } from "@mailwire/fixtures";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
+import type { ListedAttachment } from "./ews-attachments.js";
 import { changeKey, folderIdXml, ROOT_ID } from "./ews-ids.js";
 import { all, attr, type EwsNode, one, text, x } from "./ews-xml.js";
 
@@ -34,9 +35,12 @@ export function messageXml(
   store: MailboxStore,
   message: StoreMessage,
   shape: ItemShapeRequest,
-  options: { withBody: boolean },
+  options: { withBody: boolean; attachments?: ListedAttachment[] | undefined },
 ): string {
   const f = message.fixture;
+  const attachments =
+    options.attachments ??
+    f.attachments.map((attachment, index) => ({ id: `${message.id}:${index}`, attachment }));
   const full = shape.baseShape !== "IdOnly";
   const want = (field: string) => full || shape.additional.has(field);
   const parts: string[] = [];
@@ -56,12 +60,12 @@ export function messageXml(
     parts.push(`<t:Body BodyType="${html ? "HTML" : "Text"}">${x(body)}</t:Body>`);
   }
   if ((options.withBody && full) || shape.additional.has("item:Attachments")) {
-    if (f.attachments.length > 0) {
+    if (attachments.length > 0) {
       parts.push(
-        `<t:Attachments>${f.attachments
+        `<t:Attachments>${attachments
           .map(
-            (a, index) =>
-              `<t:FileAttachment><t:AttachmentId Id="${message.id}:${index}"/><t:Name>${x(a.name)}</t:Name><t:ContentType>${x(a.contentType)}</t:ContentType>${a.contentId ? `<t:ContentId>${x(a.contentId)}</t:ContentId>` : ""}<t:Size>${a.bytes.length}</t:Size><t:IsInline>${a.inline}</t:IsInline></t:FileAttachment>`,
+            ({ id, attachment: a }) =>
+              `<t:FileAttachment><t:AttachmentId Id="${id}"/><t:Name>${x(a.name)}</t:Name><t:ContentType>${x(a.contentType)}</t:ContentType>${a.contentId ? `<t:ContentId>${x(a.contentId)}</t:ContentId>` : ""}<t:Size>${a.bytes.length}</t:Size><t:IsInline>${a.inline}</t:IsInline></t:FileAttachment>`,
           )
           .join("")}</t:Attachments>`,
       );
@@ -70,7 +74,7 @@ export function messageXml(
   if (want("item:DateTimeReceived")) parts.push(`<t:DateTimeReceived>${iso(f.date)}</t:DateTimeReceived>`);
   if (want("item:Size")) parts.push(`<t:Size>${message.raw.length}</t:Size>`);
   if (want("item:HasAttachments"))
-    parts.push(`<t:HasAttachments>${f.attachments.some((a) => !a.inline)}</t:HasAttachments>`);
+    parts.push(`<t:HasAttachments>${attachments.some((a) => !a.attachment.inline)}</t:HasAttachments>`);
   if (want("item:DateTimeSent")) parts.push(`<t:DateTimeSent>${iso(f.date)}</t:DateTimeSent>`);
   if (want("item:DateTimeCreated")) parts.push(`<t:DateTimeCreated>${iso(f.date)}</t:DateTimeCreated>`);
   if (want("message:ToRecipients") && f.to.length > 0)

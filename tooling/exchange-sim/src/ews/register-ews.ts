@@ -1,5 +1,7 @@
 import type { ServerResponse } from "node:http";
 import type { RouteContext, Router } from "../http/router.js";
+import { EwsAttachments } from "./ews-attachments.js";
+import { archiveItem, exportItems, uploadItems } from "./ews-bulk.js";
 import {
   createEwsControl,
   EWS_SCHEMA_VERSIONS,
@@ -7,6 +9,7 @@ import {
   type EwsSchemaVersion,
   type EwsSimControl,
 } from "./ews-control.js";
+import { expandDL } from "./ews-directory.js";
 import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from "./ews-folder-ops.js";
 import { itemIdsOf, resolveOneFolder } from "./ews-ids.js";
 import {
@@ -25,6 +28,7 @@ import { EwsPim, PIM_KINDS } from "./ews-pim.js";
 import { resolveNames } from "./ews-resolve-names.js";
 import { syncFolderItems } from "./ews-sync-ops.js";
 import {
+  all,
   attr,
   ENVELOPE_TAIL,
   type EwsNode,
@@ -59,6 +63,9 @@ const OPERATIONS: Readonly<Record<string, EwsOperation>> = {
   MarkAllItemsAsRead: markAllItemsAsRead,
   SyncFolderItems: syncFolderItems,
   ResolveNames: resolveNames,
+  ExpandDL: expandDL,
+  UploadItems: uploadItems,
+  ArchiveItem: archiveItem,
 };
 
 function send(res: ServerResponse, status: number, body: string): void {
@@ -80,9 +87,7 @@ async function getAttachment(
   res: ServerResponse,
 ): Promise<void> {
   const id = attr(path(request, "AttachmentIds", "AttachmentId"), "Id") ?? "";
-  const [messageId, index] = id.split(":");
-  const message = context.store.messages().find((m) => m.id === messageId);
-  const attachment = message?.fixture.attachments[Number(index)];
+  const attachment = context.attachments.find(context.store, id)?.attachment;
   const open = `${envelopeHead(context.version)}<m:GetAttachmentResponse xmlns:m="${NS.m}" xmlns:t="${NS.t}"><m:ResponseMessages>`;
   const close = `</m:ResponseMessages></m:GetAttachmentResponse>${ENVELOPE_TAIL}`;
   if (attachment === undefined) {
@@ -108,6 +113,7 @@ async function getAttachment(
 export function registerEws(router: Router): EwsSimControl {
   const notifications = new EwsNotifications();
   const pim = new EwsPim();
+  const attachments = new EwsAttachments();
   /** Calendar/contact/task requests go to ews-pim.ts; undefined means "a message request". */
   const routePim = (context: EwsContext, name: string, request: EwsNode): string | undefined => {
     if (
@@ -116,6 +122,13 @@ export function registerEws(router: Router): EwsSimControl {
     ) {
       return pim.create(context, request);
     }
+    if (name === "UpdateItem") {
+      const ids = all(one(request, "ItemChanges"), "ItemChange").map(
+        (change) => attr(one(change, "ItemId"), "Id") ?? "",
+      );
+      if (ids.length > 0 && ids.every((id) => pim.isPimId(id))) return pim.update(context, request);
+    }
+    if (name === "GetUserAvailabilityRequest") return pim.availability(context, request);
     if (name === "GetItem" || name === "DeleteItem") {
       const ids = itemIdsOf(one(request, "ItemIds")).map((ref) => ref.id);
       if (ids.length > 0 && ids.every((id) => pim.isPimId(id))) {
@@ -212,8 +225,12 @@ export function registerEws(router: Router): EwsSimControl {
       store,
       version,
       address: user?.username.includes("@") ? user.username : store.user.address,
+      attachments,
     };
     if (operation[0] === "GetAttachment") return getAttachment(context, operation[1], res);
+    if (operation[0] === "ExportItems") return exportItems(context, operation[1], res);
+    if (operation[0] === "CreateAttachment") return send(res, 200, attachments.create(context, operation[1]));
+    if (operation[0] === "DeleteAttachment") return send(res, 200, attachments.delete(context, operation[1]));
     if (operation[0] === "GetStreamingEvents")
       return notifications.getStreamingEvents(context, operation[1], res);
     if (operation[0] === "Subscribe") return send(res, 200, notifications.subscribe(context, operation[1]));
