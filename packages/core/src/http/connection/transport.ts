@@ -12,6 +12,16 @@ function undiciCode(error: unknown): unknown {
   return typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
+/** Methods undici already keeps the connection open after, body or not. */
+const PAYLOAD_METHODS: ReadonlySet<string> = new Set([
+  "POST",
+  "PUT",
+  "PATCH",
+  "QUERY",
+  "PROPFIND",
+  "PROPPATCH",
+]);
+
 /** Ends the slot's request once, whichever of the body's 'end' and 'close' comes first. */
 function endOnce(slot: ConnectionSlot): () => void {
   let finished = false;
@@ -76,6 +86,11 @@ export function createTransport(
         body: request.body as never,
         signal,
       };
+      // undici closes the connection after a body sent with a method it does not expect one
+      // for (anything but POST/PUT/PATCH/QUERY/PROPFIND/PROPPATCH), in case the server did not
+      // read it. Our bodies are always length-delimited and meant to be read, and NTLM needs the
+      // connection kept: RPC over HTTP authenticates RPC_OUT_DATA (body: CONN/A1) this way.
+      if (request.body !== undefined && !PAYLOAD_METHODS.has(method)) options.reset = false;
       // Only requests that ask for their own timeouts pay for the extra fields.
       if (request.timeouts !== undefined) {
         if (request.timeouts.headersMs !== undefined) options.headersTimeout = request.timeouts.headersMs;
