@@ -40,6 +40,13 @@ export {
   EMSMDB_INTERFACE,
   EmsmdbOpnum,
 } from "./emsmdb/interfaces.js";
+// RPC over HTTP v2 client: the virtual connection (IN + OUT channel) as a PduTransport.
+export { connectRpcOverHttp } from "./http/connect-rpc-over-http.js";
+export {
+  type RpcOverHttpOptions,
+  type RpcOverHttpTimeouts,
+  RpcServerPort,
+} from "./http/rpc-over-http-options.js";
 export { RpcHttpError } from "./rpc-http-error.js";
 // RPC over HTTP v2 ([MS-RPCH]): RTS PDU codec and the OUT-channel PDU framer.
 export { MAX_PDU_SIZE } from "./rts/limits.js";

@@ -16,6 +16,12 @@ export {
   type VerifyResult,
   verifyAuthenticate,
 } from "./ntlm/verify-authenticate.js";
+export type {
+  RpcBackend,
+  RpcProxyControl,
+  RpcProxySettings,
+  RpcProxyStats,
+} from "./rpcproxy/rpc-proxy-settings.js";
 export {
   type SmtpDelivery,
   type SmtpListener,

@@ -18,6 +18,9 @@ import { type RouteContext, type RouteHandler, type RouteOptions, Router } from 
 import { registerMapiEndpoints } from "./mapi/register-mapi.js";
 import { channelBindingHash } from "./ntlm/channel-bindings.js";
 import { registerTestEndpoints } from "./routes/test-endpoints.js";
+import { divertRpcProxyConnections } from "./rpcproxy/divert-connections.js";
+import { createRpcProxy } from "./rpcproxy/rpc-proxy.js";
+import type { RpcProxyControl, RpcProxySettings } from "./rpcproxy/rpc-proxy-settings.js";
 import { type SmtpListener, startSmtpListener } from "./smtp/smtp-listener.js";
 import { emptyStats, type SimStats } from "./stats.js";
 import { MailboxStore, StoreError } from "./store/mailbox-store.js";
@@ -34,6 +37,8 @@ export interface SimOptions {
   auth?: { schemes?: AuthSettings["schemes"]; realm?: string; ntlm?: Partial<NtlmSettings> };
   /** Clock for token expiry and NTLM timestamps (tests can move time). */
   now?: () => number;
+  /** RPC over HTTP proxy (/rpc/rpcproxy.dll): backend, windows, lifetimes. */
+  rpcProxy?: RpcProxySettings;
 }
 
 export interface ExchangeSim {
@@ -65,6 +70,8 @@ export interface ExchangeSim {
   /** SMTP submission into the same store: STARTTLS (`smtp`) and implicit TLS (`smtps`), AUTH PLAIN/LOGIN. */
   smtp: SmtpListener;
   smtps: SmtpListener;
+  /** RPC over HTTP v2 proxy (RPC_IN_DATA / RPC_OUT_DATA on /rpc/rpcproxy.dll): backend, faults, stats. */
+  rpcProxy: RpcProxyControl;
   close(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -136,6 +143,12 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
     key: certificate.keyPem,
     keepAliveTimeout: 30_000,
   });
+  // Before any other 'secureConnection' listener: RPC proxy connections never reach node:http.
+  const rpcProxy = createRpcProxy({
+    authenticate: (req, res, connection) => authenticateRequest(req, res, connection, env, settings.schemes),
+    settings: options.rpcProxy,
+  });
+  divertRpcProxyConnections(server, rpcProxy);
   server.on("secureConnection", (socket: Socket) => {
     stats.connections += 1;
     connections.set(socket, { id: nextConnection++ });
@@ -224,6 +237,7 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
   const smtps = await startSmtpListener({ ...smtpOptions, security: "tls" });
 
   const close = async () => {
+    rpcProxy.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of openSockets) socket.destroy();
     await Promise.all([closed, smtp.close(), smtps.close()]);
@@ -247,6 +261,7 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
     ews,
     smtp,
     smtps,
+    rpcProxy: rpcProxy.control,
     close,
     [Symbol.asyncDispose]: close,
   };

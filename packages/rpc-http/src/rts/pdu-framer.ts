@@ -45,13 +45,13 @@ export class PduFramer {
       const fragLength = (data[offset + 8] ?? 0) | ((data[offset + 9] ?? 0) << 8);
       this.#check(data, offset, fragLength);
       if (data.length - offset < fragLength) break;
-      out.push(data.slice(offset, offset + fragLength));
+      out.push(copyOf(data.subarray(offset, offset + fragLength)));
       offset += fragLength;
     }
     if (offset < data.length) {
       const rest = data.subarray(offset);
       // Keep a copy only when the caller's chunk is what remains: it may reuse its buffer.
-      const kept = rest.buffer === chunk.buffer ? rest.slice() : rest;
+      const kept = rest.buffer === chunk.buffer ? copyOf(rest) : rest;
       this.#pending.push(kept);
       this.#pendingBytes = kept.length;
     }
@@ -78,4 +78,11 @@ export class PduFramer {
       });
     }
   }
+}
+
+/** A plain Uint8Array copy (Buffer's `slice` would return a view of the same memory). */
+function copyOf(bytes: Uint8Array): Uint8Array {
+  const copy = new Uint8Array(bytes.length);
+  copy.set(bytes);
+  return copy;
 }

@@ -1,0 +1,72 @@
+import type { Duplex } from "node:stream";
+
+/** Where the proxy sends the DCE/RPC bytes of a virtual connection (the "server" of [MS-RPCH]). */
+export type RpcBackend =
+  | { host: string; port: number }
+  /** Makes the connection itself (tests: an in-process echo); `server`/`port` come from the channel URL. */
+  | ((target: { server: string; port: number }) => Duplex);
+
+export interface RpcProxySettings {
+  /** Default: none, and channel requests get 503 "RPC Error: 6BA" (RPC_S_SERVER_UNAVAILABLE). */
+  backend?: RpcBackend | undefined;
+  /** The inbound proxy's receive window for the IN channel (CONN/C2), default 64 KiB. */
+  inReceiveWindow?: number;
+  /** Content-Length of the OUT channel response, default 1 GiB ([MS-RPCH] 2.2.2.2: 128 KB..2 GB). */
+  outChannelLifetime?: number;
+  /** ConnectionTimeout sent in CONN/A3 and CONN/C2, default 120 s (the spec's minimum). */
+  connectionTimeoutMs?: number;
+  /** How often the outbound proxy pings the client on the OUT channel; 0 = never. Default 30 s. */
+  pingIntervalMs?: number;
+}
+
+export interface RpcProxyStats {
+  virtualConnections: number;
+  inChannels: number;
+  outChannels: number;
+  echoRequests: number;
+  recycledInChannels: number;
+  flowControlAcksSent: number;
+  flowControlAcksReceived: number;
+  pingsReceived: number;
+  dataPdusIn: number;
+  dataPdusOut: number;
+  /** Most IN-channel data bytes the client had sent beyond the last acknowledgment (≤ the window when it obeys). */
+  maxUnackedInBytes: number;
+  /** Most OUT-channel PDUs waiting for the client's window at one time. */
+  maxQueuedOutPdus: number;
+  protocolErrors: string[];
+}
+
+export function emptyRpcProxyStats(): RpcProxyStats {
+  return {
+    virtualConnections: 0,
+    inChannels: 0,
+    outChannels: 0,
+    echoRequests: 0,
+    recycledInChannels: 0,
+    flowControlAcksSent: 0,
+    flowControlAcksReceived: 0,
+    pingsReceived: 0,
+    dataPdusIn: 0,
+    dataPdusOut: 0,
+    maxUnackedInBytes: 0,
+    maxQueuedOutPdus: 0,
+    protocolErrors: [],
+  };
+}
+
+/** Test controls of the simulated RPC proxy (`sim.rpcProxy`). */
+export interface RpcProxyControl {
+  configure(settings: RpcProxySettings): void;
+  /** The next `count` channel requests (any leg, authenticated or not) get this status. */
+  failNextChannels(status: 401 | 503, count?: number): void;
+  /** Destroys every open OUT channel connection now (the client sees its OUT channel drop). */
+  dropOutChannels(): void;
+  /** While true nothing is written on OUT channels (bytes are held); false flushes them. */
+  stallOutChannels(stalled: boolean): void;
+  /** Channel requests seen: method, URL target and Content-Length. */
+  readonly requests: ReadonlyArray<{ method: string; target: string; contentLength: number }>;
+  readonly stats: RpcProxyStats;
+  /** Zeroes the counters and empties `requests`. */
+  resetStats(): void;
+}
