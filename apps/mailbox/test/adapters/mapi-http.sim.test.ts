@@ -35,7 +35,7 @@ describe("mapi-http adapter against exchange-sim", () => {
       }),
     inbox: () => simInboxOrder(sim),
     roles: ["inbox", "sent", "drafts", "trash", "junk", "outbox"],
-    canSend: false,
+    canSend: true,
     deliver: async (subject) => {
       sim.store.addMessage(sim.store.specialFolder("inbox").id, newMessage(subject, sim.credentials.email));
     },

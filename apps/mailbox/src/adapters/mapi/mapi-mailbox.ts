@@ -5,10 +5,11 @@ import {
   MapiRopError,
   type MapiSession,
   type MessageSummary as MapiSummary,
+  type NewRecipient,
   PropertyType,
   propertyTag,
 } from "@mailwire/mapi";
-import { guard, guardIterable, UnsupportedOperationError } from "../../errors.js";
+import { guard, guardIterable, invalidId } from "../../errors.js";
 import type {
   Address,
   CallOptions,
@@ -60,6 +61,12 @@ export interface MapiMailboxOptions extends AdapterOptions {
   readonly secrets?: readonly (string | undefined)[] | undefined;
 }
 
+function recipients(list: readonly Address[] | undefined): NewRecipient[] {
+  return (list ?? []).map((address) =>
+    address.name ? { address: address.address, name: address.name } : { address: address.address },
+  );
+}
+
 function summaryOf(message: MapiSummary): MessageSummary {
   const from: Address | undefined =
     message.senderEmailAddress === undefined
@@ -105,7 +112,7 @@ export class MapiMailboxAdapter implements Mailbox {
       move: true,
       markRead: true,
       search: true,
-      send: options.send !== undefined,
+      send: true,
       watch: "push",
     };
   }
@@ -278,8 +285,7 @@ export class MapiMailboxAdapter implements Mailbox {
       async () => {
         const { folderId, messageId: mid } = mapiMessageRef(this.protocol, messageId, "attachment");
         const number = /^\d{1,6}$/.test(attachmentId) ? Number(attachmentId) : undefined;
-        if (number === undefined)
-          throw new UnsupportedOperationError(this.protocol, "attachment", "not an attachment number");
+        if (number === undefined) throw invalidId(this.protocol, "attachment", "attachment");
         const message = await this.session.openMessage(folderId, mid, { signal: options.signal });
         const stream = message.openAttachmentStream(number, { signal: options.signal });
         // The message handle stays open while its attachment streams.
@@ -348,10 +354,23 @@ export class MapiMailboxAdapter implements Mailbox {
       "send",
       async () => {
         if (this.#send) return this.#send(message, options);
-        throw new UnsupportedOperationError(
-          this.protocol,
-          "send",
-          "MapiSession in @mailwire/mapi cannot create and submit messages yet (RopCreateMessage + RopSubmitMessage)",
+        // RopCreateMessage in the Outbox, properties, recipients, attachments, RopSubmitMessage with
+        // the copy filed in Sent Items (MS-OXOMSG 3.2.5.1); one Execute for a small message.
+        await this.session.sendMessage(
+          {
+            subject: message.subject,
+            to: recipients(message.to),
+            cc: recipients(message.cc),
+            bcc: recipients(message.bcc),
+            ...(message.text === undefined ? {} : { body: message.text }),
+            ...(message.html === undefined ? {} : { html: message.html }),
+            attachments: (message.attachments ?? []).map((attachment) => ({
+              fileName: attachment.name,
+              data: attachment.content,
+              ...(attachment.contentType === undefined ? {} : { mimeType: attachment.contentType }),
+            })),
+          },
+          { signal: options.signal },
         );
       },
       this.#secrets,
