@@ -89,7 +89,11 @@ export interface DiscoverOptions extends CallOptions {
   requestTimeoutMs?: number | undefined;
   /** Per candidate limit, redirects included. Default 20,000 ms. */
   candidateTimeoutMs?: number | undefined;
-  /** How long a better-priority candidate still running may keep a found answer waiting. Default 50 ms. */
+  /**
+   * How long a better-priority candidate still running may keep a found answer waiting. Default:
+   * a quarter of the time that answer took, at most 50 ms (a live better candidate would be due
+   * about then; a black-holed one never is). A number fixes the window.
+   */
   priorityGraceMs?: number | undefined;
   /** Default 10 (MS-OXDSCLI 3.1.5.4 loop guard). */
   maxRedirects?: number | undefined;

@@ -35,7 +35,19 @@ const DEFAULTS = {
   requestTimeoutMs: 10_000,
   candidateTimeoutMs: 20_000,
   priorityGraceMs: 50,
+  /** Share of the first answer's own time that better candidates get on top of it (see adaptiveGrace). */
+  priorityGraceShare: 0.25,
 } as const;
+
+/**
+ * The default grace: a better candidate still running gets a quarter of the time the first
+ * answer took, at most 50 ms. A live better candidate started at the same moment as the winner
+ * and goes through the same steps (connect, TLS, NTLM, POX), so if it is coming it is due at
+ * about the same time; one that is still silent after 125% of that is most likely black-holed.
+ * Keeps the cost of a dead better candidate proportional to the network's own latency.
+ */
+const adaptiveGrace = (answerElapsedMs: number) =>
+  Math.min(DEFAULTS.priorityGraceMs, answerElapsedMs * DEFAULTS.priorityGraceShare);
 
 interface Winner {
   method: DiscoveryMethod;
@@ -114,7 +126,7 @@ export async function discover(
         dns,
         probePort: options.probePort ?? tcpPortProbe,
         scp,
-        priorityGraceMs: options.priorityGraceMs ?? DEFAULTS.priorityGraceMs,
+        priorityGraceMs: options.priorityGraceMs ?? adaptiveGrace,
         candidateTimeoutMs: options.candidateTimeoutMs ?? DEFAULTS.candidateTimeoutMs,
       };
       const winner = await runRound(context, options, enabled, limit.signal);
@@ -207,7 +219,7 @@ async function runRound(
   if (tiers.exchange.length + tiers.fallback.length === 0)
     throw new InvalidArgumentError("every discovery method is switched off");
   const raceOptions = {
-    graceMs: options.priorityGraceMs ?? DEFAULTS.priorityGraceMs,
+    graceMs: options.priorityGraceMs ?? adaptiveGrace,
     candidateTimeoutMs: options.candidateTimeoutMs ?? DEFAULTS.candidateTimeoutMs,
   };
   // Both tiers start now; the IMAP/POP3/SMTP fallback only counts once every Exchange

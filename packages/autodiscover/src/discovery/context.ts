@@ -65,7 +65,7 @@ export interface RoundContext {
   readonly probePort: PortProbe;
   /** Present when the caller gave `ldap` (method 1, SCP lookup). */
   readonly scp: ScpContext | undefined;
-  readonly priorityGraceMs: number;
+  readonly priorityGraceMs: number | ((answerElapsedMs: number) => number);
   readonly candidateTimeoutMs: number;
 }
 

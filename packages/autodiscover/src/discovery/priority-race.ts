@@ -11,9 +11,10 @@ export interface RaceOptions {
   /**
    * After a lower-priority candidate succeeds, how long to wait for higher-priority ones
    * that are still running. A higher-priority answer inside the window wins; after it,
-   * the best answer so far wins and the rest are cancelled.
+   * the best answer so far wins and the rest are cancelled. A function gets the time the
+   * first answer took (from the start of the race) and returns the window.
    */
-  graceMs: number;
+  graceMs: number | ((answerElapsedMs: number) => number);
   /** Aborts each candidate that runs longer than this. */
   candidateTimeoutMs: number;
 }
@@ -32,6 +33,7 @@ export function priorityRace<T>(
   if (signal?.aborted) return Promise.reject(toAbortError(signal));
   return new Promise((resolve, reject) => {
     const controllers = candidates.map(() => new AbortController());
+    const startedAt = performance.now();
     const timers = candidates.map((_, index) => {
       const timer = setTimeout(
         () =>
@@ -115,7 +117,11 @@ export function priorityRace<T>(
           if (done) return;
           const state = settled[index];
           if (state?.ok && graceTimer === undefined) {
-            graceTimer = setTimeout(() => decide(true), options.graceMs);
+            const grace =
+              typeof options.graceMs === "function"
+                ? options.graceMs(performance.now() - startedAt)
+                : options.graceMs;
+            graceTimer = setTimeout(() => decide(true), Math.max(0, grace));
             graceTimer.unref?.();
           }
           decide(false);

@@ -1,0 +1,31 @@
+// A minimal authoritative DNS server on 127.0.0.1 for the bench (the tests have the same in
+// TypeScript): SRV and A answers from a map, NXDOMAIN otherwise.
+import { createSocket } from "node:dgram";
+import { once } from "node:events";
+import dnsPacket from "dns-packet";
+
+export async function startLoopbackDns(records) {
+  const socket = createSocket("udp4");
+  socket.on("message", (message, remote) => {
+    let query;
+    try {
+      query = dnsPacket.decode(message);
+    } catch {
+      return;
+    }
+    const question = query.questions?.[0];
+    if (!question) return;
+    const answers = records.get(`${question.name.toLowerCase()} ${question.type}`) ?? [];
+    const reply = dnsPacket.encode({
+      id: query.id,
+      type: "response",
+      flags: dnsPacket.AUTHORITATIVE_ANSWER | (answers.length === 0 ? 3 : 0),
+      questions: [question],
+      answers: answers.map((data) => ({ type: question.type, name: question.name, ttl: 60, data })),
+    });
+    socket.send(reply, remote.port, remote.address);
+  });
+  socket.bind(0, "127.0.0.1");
+  await once(socket, "listening");
+  return { server: `127.0.0.1:${socket.address().port}`, close: () => socket.close() };
+}
