@@ -22,6 +22,17 @@ export {
   writeStat,
 } from "./addressbook/stat.js";
 export {
+  type AuxBlock,
+  AuxType,
+  AuxVersion,
+  ClientControlFlag,
+  decodeAuxBlocks,
+  ENDPOINT_CAPABILITIES_SINGLE_ENDPOINT,
+  encodeAuxBlocks,
+  ServerCapabilityFlag,
+} from "./auxiliary/aux-blocks.js";
+export { decodeAuxiliaryBuffer, encodeAuxiliaryBuffer } from "./auxiliary/aux-buffer.js";
+export {
   type CompressLz77Options,
   compressLz77,
   maxCompressedLz77Size,

@@ -1,7 +1,7 @@
 import { ClosedError, InvalidArgumentError, publish, throwIfAborted } from "@mailwire/core";
 import type { PropertyTag } from "../data/property-tag.js";
 import { LogonFlags, LogonOpenFlags, type LogonPrivateMailbox } from "../rops/logon.js";
-import { decodeRopResponseBuffer } from "../rops/rop-buffer.js";
+import { decodeRopResponseBuffer, type RopResponseBuffer } from "../rops/rop-buffer.js";
 import { RopReturnValue } from "../rops/rop-id.js";
 import { BookmarkOrigin, QueryRowsFlags, TableFlags } from "../rops/table.js";
 import type { EmsmdbConnectInfo, EmsmdbTransport, TransportCallOptions } from "./emsmdb-transport.js";
@@ -23,6 +23,7 @@ import {
   SessionTags,
 } from "./session-tags.js";
 import type { FolderInfo, MailboxFolderIds, MailboxInfo, MessageSummary } from "./session-types.js";
+import { BackoffState, checkBackoff, completeAfterBufferTooSmall } from "./throttling.js";
 
 export interface MapiSessionOptions {
   readonly transport: EmsmdbTransport;
@@ -119,6 +120,8 @@ function messageSummary(row: RowView): MessageSummary {
   };
 }
 
+const RELEASE = { rop: "RopRelease", logonId: 0, inputHandleIndex: 0 } as const;
+
 function checkPageSize(value: number): number {
   if (!Number.isInteger(value) || value < 1 || value > 0xffff) {
     throw new InvalidArgumentError("pageSize must be an integer in 1..65535");
@@ -145,6 +148,7 @@ export class MapiSession implements AsyncDisposable {
   #needsConnect = false;
   #relogon: Promise<void> | undefined;
   #closed = false;
+  readonly #backoff = new BackoffState();
   readonly stats: MapiSessionStats = { executes: 0 };
 
   constructor(options: MapiSessionOptions) {
@@ -584,6 +588,8 @@ export class MapiSession implements AsyncDisposable {
   async #send(batch: RopBatch, options: TransportCallOptions): Promise<RopBatchResult> {
     this.#checkOpen();
     throwIfAborted(options.signal);
+    // Throttled (RopBackoff): fail before anything, queued releases included, leaves.
+    this.#backoff.check(this.#pendingReleases.length > 0 ? [...batch.rops, RELEASE] : batch.rops, Date.now());
     const releases = this.#pendingReleases;
     this.#pendingReleases = [];
     for (const handle of releases) {
@@ -593,10 +599,14 @@ export class MapiSession implements AsyncDisposable {
     const request = batch.encode();
     const rops = batch.rops;
     publish("mailwire:mapi:execute", () => ({ rops: rops.map((r) => r.rop), bytes: request.length }));
-    let responseBytes: Uint8Array;
+    let buffer: RopResponseBuffer;
     try {
-      this.stats.executes += 1;
-      responseBytes = await this.#transport.execute(request, options);
+      const execute = (bytes: Uint8Array) => {
+        this.stats.executes += 1;
+        return this.#transport.execute(bytes, options);
+      };
+      buffer = decodeRopResponseBuffer(await execute(request), rops);
+      buffer = await completeAfterBufferTooSmall(rops, buffer, execute);
     } catch (error) {
       if (error instanceof SessionResetError) {
         this.#generation += 1;
@@ -608,6 +618,7 @@ export class MapiSession implements AsyncDisposable {
       }
       throw error;
     }
-    return new RopBatchResult(batch.rops, decodeRopResponseBuffer(responseBytes, batch.rops));
+    checkBackoff(rops, buffer, this.#backoff, Date.now());
+    return new RopBatchResult(rops, buffer);
   }
 }

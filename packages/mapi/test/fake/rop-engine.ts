@@ -2,6 +2,7 @@ import { utf16le } from "@mailwire/core";
 import {
   BookmarkOrigin,
   decodeRopRequestBuffer,
+  encodeRopRequestBuffer,
   encodeRopResponseBuffer,
   type PropertyCell,
   type PropertyRow,
@@ -10,6 +11,7 @@ import {
   type RecipientRow,
   type RopAnswer,
   type RopRequest,
+  type RopResponse,
   RopReturnValue,
 } from "../../src/index.js";
 import { SessionTags } from "../../src/session/session-tags.js";
@@ -103,6 +105,12 @@ export class FakeRopEngine {
   readonly submitted: FakeMessage[] = [];
   readonly userAddress = "fake.user@example.test";
   refuseProperty: PropertyTag | undefined;
+  /** For the next execute only: answer this many ROPs, then RopBufferTooSmall with the rest. */
+  processOnly: number | undefined;
+  /** For the next execute only: answer `after` ROPs, then RopBackoff. */
+  backoffNext:
+    | { after: number; duration: number; backoffRops?: { ropIdBackoff: number; duration: number }[] }
+    | undefined;
   failSave: number | undefined;
   #nextMessageId = 0x900000n;
 
@@ -169,13 +177,47 @@ export class FakeRopEngine {
     const { rops, handles } = decodeRopRequestBuffer(bytes);
     this.requests.push([...rops]);
     const table = [...handles];
-    const responses: RopAnswer[] = [];
+    const responses: RopResponse[] = [];
     const get = (slot: number) => this.#objects.get(table[slot] ?? -1);
-    for (const rop of rops) {
+    const processOnly = this.processOnly;
+    const backoff = this.backoffNext;
+    this.processOnly = undefined;
+    this.backoffNext = undefined;
+    for (const [index, rop] of rops.entries()) {
+      if (processOnly !== undefined && index >= processOnly) {
+        // The unprocessed ROPs go back verbatim (MS-OXCROPS 2.2.15.1).
+        const rest = encodeRopRequestBuffer({ rops: rops.slice(index), handles: table });
+        const ropSize = (rest[0] as number) | ((rest[1] as number) << 8);
+        responses.push({
+          rop: "RopBufferTooSmall",
+          sizeNeeded: 0x8000,
+          requestBuffers: rest.slice(2, ropSize),
+        });
+        break;
+      }
+      if (backoff !== undefined && index >= backoff.after) {
+        responses.push({
+          rop: "RopBackoff",
+          logonId: 0,
+          duration: backoff.duration,
+          backoffRops: backoff.backoffRops ?? [],
+          additionalData: new Uint8Array(0),
+        });
+        break;
+      }
       const answer = this.#answer(rop, get, (slot, object) => {
         table[slot] = this.#add(object);
       });
       if (answer) responses.push(answer);
+    }
+    if (backoff !== undefined && backoff.after >= rops.length) {
+      responses.push({
+        rop: "RopBackoff",
+        logonId: 0,
+        duration: backoff.duration,
+        backoffRops: backoff.backoffRops ?? [],
+        additionalData: new Uint8Array(0),
+      });
     }
     // Tables set up in earlier calls: their columns lay out this batch's QueryRows rows.
     const tableColumns = (slot: number) => {
