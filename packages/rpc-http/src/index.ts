@@ -47,6 +47,10 @@ export {
   type RpcOverHttpTimeouts,
   RpcServerPort,
 } from "./http/rpc-over-http-options.js";
+export {
+  type RpcOverHttpTransportFactoryOptions,
+  rpcOverHttpTransportFactory,
+} from "./http/rpc-over-http-transport-factory.js";
 export { RpcHttpError } from "./rpc-http-error.js";
 // RPC over HTTP v2 ([MS-RPCH]): RTS PDU codec and the OUT-channel PDU framer.
 export { MAX_PDU_SIZE } from "./rts/limits.js";

@@ -3,6 +3,7 @@ import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { connectRpcOverHttp } from "../src/http/connect-rpc-over-http.js";
 import type { RpcOverHttpOptions } from "../src/http/rpc-over-http-options.js";
+import { rpcOverHttpTransportFactory } from "../src/http/rpc-over-http-transport-factory.js";
 import type { PduTransport } from "../src/transport/pdu-transport.js";
 import {
   burstPdu,
@@ -174,6 +175,31 @@ describe("RPC over HTTP v2 through the sim's RPC proxy", () => {
       (r) => r.method === "RPC_IN_DATA" && r.contentLength > 0x10,
     );
     expect(inRequests.every((r) => r.contentLength === 128 * 1024)).toBe(true);
+  });
+
+  it("opens one virtual connection per binding, to :6001 for EMSMDB and :6004 for NSPI", async () => {
+    const { port: _port, ...common } = options();
+    const factory = rpcOverHttpTransportFactory(common);
+    const emsmdb = await factory(
+      { interface: { uuid: "A4F1DB00-CA47-1067-B31F-00DD010662DA", major: 0, minor: 81 } },
+      {},
+    );
+    open.push(emsmdb);
+    const nspi = await factory(
+      { interface: { uuid: "f5cc5a18-4264-101a-8c59-08002b2f8426", major: 56, minor: 0 } },
+      { timeoutMs: 10_000 },
+    );
+    open.push(nspi);
+    await nspi.send(dataPdu(48, 4));
+    expect(await nspi.receive({ timeoutMs: 5000 })).toEqual(dataPdu(48, 4));
+    // Every leg of each channel's NTLM handshake is logged; the distinct targets are the point.
+    const targets = [
+      ...new Set(sim.rpcProxy.requests.filter((r) => r.method === "RPC_OUT_DATA").map((r) => r.target)),
+    ];
+    expect(targets).toEqual([
+      "/rpc/rpcproxy.dll?exch01.mailwire.test:6001",
+      "/rpc/rpcproxy.dll?exch01.mailwire.test:6004",
+    ]);
   });
 
   it("sends keep-alive pings on an idle IN channel and ignores the proxy's pings", async () => {
