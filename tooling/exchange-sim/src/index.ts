@@ -16,6 +16,7 @@ export {
   type VerifyResult,
   verifyAuthenticate,
 } from "./ntlm/verify-authenticate.js";
+export type { RpcFault, RpcSimControl, RpcSimStats } from "./rpc/rpc-server.js";
 export type {
   RpcBackend,
   RpcProxyControl,

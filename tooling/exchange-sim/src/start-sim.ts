@@ -18,6 +18,7 @@ import { type RouteContext, type RouteHandler, type RouteOptions, Router } from 
 import { registerMapiEndpoints } from "./mapi/register-mapi.js";
 import { channelBindingHash } from "./ntlm/channel-bindings.js";
 import { registerTestEndpoints } from "./routes/test-endpoints.js";
+import { type RpcSimControl, startRpcServer } from "./rpc/rpc-server.js";
 import { divertRpcProxyConnections } from "./rpcproxy/divert-connections.js";
 import { createRpcProxy } from "./rpcproxy/rpc-proxy.js";
 import type { RpcProxyControl, RpcProxySettings } from "./rpcproxy/rpc-proxy-settings.js";
@@ -37,6 +38,8 @@ export interface SimOptions {
   auth?: { schemes?: AuthSettings["schemes"]; realm?: string; ntlm?: Partial<NtlmSettings> };
   /** Clock for token expiry and NTLM timestamps (tests can move time). */
   now?: () => number;
+  /** The DCE/RPC server over TCP (ncacn_ip_tcp): EMSMDB port and endpoint mapper port, default 0 (any free port). */
+  rpc?: { port?: number; endpointMapperPort?: number };
   /** RPC over HTTP proxy (/rpc/rpcproxy.dll): backend, windows, lifetimes. */
   rpcProxy?: RpcProxySettings;
 }
@@ -70,6 +73,8 @@ export interface ExchangeSim {
   /** SMTP submission into the same store: STARTTLS (`smtp`) and implicit TLS (`smtps`), AUTH PLAIN/LOGIN. */
   smtp: SmtpListener;
   smtps: SmtpListener;
+  /** DCE/RPC over TCP (EMSMDB, AsyncEMSMDB, endpoint mapper) with RPC-level NTLM: ports, faults, stats. */
+  rpc: RpcSimControl;
   /** RPC over HTTP v2 proxy (RPC_IN_DATA / RPC_OUT_DATA on /rpc/rpcproxy.dll): backend, faults, stats. */
   rpcProxy: RpcProxyControl;
   close(): Promise<void>;
@@ -235,12 +240,22 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
   const smtpOptions = { store, credentials, certificate, host } as const;
   const smtp = await startSmtpListener({ ...smtpOptions, security: "starttls" });
   const smtps = await startSmtpListener({ ...smtpOptions, security: "tls" });
+  const rpc = await startRpcServer({
+    host: options.host ?? "127.0.0.1",
+    ...options.rpc,
+    store,
+    credentials,
+    identity: env.identity,
+    ntlm: () => settings.ntlm,
+    now,
+    authStats: stats,
+  });
 
   const close = async () => {
     rpcProxy.close();
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     for (const socket of openSockets) socket.destroy();
-    await Promise.all([closed, smtp.close(), smtps.close()]);
+    await Promise.all([closed, smtp.close(), smtps.close(), rpc.close()]);
   };
   return {
     url: `${origin}/`,
@@ -261,6 +276,7 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
     ews,
     smtp,
     smtps,
+    rpc: rpc.control,
     rpcProxy: rpcProxy.control,
     close,
     [Symbol.asyncDispose]: close,

@@ -20,7 +20,10 @@ export interface TcpPduTransportOptions extends TransportCallOptions {
   readonly tls?: SocketTlsOptions | undefined;
   /** Per-phase socket timeouts (connect, idle while a PDU is arriving, write). */
   readonly timeouts?: SocketTimeouts | undefined;
-  /** Largest frag_length accepted; a larger one fails before its body is read. Default 65535. */
+  /**
+   * Largest frag_length sent or accepted; a larger one fails before its body is read. Default
+   * 65535; the session factory passes the fragment size it proposes in bind (default 5840).
+   */
   readonly maxFragLength?: number | undefined;
   /** Name resolution, as net.connect's `lookup` (tests, pinned resolvers). */
   readonly lookup?: ConnectOptions["lookup"];
@@ -35,11 +38,13 @@ export interface TcpPduTransportOptions extends TransportCallOptions {
 export class TcpPduTransport implements PduTransport {
   readonly #connection: LineConnection;
   readonly #maxFragLength: number;
-  readonly maxPduSize: number = DceRpcLimits.maxFragLength;
+  /** The largest PDU sent or accepted: bind proposes no more than this. */
+  readonly maxPduSize: number;
 
   private constructor(connection: LineConnection, maxFragLength: number) {
     this.#connection = connection;
     this.#maxFragLength = maxFragLength;
+    this.maxPduSize = maxFragLength;
   }
 
   static async connect(options: TcpPduTransportOptions): Promise<TcpPduTransport> {

@@ -1,5 +1,6 @@
 import type { ConnectOptions, SocketTimeouts } from "@mailwire/core";
 import type { PduTransportFactory } from "../client/pdu-transport-factory.js";
+import { DceRpcLimits } from "../dcerpc/limits.js";
 import { lookupTcpEndpoint } from "./endpoint-mapper.js";
 import { TcpPduTransport } from "./tcp-pdu-transport.js";
 
@@ -42,7 +43,8 @@ export function tcpTransportFactory(options: TcpTransportFactoryOptions): PduTra
       host: options.host,
       port,
       timeouts: options.timeouts,
-      maxFragLength: options.maxFragLength,
+      // The size bind proposes as max_recv_frag: a longer fragment is refused from its header.
+      maxFragLength: options.maxFragLength ?? DceRpcLimits.defaultFragLength,
       lookup: options.lookup,
       signal: callOptions.signal,
       timeoutMs: callOptions.timeoutMs,
