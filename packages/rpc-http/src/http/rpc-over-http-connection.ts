@@ -199,10 +199,7 @@ export class RpcOverHttpConnection implements PduTransport {
     try {
       const channel = this.#in as InChannel;
       if (channel.bytesSent + pdu.length > this.#channelLifetime - RECYCLE_RESERVE) {
-        this.#recycling ??= this.#recycleIn().finally(() => {
-          this.#recycling = undefined;
-        });
-        await this.#wait(this.#recycling, limit?.signal);
+        await this.#wait(this.#startRecycling(), limit?.signal);
       }
       // [MS-RPCH] 3.2.1.4.1.3: a PDU goes out only when the receiver's window has room for it.
       while (pdu.length > this.#inAvailable) {
@@ -278,6 +275,10 @@ export class RpcOverHttpConnection implements PduTransport {
   /** Writes on the current IN channel (RTS PDUs bypass flow control, 3.2.1.4.1). */
   #writeIn(bytes: Uint8Array, channel = this.#in): Promise<void> {
     if (!channel) return Promise.reject(new ClosedError("no IN channel"));
+    if (channel.bytesSent + bytes.length > this.#channelLifetime) {
+      // Past the announced Content-Length the proxy would read our bytes as a new request.
+      return Promise.reject(new RpcHttpError("the IN channel is full", { code: ErrorCode.LIMIT_EXCEEDED }));
+    }
     channel.bytesSent += bytes.length;
     this.#lastInWrite = Date.now();
     return channel.body.write(bytes);
@@ -397,13 +398,35 @@ export class RpcOverHttpConnection implements PduTransport {
       availableWindow: this.#receiveWindow,
       channelCookie: this.#outCookie,
     });
-    this.#writeIn(ack).catch(() => {});
+    this.#writeControl(ack);
+  }
+
+  /** One recycling at a time; every caller that needs a fresh IN channel waits on the same one. */
+  #startRecycling(): Promise<void> {
+    this.#recycling ??= this.#recycleIn().finally(() => {
+      this.#recycling = undefined;
+    });
+    return this.#recycling;
+  }
+
+  /**
+   * Writes an RTS PDU of our own (ack, ping). They are not flow controlled, but they do use up
+   * the IN channel's Content-Length: near its end they wait for (or start) recycling, so the
+   * request body never grows past what its header announced.
+   */
+  #writeControl(bytes: Uint8Array): void {
+    const channel = this.#in;
+    if (!channel) return;
+    const write = () => this.#writeIn(bytes).catch(() => {});
+    if (this.#recycling || channel.bytesSent + bytes.length > this.#channelLifetime - RECYCLE_RESERVE) {
+      this.#startRecycling().then(write, () => {});
+    } else void write();
   }
 
   #keepAlive(): void {
     if (this.#state !== "open" || this.#recycling) return;
     if (Date.now() - this.#lastInWrite < this.#keepAliveMs) return;
-    this.#writeIn(ping()).catch(() => {});
+    this.#writeControl(ping());
   }
 
   /**
