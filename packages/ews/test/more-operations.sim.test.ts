@@ -209,6 +209,25 @@ describe("ExportItems / UploadItems", () => {
   });
 });
 
+describe("findItems reads each page item by item", () => {
+  it("ErrorServerBusy on a page is waited out; a broken page fails with a ParseError", async () => {
+    sim.ews.serverBusy({ count: 1, backOffMs: 20 });
+    const items: string[] = [];
+    for await (const item of client.findItems("inbox", { pageSize: 5, maxItems: 12 }))
+      items.push(item.itemId.id);
+    expect(new Set(items).size).toBe(12);
+
+    const broken = `<?xml version="1.0"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><m:FindItemResponse xmlns:m="m" xmlns:t="t"><m:ResponseMessages><m:FindItemResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:RootFolder TotalItemsInView="2" IncludesLastItemInRange="true"><t:Items><t:Message><t:ItemId Id="a"/></t:Message><t:Message><t:ItemId Id="b"/></t:Mess></t:Message></t:Items></m:RootFolder></m:FindItemResponseMessage></m:ResponseMessages></m:FindItemResponse></s:Body></s:Envelope>`;
+    sim.ews.respondRaw(broken);
+    const seen: string[] = [];
+    const error = await (async () => {
+      for await (const item of client.findItems("inbox")) seen.push(item.itemId.id);
+    })().catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: "MW_PARSE" });
+    expect(seen).toEqual(["a"]);
+  });
+});
+
 describe("ExpandDL", () => {
   it("expands a public list with a nested list, and reports an unknown one as a typed error", async () => {
     const domain = sim.store.user.address.split("@")[1];

@@ -284,31 +284,39 @@ export class SoapClient {
   ): Promise<SoapResponse> {
     const release = await this.#semaphore.acquire(options.signal);
     try {
-      const response = await this.post(operation, body, options);
-      const text = await readBounded(response.body, this.limits.maxResponseBytes);
-      let parsed: SoapResponse;
-      try {
-        parsed = readSoapResponse(parseXml(text, this.limits));
-      } catch (error) {
-        // A 500 that is not a SOAP fault (an IIS or proxy error page) says more by its status than by its bytes.
-        const fault = error instanceof EwsResponseError || error instanceof ServerBusyError;
-        if (response.statusCode === 200 || fault || !isMailwireError(error)) throw error;
-        if (error.code === "MW_LIMIT_EXCEEDED") throw error;
-        throw new ProtocolError(`EWS answered HTTP ${response.statusCode} without a SOAP fault`, {
-          cause: error,
-          details: { statusCode: response.statusCode },
-        });
-      }
-      this.observe(parsed);
-      if (response.statusCode !== 200) {
-        throw new ProtocolError(`EWS answered HTTP ${response.statusCode} without a SOAP fault`, {
-          details: { statusCode: response.statusCode },
-        });
-      }
-      return parsed;
+      return await this.readResponse(await this.post(operation, body, options));
     } finally {
       release();
     }
+  }
+
+  /**
+   * Reads and parses a whole response (bounded by maxResponseBytes), learns the server version
+   * from it, and turns a SOAP fault into its typed error and any other non-200 into a
+   * ProtocolError carrying the status.
+   */
+  async readResponse(response: HttpResponse): Promise<SoapResponse> {
+    const text = await readBounded(response.body, this.limits.maxResponseBytes);
+    let parsed: SoapResponse;
+    try {
+      parsed = readSoapResponse(parseXml(text, this.limits));
+    } catch (error) {
+      // A 500 that is not a SOAP fault (an IIS or proxy error page) says more by its status than by its bytes.
+      const fault = error instanceof EwsResponseError || error instanceof ServerBusyError;
+      if (response.statusCode === 200 || fault || !isMailwireError(error)) throw error;
+      if (error.code === "MW_LIMIT_EXCEEDED") throw error;
+      throw new ProtocolError(`EWS answered HTTP ${response.statusCode} without a SOAP fault`, {
+        cause: error,
+        details: { statusCode: response.statusCode },
+      });
+    }
+    this.observe(parsed);
+    if (response.statusCode !== 200) {
+      throw new ProtocolError(`EWS answered HTTP ${response.statusCode} without a SOAP fault`, {
+        details: { statusCode: response.statusCode },
+      });
+    }
+    return parsed;
   }
 
   /** A slot of the concurrency limit, for streamed downloads that hold it until the body ends. */

@@ -6,7 +6,8 @@ import { type ItemShape, itemShapeNode } from "../model/shape.js";
 import { readResponseMessages, unwrapSingle } from "../soap/parse-response.js";
 import { element, type XmlNode } from "../xml/serialize-xml.js";
 import { childElement } from "../xml/xml-element.js";
-import { checkPageSize, indexedPageViewNode, type Page, readPaging, walkPages } from "./paging.js";
+import { findItemsLazily } from "./find-item-lazy.js";
+import { checkPageSize, indexedPageViewNode, type Page, readPaging } from "./paging.js";
 
 // FindItem (MS-OXWSSRCH 3.1.4.2) with IndexedPageItemView paging; element order follows the
 // schema: ItemShape, view, Restriction, SortOrder, ParentFolderIds.
@@ -57,11 +58,14 @@ export async function findItemsPage(
   );
 }
 
-/** Every matching item, fetched a page at a time as the iterator is consumed. */
+/**
+ * Every matching item, fetched a page at a time as the iterator is consumed; items are parsed one
+ * at a time (find-item-lazy.ts), so a page's tree is never built whole.
+ */
 export function findItems(
   soap: SoapClient,
   parent: FolderRef,
   options: FindItemsOptions = {},
 ): AsyncGenerator<EwsItem> {
-  return walkPages((offset) => findItemsPage(soap, parent, offset, options), options.maxItems);
+  return findItemsLazily(soap, parent, options);
 }
