@@ -1,9 +1,9 @@
 import { ClosedError, InvalidArgumentError, publish, throwIfAborted } from "@mailwire/core";
 import type { PropertyTag } from "../data/property-tag.js";
-import { LogonFlags, LogonOpenFlags, type LogonPrivateMailbox } from "../rops/logon.js";
+import { LogonFlags, LogonOpenFlags } from "../rops/logon.js";
 import { decodeRopResponseBuffer, type RopResponseBuffer } from "../rops/rop-buffer.js";
 import { RopReturnValue } from "../rops/rop-id.js";
-import { BookmarkOrigin, QueryRowsFlags, TableFlags } from "../rops/table.js";
+import { TableFlags } from "../rops/table.js";
 import type { EmsmdbConnectInfo, EmsmdbTransport, TransportCallOptions } from "./emsmdb-transport.js";
 import { LogonRedirectError, SessionResetError } from "./errors.js";
 import {
@@ -14,15 +14,10 @@ import {
 } from "./mapi-message.js";
 import { createMessage, type NewMessage } from "./message-draft.js";
 import { RopBatch, RopBatchResult } from "./rop-batch.js";
-import { fileTimeToDate, RowView } from "./row-values.js";
-import {
-  FOLDER_COLUMNS,
-  MESSAGE_SUMMARY_COLUMNS,
-  MessageFlag,
-  ReadFlags,
-  SessionTags,
-} from "./session-tags.js";
-import type { FolderInfo, MailboxFolderIds, MailboxInfo, MessageSummary } from "./session-types.js";
+import { folderInfo, mailboxInfo, messageSummary } from "./session-records.js";
+import { FOLDER_COLUMNS, MESSAGE_SUMMARY_COLUMNS, ReadFlags } from "./session-tags.js";
+import type { FolderInfo, MailboxInfo, MessageSummary } from "./session-types.js";
+import { folderTableRows } from "./table-pager.js";
 import { BackoffState, checkBackoff, completeAfterBufferTooSmall } from "./throttling.js";
 
 export interface MapiSessionOptions {
@@ -58,66 +53,10 @@ export interface MapiSessionStats {
   executes: number;
 }
 
-const FOLDER_KEYS: readonly (keyof MailboxFolderIds)[] = [
-  "root",
-  "deferredAction",
-  "spoolerQueue",
-  "ipmSubtree",
-  "inbox",
-  "outbox",
-  "sentItems",
-  "deletedItems",
-  "commonViews",
-  "schedule",
-  "finder",
-  "views",
-  "shortcuts",
-];
-
 /** The handle of an object the server holds for us, tagged with the session context it lives in. */
 export interface ServerObject {
   readonly handle: number;
   readonly generation: number;
-}
-
-function mailboxInfo(logon: LogonPrivateMailbox): MailboxInfo {
-  const folders: Partial<Record<keyof MailboxFolderIds, bigint>> = {};
-  FOLDER_KEYS.forEach((key, i) => {
-    folders[key] = logon.folderIds[i] ?? 0n;
-  });
-  return {
-    folders: folders as MailboxFolderIds,
-    mailboxGuid: logon.mailboxGuid,
-    replId: logon.replId,
-    replGuid: logon.replGuid,
-  };
-}
-
-function folderInfo(row: RowView): FolderInfo {
-  return {
-    folderId: row.bigint(SessionTags.PidTagFolderId) ?? 0n,
-    parentFolderId: row.bigint(SessionTags.PidTagParentFolderId) ?? 0n,
-    displayName: row.string(SessionTags.PidTagDisplayName) ?? "",
-    contentCount: row.number(SessionTags.PidTagContentCount) ?? 0,
-    unreadCount: row.number(SessionTags.PidTagContentUnreadCount) ?? 0,
-    hasSubfolders: row.boolean(SessionTags.PidTagSubfolders) ?? false,
-    containerClass: row.string(SessionTags.PidTagContainerClass),
-  };
-}
-
-function messageSummary(row: RowView): MessageSummary {
-  return {
-    messageId: row.bigint(SessionTags.PidTagMid) ?? 0n,
-    folderId: row.bigint(SessionTags.PidTagFolderId) ?? 0n,
-    subject: row.string(SessionTags.PidTagSubject) ?? "",
-    senderName: row.string(SessionTags.PidTagSenderName),
-    senderEmailAddress: row.string(SessionTags.PidTagSenderEmailAddress),
-    deliveryTime: fileTimeToDate(row.value(SessionTags.PidTagMessageDeliveryTime)),
-    read: ((row.number(SessionTags.PidTagMessageFlags) ?? 0) & MessageFlag.mfRead) !== 0,
-    size: row.number(SessionTags.PidTagMessageSize),
-    hasAttachments: row.boolean(SessionTags.PidTagHasAttachments) ?? false,
-    properties: row.toMap(),
-  };
 }
 
 const RELEASE = { rop: "RopRelease", logonId: 0, inputHandleIndex: 0 } as const;
@@ -223,53 +162,21 @@ export class MapiSession implements AsyncDisposable {
     options: TransportCallOptions & { readonly pageSize?: number } = {},
   ): Promise<FolderInfo[]> {
     const logon = await this.#ensureLogon(options);
-    const pageSize = checkPageSize(options.pageSize ?? this.#pageSize);
-    const columns = [...FOLDER_COLUMNS];
-    const batch = new RopBatch();
-    const folderSlot = batch.output();
-    const tableSlot = batch.output();
-    const open = batch.add({
-      rop: "RopOpenFolder",
-      logonId: 0,
-      inputHandleIndex: batch.input(logon.handle),
-      outputHandleIndex: folderSlot,
-      folderId: this.mailbox.folders.ipmSubtree,
-      openModeFlags: 0,
-    });
-    const table = batch.add({
-      rop: "RopGetHierarchyTable",
-      logonId: 0,
-      inputHandleIndex: folderSlot,
-      outputHandleIndex: tableSlot,
-      tableFlags: TableFlags.Depth | TableFlags.UseUnicode,
-    });
-    const setColumns = batch.add({
-      rop: "RopSetColumns",
-      logonId: 0,
-      inputHandleIndex: tableSlot,
-      setColumnsFlags: 0,
-      propertyTags: columns,
-    });
-    const query = batch.add(this.#queryRows(tableSlot, pageSize, columns));
-    const result = await this.#send(batch, options);
-    result.response(open, "RopOpenFolder");
-    const folder = result.handle(folderSlot);
-    result.response(table, "RopGetHierarchyTable");
-    const tableHandle = result.handle(tableSlot);
-    const generation = this.#generation;
-    try {
-      result.response(setColumns, "RopSetColumns");
-      let page = result.response(query, "RopQueryRows");
-      const folders: FolderInfo[] = [];
-      for (;;) {
-        for (const row of page.rows ?? []) folders.push(folderInfo(new RowView(columns, row)));
-        if ((page.rows ?? []).length === 0 || page.origin === BookmarkOrigin.BOOKMARK_END) break;
-        page = await this.#nextPage({ handle: tableHandle, generation }, pageSize, columns, options);
-      }
-      return folders;
-    } finally {
-      this.#release({ handle: tableHandle, generation }, { handle: folder, generation });
-    }
+    const folders: FolderInfo[] = [];
+    const rows = folderTableRows(
+      this.#messageHost(),
+      {
+        logonHandle: logon.handle,
+        folderId: this.mailbox.folders.ipmSubtree,
+        table: "hierarchy",
+        tableFlags: TableFlags.Depth,
+        columns: [...FOLDER_COLUMNS],
+        pageSize: checkPageSize(options.pageSize ?? this.#pageSize),
+      },
+      options,
+    );
+    for await (const row of rows) folders.push(folderInfo(row));
+    return folders;
   }
 
   /**
@@ -279,56 +186,19 @@ export class MapiSession implements AsyncDisposable {
    */
   async *listMessages(folderId: bigint, options: ListMessagesOptions = {}): AsyncGenerator<MessageSummary> {
     const logon = await this.#ensureLogon(options);
-    const pageSize = checkPageSize(options.pageSize ?? this.#pageSize);
-    const columns = [...MESSAGE_SUMMARY_COLUMNS, ...(options.extraColumns ?? [])];
-    const batch = new RopBatch();
-    const folderSlot = batch.output();
-    const tableSlot = batch.output();
-    const open = batch.add({
-      rop: "RopOpenFolder",
-      logonId: 0,
-      inputHandleIndex: batch.input(logon.handle),
-      outputHandleIndex: folderSlot,
-      folderId,
-      openModeFlags: 0,
-    });
-    const table = batch.add({
-      rop: "RopGetContentsTable",
-      logonId: 0,
-      inputHandleIndex: folderSlot,
-      outputHandleIndex: tableSlot,
-      tableFlags: TableFlags.UseUnicode,
-    });
-    const setColumns = batch.add({
-      rop: "RopSetColumns",
-      logonId: 0,
-      inputHandleIndex: tableSlot,
-      setColumnsFlags: 0,
-      propertyTags: columns,
-    });
-    const query = batch.add(this.#queryRows(tableSlot, pageSize, columns));
-    const result = await this.#send(batch, options);
-    result.response(open, "RopOpenFolder");
-    const generation = this.#generation;
-    const folder = { handle: result.handle(folderSlot), generation };
-    try {
-      result.response(table, "RopGetContentsTable");
-      const tableObject = { handle: result.handle(tableSlot), generation };
-      try {
-        result.response(setColumns, "RopSetColumns");
-        let page = result.response(query, "RopQueryRows");
-        for (;;) {
-          const rows = page.rows ?? [];
-          for (const row of rows) yield messageSummary(new RowView(columns, row));
-          if (rows.length === 0 || page.origin === BookmarkOrigin.BOOKMARK_END) return;
-          page = await this.#nextPage(tableObject, pageSize, columns, options);
-        }
-      } finally {
-        this.#release(tableObject);
-      }
-    } finally {
-      this.#release(folder);
-    }
+    const rows = folderTableRows(
+      this.#messageHost(),
+      {
+        logonHandle: logon.handle,
+        folderId,
+        table: "contents",
+        tableFlags: 0,
+        columns: [...MESSAGE_SUMMARY_COLUMNS, ...(options.extraColumns ?? [])],
+        pageSize: checkPageSize(options.pageSize ?? this.#pageSize),
+      },
+      options,
+    );
+    for await (const row of rows) yield messageSummary(row);
   }
 
   /**
@@ -532,31 +402,6 @@ export class MapiSession implements AsyncDisposable {
     return { result, at };
   }
 
-  #queryRows(tableSlot: number, rowCount: number, columns: readonly PropertyTag[]) {
-    return {
-      rop: "RopQueryRows",
-      logonId: 0,
-      inputHandleIndex: tableSlot,
-      queryRowsFlags: QueryRowsFlags.Advance,
-      forwardRead: true,
-      rowCount,
-      columns,
-    } as const;
-  }
-
-  async #nextPage(
-    table: ServerObject,
-    pageSize: number,
-    columns: readonly PropertyTag[],
-    options: TransportCallOptions,
-  ) {
-    this.#checkGeneration(table);
-    const batch = new RopBatch();
-    const at = batch.add(this.#queryRows(batch.input(table.handle), pageSize, columns));
-    const result = await this.#send(batch, options);
-    return result.response(at, "RopQueryRows");
-  }
-
   #checkGeneration(object: ServerObject): void {
     if (object.generation !== this.#generation) {
       throw new SessionResetError("The session context was reset; this object's handle is gone", {
@@ -576,7 +421,7 @@ export class MapiSession implements AsyncDisposable {
     return {
       generation: () => this.#generation,
       send: (batch: RopBatch, options: TransportCallOptions) => this.#send(batch, options),
-      release: (object: ServerObject) => this.#release(object),
+      release: (...objects: ServerObject[]) => this.#release(...objects),
       checkGeneration: (object: ServerObject) => this.#checkGeneration(object),
     };
   }
