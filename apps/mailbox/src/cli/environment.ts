@@ -54,6 +54,14 @@ export interface ConnectRequest {
   readonly order: readonly ProtocolName[];
   /** Sends for protocols without a send of their own (SMTP submission for IMAP/POP3). */
   readonly send?: SendFunction | undefined;
+  /** Servers given by hand (`--imap`, `--pop3`, `--smtp`); without --autodiscover-url they replace autodiscover. */
+  readonly manual?:
+    | {
+        readonly imap?: ServerEndpoint | undefined;
+        readonly pop3?: ServerEndpoint | undefined;
+        readonly smtp?: ServerEndpoint | undefined;
+      }
+    | undefined;
 }
 
 export interface ConnectOutcome {

@@ -13,7 +13,18 @@ const OFFLINE_CODES: ReadonlySet<string> = new Set([
 ]);
 
 export function isOfflineError(error: unknown): boolean {
-  if (isMailwireError(error)) return OFFLINE_CODES.has(error.code);
+  if (isMailwireError(error)) {
+    // connectMailbox's ConnectFailedError: offline when some protocol could not reach its server
+    // and none refused the credentials (the others had no endpoint, or are not built).
+    const attempts = error.details.attempts;
+    if (Array.isArray(attempts)) {
+      const codes = attempts
+        .map((a: { errorCode?: unknown }) => a.errorCode)
+        .filter((c) => typeof c === "string");
+      return codes.some((c) => OFFLINE_CODES.has(c)) && !codes.some((c) => String(c).startsWith("MW_AUTH"));
+    }
+    return OFFLINE_CODES.has(error.code);
+  }
   const code = (error as { code?: unknown } | null)?.code;
   return (
     typeof code === "string" &&

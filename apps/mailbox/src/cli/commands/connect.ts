@@ -21,12 +21,17 @@ export function parseSchedule(value: string | undefined): SendReceiveSchedule {
   throw new InvalidArgumentError(`--schedule takes at-start, manual or every:MINUTES, not ${value}`);
 }
 
-export function parseSmtp(value: string | undefined): ServerEndpoint | undefined {
+/** `host:port[:tls|starttls]`; without the mode, the implicit-TLS port means tls (RFC 8314). */
+export function parseServer(
+  value: string | undefined,
+  option: string,
+  tlsPort: number,
+): ServerEndpoint | undefined {
   if (value === undefined) return undefined;
   const match = /^([^:\s]+):(\d{1,5})(?::(tls|starttls))?$/.exec(value);
-  if (!match) throw new InvalidArgumentError(`--smtp takes host:port[:tls|starttls], not ${value}`);
+  if (!match) throw new InvalidArgumentError(`--${option} takes host:port[:tls|starttls], not ${value}`);
   const port = Number(match[2]);
-  const encryption = (match[3] as "tls" | "starttls" | undefined) ?? (port === 465 ? "tls" : "starttls");
+  const encryption = (match[3] as "tls" | "starttls" | undefined) ?? (port === tlsPort ? "tls" : "starttls");
   return { host: match[1] as string, port, encryption };
 }
 
@@ -68,6 +73,8 @@ export const connectCommand: Command = {
                          without it, $MAILBOX_PASSWORD is used when set
   --save-password        keep the password in the profile (off by default)
   --autodiscover-url URL start autodiscover at this https origin
+  --imap HOST:PORT[:tls|starttls]  IMAP server by hand (without --autodiscover-url: no autodiscover)
+  --pop3 HOST:PORT[:tls|starttls]  POP3 server by hand, likewise
   --smtp HOST:PORT[:tls|starttls]  SMTP submission server for IMAP/POP3, if autodiscover names none
   --link-kbps N          skip the link measurement and take N kbit/s
   --slow-link-kbps N     slow-link threshold (default ${SLOW_LINK_KBPS})
@@ -83,6 +90,8 @@ export const connectCommand: Command = {
     "save-password": { type: "boolean" },
     "autodiscover-url": { type: "string" },
     smtp: { type: "string" },
+    imap: { type: "string" },
+    pop3: { type: "string" },
     "link-kbps": { type: "string" },
     "slow-link-kbps": { type: "string" },
     schedule: { type: "string" },
@@ -117,7 +126,15 @@ export const connectCommand: Command = {
     );
     context.secrets.push(secret.kind === "password" ? secret.password : secret.token);
     const autodiscoverUrl = str(values, "autodiscover-url");
-    const base = { email, username, domain, secret, autodiscoverUrl, ca, signal: context.signal };
+    const manualServers = {
+      imap: parseServer(str(values, "imap"), "imap", 993),
+      pop3: parseServer(str(values, "pop3"), "pop3", 995),
+      smtp: parseServer(str(values, "smtp"), "smtp", 465),
+    };
+    const manual = Object.values(manualServers).some(Boolean)
+      ? (JSON.parse(JSON.stringify(manualServers)) as typeof manualServers)
+      : undefined;
+    const base = { email, username, domain, secret, autodiscoverUrl, ca, signal: context.signal, manual };
 
     out.text(`Autodiscover for ${email}`);
     const discovery = await env.backend.discover(base);
@@ -159,7 +176,7 @@ export const connectCommand: Command = {
 
     const order = protocolOrder({ kbps: link.kbps, slowLinkKbps, forced });
     out.text(`Trying ${order.join(", ")}`);
-    const smtp = parseSmtp(str(values, "smtp")) ?? discovery.smtp;
+    const smtp = manualServers.smtp ?? discovery.smtp;
     const send = smtpSendFunction({ smtp, email, username }, secret, ca);
     let outcome: Awaited<ReturnType<typeof env.backend.connect>>;
     try {
