@@ -1,5 +1,9 @@
 import { ByteReader, ByteWriter, InvalidArgumentError, ParseError } from "@mailwire/core";
-import { decodeAddressBookEntryId, encodeAddressBookEntryId } from "../data/entry-id.js";
+import {
+  ADDRESS_BOOK_PROVIDER_UID,
+  decodeAddressBookEntryId,
+  encodeAddressBookEntryId,
+} from "../data/entry-id.js";
 import { type Guid, readGuid, writeGuid } from "../data/guid.js";
 
 /**
@@ -19,7 +23,7 @@ export type NspiEntryId =
     };
 
 const EPHEMERAL_ID_TYPE = 0x87;
-const EPHEMERAL_LENGTH = 28;
+const EPHEMERAL_LENGTH = 32;
 
 export function encodeNspiEntryId(id: NspiEntryId): Uint8Array {
   if (id.kind === "permanent") {
@@ -42,6 +46,12 @@ export function decodeNspiEntryId(bytes: Uint8Array): NspiEntryId {
   const idType = bytes[0];
   if (idType === 0x00) {
     const permanent = decodeAddressBookEntryId(bytes);
+    // A Permanent Entry ID always names GUID_NSPI as its provider (MS-OXNSPI 2.2.9.3).
+    if (permanent.providerUid !== ADDRESS_BOOK_PROVIDER_UID || permanent.flags !== 0) {
+      throw new ParseError("A Permanent Entry ID must have ID type 0 and the GUID_NSPI provider", {
+        offset: 0,
+      });
+    }
     return { kind: "permanent", displayType: permanent.type, dn: permanent.x500Dn };
   }
   if (idType !== EPHEMERAL_ID_TYPE) {

@@ -32,8 +32,11 @@ export const ORGANIZATION_DN = "/o=Mailwire/ou=Exchange Administrative Group (FY
 export const SERVER_DN = `${ORGANIZATION_DN}/cn=Configuration/cn=Servers/cn=SIM`;
 export const HOME_MDB_DN = `${SERVER_DN}/cn=Microsoft Private MDB`;
 
-/** GUID_NSPI in wire order (MS-OXNSPI 2.2.9.3 PermanentEntryID ProviderUID). */
-const NSPI_PROVIDER_UID = Buffer.from("c840a7dc42c01a10b4b908002b2fe182", "hex");
+/**
+ * GUID_NSPI {C840A7DC-42C0-1A10-B4B9-08002B2FE182} in wire order (little-endian first three
+ * groups): the PermanentEntryID ProviderUID (MS-OXNSPI 2.2.9.3; MS-OXCDATA 2.2.5.2).
+ */
+const NSPI_PROVIDER_UID = Buffer.from("dca740c8c042101ab4b908002b2fe182", "hex");
 const FIRST_MID = 0x10;
 
 export interface DirectoryEntry {
@@ -65,8 +68,11 @@ function domainOf(address: string): string {
 
 export class NspiDirectory {
   /** Sorted by display name (SortTypeDisplayName), as the GAL is. */
-  readonly entries: readonly DirectoryEntry[];
+  entries: readonly DirectoryEntry[] = [];
   readonly #byMid = new Map<number, number>();
+  readonly #domain: string;
+  /** Minimal Entry IDs are handed out once per object and never reused, whatever the sort order. */
+  #nextMid = FIRST_MID;
 
   constructor(store: MailboxStore) {
     const owner = store.user.address.toLowerCase();
@@ -82,8 +88,26 @@ export class NspiDirectory {
       for (const a of message.fixture.cc) note(a);
     }
     if (!people.has(owner)) people.set(owner, store.user.username);
-    const sorted = [...people].sort(([, a], [, b]) => a.localeCompare(b, "en", { sensitivity: "base" }));
-    this.entries = sorted.map(([address, name], i) => this.#entry(FIRST_MID + i, name, address));
+    this.#domain = domain;
+    this.#add([...people].map(([address, name]) => ({ address, name })));
+  }
+
+  /** Adds `count` generated users ("GAL User 0001", gal.user0001@<domain>), e.g. to page a large GAL. */
+  addUsers(count: number): void {
+    const start = this.entries.filter((e) => e.account.startsWith("gal.user")).length;
+    const people = Array.from({ length: count }, (_, i) => {
+      const n = String(start + i + 1).padStart(4, "0");
+      return { name: `GAL User ${n}`, address: `gal.user${n}@${this.#domain}` };
+    });
+    this.#add(people);
+  }
+
+  #add(people: readonly { name: string; address: string }[]): void {
+    const added = people.map(({ name, address }) => this.#entry(this.#nextMid++, name, address));
+    this.entries = [...this.entries, ...added].sort((a, b) =>
+      a.displayName.localeCompare(b.displayName, "en", { sensitivity: "base" }),
+    );
+    this.#byMid.clear();
     this.entries.forEach((e, i) => {
       this.#byMid.set(e.mid, i);
     });
