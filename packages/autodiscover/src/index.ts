@@ -60,6 +60,11 @@ export {
   type DiscoveryCacheOptions,
 } from "./discovery/discovery-cache.js";
 export type { AttemptOutcome, DiscoveryAttempt, DiscoveryMethod } from "./discovery/trace.js";
+export {
+  type BatchUserSettings,
+  type GetUserSettingsOptions,
+  getUserSettings,
+} from "./get-user-settings.js";
 export type {
   LdapDirectory,
   LdapEntry,
