@@ -1,4 +1,4 @@
-import { ClosedError, InvalidArgumentError, throwIfAborted } from "@mailwire/core";
+import { ClosedError, InvalidArgumentError, ProtocolError, throwIfAborted } from "@mailwire/core";
 import {
   createStat,
   type Guid,
@@ -194,8 +194,15 @@ export class MapiHttpAddressBook {
       const rows = response.columnsAndRows?.rows ?? [];
       const block = response.columnsAndRows;
       for (const row of rows) yield entryFromRow(block?.columns ?? columns, row);
-      if (response.state) state = response.state;
-      if (rows.length < pageSize || state.currentRec === MidPosition.MID_END_OF_TABLE) return;
+      if (rows.length < pageSize) return;
+      // The server moves CurrentRec past the rows it returned (MS-OXNSPI 3.1.4.1.8). Without a
+      // STAT in the answer, the same position plus the rows read so far names the next page.
+      const next = response.state ?? { ...state, delta: state.delta + rows.length };
+      if (next.currentRec === MidPosition.MID_END_OF_TABLE) return;
+      if (sameStat(next, state)) {
+        throw new ProtocolError("QueryRows returned a full page but did not move the table position");
+      }
+      state = next;
     }
   }
 
@@ -450,6 +457,10 @@ type SuccessOf<K extends AddressBookRequestType> = Extract<
 
 function entries(block: ColumnsAndRows | undefined): AddressBookEntry[] {
   return block ? block.rows.map((row) => entryFromRow(block.columns, row)) : [];
+}
+
+function sameStat(a: Stat, b: Stat): boolean {
+  return a.currentRec === b.currentRec && a.delta === b.delta && a.numPos === b.numPos;
 }
 
 function checkPageSize(size: number): number {
