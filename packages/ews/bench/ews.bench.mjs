@@ -6,6 +6,8 @@
 //                  Managed API sends as AllProperties)
 //      each in its own child process per round: wall time, items/s, CPU seconds, peak RSS
 //      (process.memoryUsage().rss sampled every 5 ms, and the kernel's maxRSS);
+//      and a "transport floor" child sending the same requests through our SoapClient / core's
+//      HTTP client without parsing the replies (what any client on this HTTP stack starts from);
 //   2. peak RSS of a child streaming a 100 MB attachment with downloadAttachment into a SHA-256;
 //   3. our parsing against bare fast-xml-parser on FindItem/GetItem responses recorded from the
 //      sim once: the XML reader alone (parseXml), and everything the client does with a reply
@@ -51,9 +53,15 @@ const load = () =>
     .join(" ");
 const loadAtStart = load();
 const here = (name) => fileURLToPath(new URL(name, import.meta.url));
-const version = (name) =>
-  JSON.parse(readFileSync(new URL(`../../../node_modules/${name}/package.json`, import.meta.url), "utf8"))
-    .version;
+// Read once at start: node_modules may be rewritten by other work while the bench runs.
+const VERSIONS = Object.fromEntries(
+  ["ews-javascript-api", "fast-xml-parser"].map((name) => [
+    name,
+    JSON.parse(readFileSync(new URL(`../../../node_modules/${name}/package.json`, import.meta.url), "utf8"))
+      .version,
+  ]),
+);
+const version = (name) => VERSIONS[name];
 
 // --- the mailbox ---------------------------------------------------------------------------
 
@@ -166,6 +174,25 @@ try {
     }
   }
 
+  // --- the transport floor -----------------------------------------------------------------
+
+  const floors = [];
+  if (!process.env.BENCH_CLIENTS || process.env.BENCH_CLIENTS.split(",").includes("floor")) {
+    for (let round = 0; round < ROUNDS; round++) {
+      try {
+        const result = await runChild(here("./child-floor.mjs"), base, {});
+        if (result.listed !== ITEMS || result.fetched !== FETCH)
+          throw new Error(`listed ${result.listed}, fetched ${result.fetched}`);
+        floors.push(result);
+        console.error(
+          `round ${round + 1} floor: CPU ${result.cpuSeconds.toFixed(2)} s, peak ${(result.peakRss / MIB).toFixed(0)} MiB`,
+        );
+      } catch (error) {
+        console.error(`round ${round + 1} floor: failed: ${error.message}`);
+      }
+    }
+  }
+
   // --- the large attachment ----------------------------------------------------------------
 
   let large;
@@ -236,6 +263,13 @@ try {
       `${pad(clients[name].label, 30)}${padLeft(s.list.toFixed(2), 8)}${padLeft(fmt(ITEMS / s.list), 8)}${padLeft(s.get.toFixed(2), 7)}${padLeft(fmt(FETCH / s.get), 7)}${padLeft(s.total.toFixed(2), 9)}${padLeft(`${s.min.toFixed(2)}-${s.max.toFixed(2)}`, 12)}${padLeft(fmt((ITEMS + FETCH) / s.total), 9)}${padLeft(s.cpu.toFixed(2), 7)}${padLeft(`${(s.rss / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(s.baseline / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(s.heap / MIB).toFixed(0)} MiB`, 11)}  ${s.verified}${s.problem ? `: ${s.problem.error ?? s.problem.wrong}` : ""}`,
     );
   }
+  if (floors.length > 0) {
+    const rss = median(floors.map((run) => run.peakRss));
+    const total = median(floors.map((run) => run.listSeconds + run.getSeconds));
+    out(
+      `${pad("transport floor (same requests, unparsed)", 30)}${padLeft(median(floors.map((run) => run.listSeconds)).toFixed(2), 8)}${padLeft("", 8)}${padLeft(median(floors.map((run) => run.getSeconds)).toFixed(2), 7)}${padLeft("", 7)}${padLeft(total.toFixed(2), 9)}${padLeft("", 12)}${padLeft("", 9)}${padLeft(median(floors.map((run) => run.cpuSeconds)).toFixed(2), 7)}${padLeft(`${(rss / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(median(floors.map((run) => run.baselineRss)) / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(median(floors.map((run) => run.heapPeak)) / MIB).toFixed(0)} MiB`, 11)}  ${floors.length}/${ROUNDS} runs`,
+    );
+  }
   out();
   out(`${pad("goal", 46)}${padLeft("figure", 10)}${padLeft("goal", 10)}  met`);
   const ours = summary.ours;
@@ -252,6 +286,12 @@ try {
     out(
       `${pad("peak RSS, ours / ews-javascript-api", 46)}${padLeft(memory.toFixed(2), 10)}${padLeft("<= 0.33", 10)}  ${memory <= 1 / 3 ? "yes" : "NO"} (${(ours.rss / MIB).toFixed(0)} vs ${(theirs.rss / MIB).toFixed(0)} MiB)`,
     );
+    if (floors.length > 0) {
+      const floor = median(floors.map((run) => run.peakRss));
+      out(
+        `${pad("  ours above the transport floor", 46)}${padLeft(`+${((ours.rss - floor) / MIB).toFixed(0)} MiB`, 10)}${padLeft("", 10)}  (floor ${(floor / MIB).toFixed(0)} MiB = ${(floor / theirs.rss).toFixed(2)} of ews-javascript-api's peak)`,
+      );
+    }
     out(
       `${pad("CPU seconds, ews-javascript-api / ours", 46)}${padLeft(`${(theirs.cpu / ours.cpu).toFixed(2)}x`, 10)}`,
     );
