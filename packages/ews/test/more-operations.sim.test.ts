@@ -228,6 +228,36 @@ describe("findItems reads each page item by item", () => {
   });
 });
 
+describe("EmptyFolder", () => {
+  it("hard-deletes or moves a folder's items; refuses the root and subfolder deletion, per folder", async () => {
+    const folder = await client.createFolder("inbox", "To empty");
+    const sources = inboxMessages().slice(-3);
+    const copies = await client.copyItems(
+      sources.map((m) => ({ id: m.id })),
+      { id: folder.folderId.id },
+    );
+    expect(copies.every((r) => r.ok)).toBe(true);
+    expect(sim.store.messages(folder.folderId.id)).toHaveLength(3);
+    const trash = sim.store.specialFolder("trash").id;
+    const inTrash = sim.store.messages(trash).length;
+
+    const [moved, root] = await client.emptyFolders([{ id: folder.folderId.id }, "msgfolderroot"]);
+    expect(moved?.ok).toBe(true);
+    expect(root).toMatchObject({ ok: false, responseCode: "ErrorCannotEmptyFolder" });
+    expect(sim.store.messages(folder.folderId.id)).toHaveLength(0);
+    expect(sim.store.messages(trash)).toHaveLength(inTrash + 3);
+
+    await client.copyItems([{ id: sources[0]?.id ?? "" }], { id: folder.folderId.id });
+    const [hard] = await client.emptyFolders([{ id: folder.folderId.id }], { deleteType: "HardDelete" });
+    expect(hard?.ok).toBe(true);
+    expect(sim.store.messages(folder.folderId.id)).toHaveLength(0);
+    expect(sim.store.messages(trash)).toHaveLength(inTrash + 3);
+
+    const [refused] = await client.emptyFolders(["inbox"], { deleteSubFolders: true });
+    expect(refused).toMatchObject({ ok: false, responseCode: "ErrorCannotDeleteObject" });
+  });
+});
+
 describe("ExpandDL", () => {
   it("expands a public list with a nested list, and reports an unknown one as a typed error", async () => {
     const domain = sim.store.user.address.split("@")[1];

@@ -141,3 +141,37 @@ export const syncFolderHierarchy: EwsOperation = ({ store, version }, request) =
     ),
   ]);
 };
+
+export const emptyFolder: EwsOperation = ({ store, version }, request) => {
+  // EmptyFolder (MS-OXWSFOLD): removes a folder's items. HardDelete and SoftDelete remove them from
+  // the store (the sim has no dumpster); MoveToDeletedItems moves them to Deleted Items, as the
+  // store's soft delete does. DeleteSubFolders with subfolders present is refused, since the shared
+  // store cannot delete folders.
+  const hard = attr(request, "DeleteType") !== "MoveToDeletedItems";
+  const withSubFolders = attr(request, "DeleteSubFolders") === "true";
+  const container = one(request, "FolderIds");
+  const messages: string[] = [];
+  for (const [key, nodes] of Object.entries(container ?? {})) {
+    if (!Array.isArray(nodes)) continue;
+    for (const node of nodes) {
+      messages.push(
+        perItem("EmptyFolder", () => {
+          const [id] = resolveFolders(store, { [key]: [node] });
+          if (id === undefined || id === ROOT_ID) {
+            return errorMessage("EmptyFolder", "ErrorCannotEmptyFolder", "This folder cannot be emptied.");
+          }
+          if (withSubFolders && store.childFolders(id).length > 0) {
+            return errorMessage(
+              "EmptyFolder",
+              "ErrorCannotDeleteObject",
+              "The simulator's store cannot delete subfolders.",
+            );
+          }
+          for (const message of store.messages(id)) store.deleteMessage(message.id, { hard });
+          return successMessage("EmptyFolder");
+        }),
+      );
+    }
+  }
+  return operationResponse(version, "EmptyFolder", messages);
+};

@@ -10,7 +10,14 @@ import {
   type EwsSimControl,
 } from "./ews-control.js";
 import { expandDL } from "./ews-directory.js";
-import { createFolder, deleteFolder, findFolder, getFolder, syncFolderHierarchy } from "./ews-folder-ops.js";
+import {
+  createFolder,
+  deleteFolder,
+  emptyFolder,
+  findFolder,
+  getFolder,
+  syncFolderHierarchy,
+} from "./ews-folder-ops.js";
 import { itemIdsOf, resolveOneFolder } from "./ews-ids.js";
 import {
   copyItem,
@@ -52,6 +59,7 @@ const OPERATIONS: Readonly<Record<string, EwsOperation>> = {
   FindFolder: findFolder,
   CreateFolder: createFolder,
   DeleteFolder: deleteFolder,
+  EmptyFolder: emptyFolder,
   SyncFolderHierarchy: syncFolderHierarchy,
   FindItem: findItem,
   GetItem: getItem,
