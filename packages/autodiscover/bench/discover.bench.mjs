@@ -3,8 +3,9 @@
 // exchangelib does.
 //
 // Setup, all on this machine: exchange-sim (HTTPS, NTLMv2; in a child process) answers POX; a DNS server on
-// 127.0.0.1 answers the SRV query; a black hole (bench/black-hole.py: a listener whose accept
-// queue is full, so SYNs are dropped and connect() never completes) takes the rest. A routed
+// 127.0.0.1 answers the SRV query; a black hole (test/helpers/syn-black-hole-child.mjs: a
+// listener that never accepts and whose accept queue is full, so SYNs are dropped and connect()
+// never completes) takes the rest. A routed
 // HTTP client factory sends each logical host to its loopback port; discover() still sees, and
 // applies its rules to, the logical URLs.
 //
@@ -23,6 +24,7 @@
 import { spawn } from "node:child_process";
 import { Resolver } from "node:dns";
 import { once } from "node:events";
+import { connect as netConnect } from "node:net";
 import { fileURLToPath } from "node:url";
 import { buildPoxRequest, discover, PoxRequestHeaders, parsePoxResponse } from "@mailwire/autodiscover";
 import { createHttpClient } from "@mailwire/core";
@@ -33,12 +35,25 @@ const SEQUENTIAL_RUNS = Number(process.env.BENCH_SEQUENTIAL_RUNS ?? 3);
 const CONNECT_TIMEOUT_MS = Number(process.env.BENCH_CONNECT_TIMEOUT_MS ?? 3_000);
 const POX = "/autodiscover/autodiscover.xml";
 
+/** See test/helpers/syn-black-hole-child.mjs: a port where connect() never completes. */
 async function startBlackHole() {
-  const child = spawn("python3", [fileURLToPath(new URL("./black-hole.py", import.meta.url))], {
-    stdio: ["pipe", "pipe", "inherit"],
-  });
+  const child = spawn(
+    process.execPath,
+    [fileURLToPath(new URL("../test/helpers/syn-black-hole-child.mjs", import.meta.url))],
+    { stdio: ["ignore", "pipe", "inherit"] },
+  );
   const [line] = await once(child.stdout, "data");
-  return { port: Number(String(line).trim()), close: () => child.stdin.end() };
+  const port = Number(String(line).trim());
+  // Fill the accept queue (backlog 0) so that every later SYN is dropped.
+  const fillers = [0, 1, 2].map(() => netConnect({ host: "127.0.0.1", port }).on("error", () => undefined));
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  return {
+    port,
+    close: () => {
+      for (const socket of fillers) socket.destroy();
+      child.kill("SIGKILL");
+    },
+  };
 }
 
 /** Sends `https://host` / `http://host` to 127.0.0.1:<routes.get(origin)>, keeping any port the URL names. */

@@ -5,6 +5,7 @@ import { startBlackHole } from "./helpers/black-hole.js";
 import { startPlainHttp } from "./helpers/plain-http.js";
 import { type RecorderReply, startRecorder } from "./helpers/recorder-sim.js";
 import { routedClientFactory } from "./helpers/routed-client.js";
+import { startSynBlackHole } from "./helpers/syn-black-hole.js";
 
 // Hostile servers. Every stranger records the Authorization header of each request it
 // gets; the assertions prove no credential went where the issue's safety rules forbid.
@@ -83,6 +84,41 @@ describe("hostile: black-holed candidates", () => {
     expect(failure).toMatchObject({ code: "MW_PROTOCOL" });
     const trace = (failure as { details: { trace: Array<{ errorCode?: string }> } }).details.trace;
     expect(trace.some((attempt) => attempt.errorCode === "MW_TIMEOUT")).toBe(true);
+  });
+});
+
+describe("hostile: connects that never complete (SYN dropped)", () => {
+  it("the live candidate wins at once; the hanging connects are cancelled, not waited for", async () => {
+    const hole = await startSynBlackHole();
+    cleanups.push(hole.close);
+    routes.set("https://mailwire.test", hole.port);
+    routes.set("https://autodiscover.mailwire.test", sim.port);
+    const started = performance.now();
+    const result = await discover(address(), options({ connectTimeoutMs: 5_000 }));
+    expect(performance.now() - started).toBeLessThan(2_000);
+    expect(result.source.url).toBe(`https://autodiscover.mailwire.test${POX}`);
+    const silent = result.trace.filter((attempt) => attempt.target.startsWith("https://mailwire.test/"));
+    expect(silent.length).toBeGreaterThan(0);
+    expect(silent.every((attempt) => attempt.outcome === "cancelled")).toBe(true);
+  });
+
+  it("with nothing else alive, each hanging connect ends at connectTimeoutMs as MW_TIMEOUT", async () => {
+    const hole = await startSynBlackHole();
+    cleanups.push(hole.close);
+    routes.set("https://mailwire.test", hole.port);
+    routes.set("https://autodiscover.mailwire.test", hole.port);
+    const started = performance.now();
+    const failure = await discover(address(), options({ connectTimeoutMs: 300 })).catch(
+      (error: unknown) => error,
+    );
+    expect(performance.now() - started).toBeLessThan(3_000);
+    const trace = (failure as { details: { trace: Array<{ target: string; errorCode?: string }> } }).details
+      .trace;
+    const pox = trace.filter(
+      (attempt) => attempt.target.startsWith("https://") && attempt.target.endsWith(POX),
+    );
+    expect(pox.length).toBe(2);
+    expect(pox.every((attempt) => attempt.errorCode === "MW_TIMEOUT")).toBe(true);
   });
 });
 
