@@ -1,6 +1,6 @@
 import { createHttpClient, type HttpClient } from "@mailwire/core";
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
-import { MapiSession } from "@mailwire/mapi";
+import { type MapiNotification, MapiSession } from "@mailwire/mapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MapiHttpMailboxTransport } from "../src/index.js";
 
@@ -115,6 +115,41 @@ describe("sending and RTF-only messages over MAPI/HTTP against exchange-sim", ()
     // Everything was released: only the logon is open on the server.
     expect((await control({})).openObjects).toBe(1);
     await session.close();
+  });
+
+  it("receives a new-mail notification through NotificationWait (with PENDING keep-alives while it waits)", async () => {
+    await control({ pendingPeriodMs: 100, notificationWaitMs: 10_000 });
+    const { session: watcher, transport } = await open();
+    const { session: sender } = await open();
+    try {
+      const inbox = watcher.mailbox.folders.inbox;
+      const controller = new AbortController();
+      const received: MapiNotification[] = [];
+      const watching = (async () => {
+        for await (const n of watcher.notifications({ signal: controller.signal })) {
+          received.push(n);
+          break;
+        }
+      })();
+      // Let the watcher register and park its NotificationWait through a few keep-alives.
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(received).toHaveLength(0);
+      await sender.sendMessage({
+        subject: "Notify me",
+        to: [{ address: sim.credentials.email }],
+        body: "ping",
+      });
+      await watching;
+      expect(received[0]).toMatchObject({ kind: "newMail", folderId: inbox, messageClass: "IPM.Note" });
+      expect(transport.stats.pendingKeepAlives).toBeGreaterThan(0);
+      const message = await watcher.openMessage(inbox, received[0]?.messageId as bigint);
+      expect(message.content.subject).toBe("Notify me");
+      message.close();
+    } finally {
+      await control({ pendingPeriodMs: 15_000, notificationWaitMs: 1_000 });
+      await watcher.close();
+      await sender.close();
+    }
   });
 
   it("reads a message whose only body is PidTagRtfCompressed: HTML de-encapsulated, plain RTF as text", async () => {

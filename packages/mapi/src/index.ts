@@ -274,6 +274,7 @@ export {
   type NewMessage,
   type NewRecipient,
 } from "./session/message-draft.js";
+export type { MapiNotification, NotificationsOptions } from "./session/notifications.js";
 export { NO_HANDLE, RopBatch, RopBatchResult } from "./session/rop-batch.js";
 export { dateToFileTime, fileTimeToDate } from "./session/row-values.js";
 export { MessageFlag, ReadFlags, SessionTags } from "./session/session-tags.js";

@@ -13,6 +13,12 @@ import {
   readMessageBatch,
 } from "./mapi-message.js";
 import { createMessage, type NewMessage } from "./message-draft.js";
+import {
+  type MapiNotification,
+  NotificationRouter,
+  type NotificationsOptions,
+  subscriptionEvents,
+} from "./notifications.js";
 import { RopBatch, RopBatchResult } from "./rop-batch.js";
 import { folderInfo, mailboxInfo, messageSummary } from "./session-records.js";
 import { FOLDER_COLUMNS, MESSAGE_SUMMARY_COLUMNS, ReadFlags } from "./session-tags.js";
@@ -88,6 +94,7 @@ export class MapiSession implements AsyncDisposable {
   #relogon: Promise<void> | undefined;
   #closed = false;
   readonly #backoff = new BackoffState();
+  readonly #router = new NotificationRouter();
   readonly stats: MapiSessionStats = { executes: 0 };
 
   constructor(options: MapiSessionOptions) {
@@ -333,6 +340,27 @@ export class MapiSession implements AsyncDisposable {
     return createMessage(this.#messageHost(), logon.handle, folderId, message, options);
   }
 
+  /**
+   * Subscribes with RopRegisterNotification (default: new mail anywhere in the mailbox) and
+   * yields the events as they arrive, long-polling between them (NotificationWait,
+   * EcDoAsyncWaitEx); events riding on other calls' Executes are delivered too. Ending the
+   * loop releases the subscription; `signal` ends the wait.
+   */
+  async *notifications(
+    options: NotificationsOptions & TransportCallOptions = {},
+  ): AsyncGenerator<MapiNotification> {
+    const logon = await this.#ensureLogon(options);
+    yield* subscriptionEvents(
+      {
+        ...this.#messageHost(),
+        wait: (waitOptions) => this.#transport.waitForNotifications(waitOptions),
+        router: this.#router,
+      },
+      logon.handle,
+      options,
+    );
+  }
+
   /** Long-polls the transport for pending notifications (MS-OXCMAPIHTTP NotificationWait). */
   async waitForNotifications(options: TransportCallOptions = {}): Promise<boolean> {
     this.#checkOpen();
@@ -420,7 +448,8 @@ export class MapiSession implements AsyncDisposable {
   #messageHost() {
     return {
       generation: () => this.#generation,
-      send: (batch: RopBatch, options: TransportCallOptions) => this.#send(batch, options),
+      send: (batch: RopBatch, options: TransportCallOptions, send?: { evenIfEmpty?: boolean }) =>
+        this.#send(batch, options, send),
       release: (...objects: ServerObject[]) => this.#release(...objects),
       checkGeneration: (object: ServerObject) => this.#checkGeneration(object),
     };
@@ -430,7 +459,11 @@ export class MapiSession implements AsyncDisposable {
    * Runs one batch. Queued releases ride at its end: they get no response, so the positions
    * of the batch's own ROPs stay as built. A session reset invalidates every handle.
    */
-  async #send(batch: RopBatch, options: TransportCallOptions): Promise<RopBatchResult> {
+  async #send(
+    batch: RopBatch,
+    options: TransportCallOptions,
+    send: { readonly evenIfEmpty?: boolean } = {},
+  ): Promise<RopBatchResult> {
     this.#checkOpen();
     throwIfAborted(options.signal);
     // Throttled (RopBackoff): fail before anything, queued releases included, leaves.
@@ -440,7 +473,8 @@ export class MapiSession implements AsyncDisposable {
     for (const handle of releases) {
       batch.add({ rop: "RopRelease", logonId: 0, inputHandleIndex: batch.input(handle) });
     }
-    if (batch.size === 0) return new RopBatchResult([], { responses: [], handles: [] });
+    // An Execute of no ROPs still collects pending RopNotify responses (MS-OXCNOTIF 3.1.5.1).
+    if (batch.size === 0 && !send.evenIfEmpty) return new RopBatchResult([], { responses: [], handles: [] });
     const request = batch.encode();
     const rops = batch.rops;
     publish("mailwire:mapi:execute", () => ({ rops: rops.map((r) => r.rop), bytes: request.length }));
@@ -456,6 +490,7 @@ export class MapiSession implements AsyncDisposable {
       if (error instanceof SessionResetError) {
         this.#generation += 1;
         this.#logon = undefined;
+        this.#router.clear();
         if (!error.reconnected) this.#needsConnect = true;
       } else {
         // The releases may not have reached the server; try them again next time.
@@ -464,6 +499,8 @@ export class MapiSession implements AsyncDisposable {
       throw error;
     }
     checkBackoff(rops, buffer, this.#backoff, Date.now());
-    return new RopBatchResult(rops, buffer);
+    const result = new RopBatchResult(rops, buffer);
+    this.#router.deliver(result.notifications);
+    return result;
   }
 }

@@ -48,7 +48,15 @@ export class FakeTransport implements EmsmdbTransport {
     this.disconnects += 1;
   }
 
-  async waitForNotifications(): Promise<boolean> {
-    return false;
+  waits = 0;
+
+  /** A long poll: true at once when notifications are pending, else false after a short wait. */
+  async waitForNotifications(options: TransportCallOptions = {}): Promise<boolean> {
+    options.signal?.throwIfAborted();
+    this.waits += 1;
+    if (this.engine.pendingNotifications.length > 0) return true;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    options.signal?.throwIfAborted();
+    return this.engine.pendingNotifications.length > 0;
   }
 }

@@ -63,6 +63,7 @@ export interface FakeMailbox {
 
 type ServerObject =
   | DraftObject
+  | { kind: "subscription"; types: number; folderId: bigint | undefined }
   | { kind: "logon" }
   | { kind: "folder"; folderId: bigint }
   | { kind: "table"; rows: () => Map<PropertyTag, unknown>[]; columns: PropertyTag[]; cursor: number }
@@ -113,6 +114,29 @@ export class FakeRopEngine {
     | undefined;
   failSave: number | undefined;
   #nextMessageId = 0x900000n;
+  /** RopNotify responses waiting for the client's next Execute. */
+  readonly pendingNotifications: RopResponse[] = [];
+
+  /** Queues a new-mail notification for every subscription that covers `folderId`. */
+  newMail(folderId: bigint, messageId: bigint): void {
+    for (const [handle, object] of this.#objects) {
+      if (object.kind !== "subscription" || !(object.types & 0x02)) continue;
+      if (object.folderId !== undefined && object.folderId !== folderId) continue;
+      this.pendingNotifications.push({
+        rop: "RopNotify",
+        notificationHandle: handle,
+        logonId: 0,
+        notificationData: {
+          notificationFlags: 0x0002 | 0x8000,
+          folderId,
+          messageId,
+          messageFlags: 0,
+          unicodeFlag: true,
+          messageClass: "IPM.Note",
+        },
+      });
+    }
+  }
 
   constructor(mailbox: FakeMailbox) {
     this.mailbox = mailbox;
@@ -210,6 +234,7 @@ export class FakeRopEngine {
       });
       if (answer) responses.push(answer);
     }
+    responses.push(...this.pendingNotifications.splice(0));
     if (backoff !== undefined && backoff.after >= rops.length) {
       responses.push({
         rop: "RopBackoff",
@@ -246,6 +271,15 @@ export class FakeRopEngine {
     });
     if (draft) return draft;
     switch (rop.rop) {
+      case "RopRegisterNotification": {
+        if (get(rop.inputHandleIndex)?.kind !== "logon") return fail(EC_NULL_OBJECT, rop.outputHandleIndex);
+        put(rop.outputHandleIndex, {
+          kind: "subscription",
+          types: rop.notificationTypes,
+          folderId: rop.target?.folderId,
+        });
+        return { rop: "RopRegisterNotification", handleIndex: rop.outputHandleIndex, returnValue: 0 };
+      }
       case "RopRelease": {
         // Release frees the handle in the request's table (MS-OXCROPS 2.2.15.3).
         for (const [handle, object] of this.#objects)

@@ -44,6 +44,12 @@ export interface EmsmdbSimSettings {
   keepAlives: number;
   /** X-PendingPeriod, and the wait between keep-alives, in milliseconds. */
   pendingPeriodMs: number;
+  /**
+   * How long NotificationWait holds a request without events before answering "none".
+   * Exchange holds it for minutes; the simulator's default is 1 s so that tests polling it
+   * stay quick; tests of the long poll raise it through the control endpoint.
+   */
+  notificationWaitMs: number;
 }
 
 export class EmsmdbEndpoint {
@@ -51,7 +57,11 @@ export class EmsmdbEndpoint {
   readonly #ids: MapiIds;
   readonly #extras: MapiExtras = new Map();
   readonly #sessions = new Map<string, SessionContext>();
-  readonly settings: EmsmdbSimSettings = { keepAlives: 0, pendingPeriodMs: 15_000 };
+  readonly settings: EmsmdbSimSettings = {
+    keepAlives: 0,
+    pendingPeriodMs: 15_000,
+    notificationWaitMs: 1_000,
+  };
   readonly stats = { connects: 0, executes: 0, expired: 0 };
 
   constructor(store: MailboxStore) {
@@ -62,6 +72,7 @@ export class EmsmdbEndpoint {
   /** Forgets every session context, as a server does when they expire (3.2.5.6). */
   expireSessions(): number {
     const count = this.#sessions.size;
+    for (const session of this.#sessions.values()) session.engine.dispose();
     this.#sessions.clear();
     return count;
   }
@@ -159,8 +170,7 @@ export class EmsmdbEndpoint {
     }
     // NotificationWait is a long poll beside the session's Executes: it neither checks nor
     // advances the request sequence.
-    if (requestType === "NotificationWait")
-      return this.#respond(res, echo, [], notificationWaitResponse(false), 0);
+    if (requestType === "NotificationWait") return this.#notificationWait(res, echo, session);
     if (cookies.get("MapiSequence") !== session.sequence) return fail(res, echo, Code.InvalidSequence);
     session.sequence = randomBytes(8).toString("hex");
     const sequenceCookie = [`MapiSequence=${session.sequence}; path=/mapi/emsmdb/; secure; HttpOnly`];
@@ -189,11 +199,42 @@ export class EmsmdbEndpoint {
         return this.#respond(res, echo, sequenceCookie, executeResponse(wrapped), this.settings.keepAlives);
       }
       case "Disconnect":
+        session.engine.dispose();
         this.#sessions.delete(contextId);
         return this.#respond(res, echo, [], disconnectResponse(), 0);
       default:
         return fail(res, echo, Code.InvalidRequestType);
     }
+  }
+
+  /**
+   * NotificationWait (MS-OXCMAPIHTTP 2.2.4.4): held until the session has notifications or
+   * `notificationWaitMs` passed, with PENDING keep-alives every X-PendingPeriod meanwhile;
+   * EventPending tells the client to fetch them with an Execute.
+   */
+  async #notificationWait(
+    res: ServerResponse,
+    echo: Record<string, string>,
+    session: SessionContext,
+  ): Promise<void> {
+    const started = Date.now();
+    res.writeHead(200, { ...echo, "Content-Type": "application/mapi-http", "X-ResponseCode": "0" });
+    res.write("PROCESSING\r\n");
+    let closed = false;
+    res.once("close", () => {
+      closed = true;
+    });
+    let pending = false;
+    while (!closed) {
+      const left = this.settings.notificationWaitMs - (Date.now() - started);
+      if (left <= 0) break;
+      pending = await session.engine.notifications.wait(Math.min(left, this.settings.pendingPeriodMs));
+      if (pending || closed) break;
+      if (Date.now() - started < this.settings.notificationWaitMs) res.write("PENDING\r\n");
+    }
+    if (closed) return;
+    const tail = `DONE\r\nX-ResponseCode: 0\r\nX-ElapsedTime: ${Date.now() - started}\r\nX-StartTime: ${new Date(started).toUTCString()}\r\n\r\n`;
+    res.end(Buffer.concat([Buffer.from(tail, "latin1"), notificationWaitResponse(pending)]));
   }
 
   async #respond(

@@ -5,7 +5,7 @@ import { registerNspiEndpoint } from "./nspi-register.js";
 /**
  * Registers the MAPI/HTTP mailbox endpoint (`/mapi/emsmdb/`, MS-OXCMAPIHTTP) and, for
  * tests, `POST /mailwire/mapi/control` (JSON: `expireSessions`, `keepAlives`,
- * `pendingPeriodMs`, `addRtfOnlyMessage`; answers with counters). Each sim gets its own endpoint state.
+ * `pendingPeriodMs`, `notificationWaitMs`, `addRtfOnlyMessage`; answers with counters). Each sim gets its own endpoint state.
  */
 export function registerMapiEndpoints(router: Router): void {
   let endpoint: EmsmdbEndpoint | undefined;
@@ -22,12 +22,16 @@ export function registerMapiEndpoints(router: Router): void {
       expireSessions?: boolean;
       keepAlives?: number;
       pendingPeriodMs?: number;
+      notificationWaitMs?: number;
       addRtfOnlyMessage?: { folder?: "inbox" | "drafts" | "sent"; subject: string; rtf: string };
     };
     const dropped = command.expireSessions ? mapi.expireSessions() : 0;
     const added = command.addRtfOnlyMessage ? mapi.addRtfOnlyMessage(command.addRtfOnlyMessage) : undefined;
     if (typeof command.keepAlives === "number") mapi.settings.keepAlives = command.keepAlives;
     if (typeof command.pendingPeriodMs === "number") mapi.settings.pendingPeriodMs = command.pendingPeriodMs;
+    if (typeof command.notificationWaitMs === "number") {
+      mapi.settings.notificationWaitMs = command.notificationWaitMs;
+    }
     context.json(200, {
       dropped,
       ...(added === undefined ? {} : { added }),

@@ -8,6 +8,7 @@ import {
   type RecipientRow,
   type RopAnswer,
   type RopRequest,
+  type RopResponse,
   SessionTags,
 } from "@mailwire/mapi";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
@@ -21,12 +22,14 @@ import {
   propertyRow,
 } from "./mapi-properties.js";
 import { answerDraftRop, type SimDraftObject } from "./rop-drafts.js";
+import { SimNotifications } from "./rop-notifications.js";
 
 // One session context's ROP processing (MS-OXCROPS) over the shared store: request buffers
 // are decoded with @mailwire/mapi's simulator-side functions, answered, and encoded back.
 
 type ServerObject =
   | SimDraftObject
+  | { kind: "subscription"; types: number; folderId: bigint | undefined }
   | { kind: "logon" }
   | { kind: "folder"; folderId: bigint }
   | { kind: "table"; rows: () => PropertySource[]; columns: PropertyTag[]; cursor: number }
@@ -62,6 +65,9 @@ export class SimRopEngine {
   #nextHandle = 0x1000;
   readonly folderIds: bigint[];
   readonly ipmSubtree: bigint;
+  /** RopNotify responses for this session's subscriptions, delivered with its next Execute. */
+  readonly notifications = new SimNotifications();
+  readonly #stopWatching: () => void;
 
   constructor(store: MailboxStore, ids: MapiIds, extras: MapiExtras = new Map()) {
     this.#store = store;
@@ -72,6 +78,31 @@ export class SimRopEngine {
       return use ? ids.id(store.specialFolder(use).id) : MapiIds.wellKnown(i);
     });
     this.ipmSubtree = this.folderIds[3] as bigint;
+    this.#stopWatching = store.onChange((change) => {
+      if (change.kind === "message-created" || change.kind === "message-moved") {
+        this.#newMail(change.folderId, change.messageId);
+      }
+    });
+  }
+
+  /** Stops watching the store (the session context is gone). */
+  dispose(): void {
+    this.#stopWatching();
+  }
+
+  /**
+   * New mail is a message arriving in the Inbox (or in the folder a subscription names):
+   * queued for every subscription with the NewMail bit (MS-OXCNOTIF 3.2.5.1).
+   */
+  #newMail(storeFolderId: string, storeMessageId: string): void {
+    const folderId = this.#ids.id(storeFolderId);
+    const inbox = this.#store.specialFolder("inbox").id === storeFolderId;
+    for (const [handle, object] of this.#objects) {
+      if (object.kind !== "subscription" || (object.types & 0x02) === 0) continue;
+      if (object.folderId === undefined ? !inbox : object.folderId !== folderId) continue;
+      const read = this.#store.messages().find((m) => m.id === storeMessageId)?.flags.seen ?? false;
+      this.notifications.newMail(handle, folderId, this.#ids.id(storeMessageId), read);
+    }
   }
 
   get openObjects(): number {
@@ -87,7 +118,7 @@ export class SimRopEngine {
       this.#objects.set(handle, object);
       table[slot] = handle;
     };
-    const responses: RopAnswer[] = [];
+    const responses: RopResponse[] = [];
     for (const rop of rops) {
       if (rop.rop === "RopRelease") {
         // No response (MS-OXCROPS 2.2.15.3); the handle is simply freed.
@@ -96,6 +127,8 @@ export class SimRopEngine {
       }
       responses.push(this.#answer(rop, get, put));
     }
+    // Pending notifications ride at the end of any Execute, even one of no ROPs (MS-OXCNOTIF 3.2.5.4).
+    responses.push(...this.notifications.drain());
     const tableColumns = (slot: number) => {
       const object = get(slot);
       return object?.kind === "table" ? object.columns : undefined;
@@ -141,6 +174,17 @@ export class SimRopEngine {
     });
     if (created) return created;
     switch (rop.rop) {
+      case "RopRegisterNotification": {
+        const parent = get(rop.inputHandleIndex);
+        if (parent?.kind !== "logon" && parent?.kind !== "folder")
+          return fail(ec.NullObject, rop.outputHandleIndex);
+        put(rop.outputHandleIndex, {
+          kind: "subscription",
+          types: rop.notificationTypes,
+          folderId: rop.target?.folderId ?? (parent.kind === "folder" ? parent.folderId : undefined),
+        });
+        return { rop: "RopRegisterNotification", handleIndex: rop.outputHandleIndex, returnValue: 0 };
+      }
       case "RopLogon": {
         put(rop.outputHandleIndex, { kind: "logon" });
         const now = new Date();
