@@ -6,6 +6,7 @@ export { ImapMailboxAdapter } from "./adapters/imap/imap-mailbox.js";
 export { type ImapMailboxOptions, openImapMailbox } from "./adapters/imap/open-imap-mailbox.js";
 export { MapiMailboxAdapter, type MapiMailboxOptions } from "./adapters/mapi/mapi-mailbox.js";
 export { type MapiHttpMailboxOptions, openMapiHttpMailbox } from "./adapters/mapi/open-mapi-http-mailbox.js";
+export { openRpcHttpMailbox, type RpcHttpMailboxOptions } from "./adapters/mapi/open-rpc-http-mailbox.js";
 export { openPop3Mailbox, type Pop3MailboxOptions } from "./adapters/pop3/open-pop3-mailbox.js";
 export { type Pop3AdapterOptions, Pop3MailboxAdapter } from "./adapters/pop3/pop3-mailbox.js";
 export {

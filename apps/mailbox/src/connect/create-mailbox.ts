@@ -1,10 +1,11 @@
-import type { HttpClientOptions } from "@mailwire/core";
+import { ErrorCode, type HttpClientOptions } from "@mailwire/core";
 import type { AdapterOptions } from "../adapters/adapter-options.js";
 import { openEwsMailbox } from "../adapters/ews/open-ews-mailbox.js";
 import { openImapMailbox } from "../adapters/imap/open-imap-mailbox.js";
 import { openMapiHttpMailbox } from "../adapters/mapi/open-mapi-http-mailbox.js";
+import { openRpcHttpMailbox } from "../adapters/mapi/open-rpc-http-mailbox.js";
 import { openPop3Mailbox } from "../adapters/pop3/open-pop3-mailbox.js";
-import { MailboxError, MailboxErrorCode, UnsupportedOperationError } from "../errors.js";
+import { MailboxError, MailboxErrorCode } from "../errors.js";
 import type { Mailbox, ProtocolName } from "../mailbox.js";
 import { httpCredentials, type MailboxCredentials, saslAuth } from "./mailbox-credentials.js";
 import { type MailboxSettings, preferredServer, requireEndpoint } from "./mailbox-settings.js";
@@ -30,8 +31,7 @@ const IMAP_TLS = { tls: "implicit", starttls: "starttls", none: "none" } as cons
 /**
  * Opens a Mailbox on `protocol` with the endpoint `settings` name (what `discover()` found, or a
  * saved profile): connects and logs in once. Throws a `MailboxError` naming the protocol and the
- * step (`endpoint`, `connect`, `authenticate`); `UnsupportedOperationError` for a protocol this
- * build cannot speak yet (rpc-http).
+ * step (`endpoint`, `connect`, `authenticate`).
  */
 export async function createMailbox(
   protocol: ProtocolName,
@@ -100,11 +100,39 @@ export async function createMailbox(
         ? openImapMailbox({ ...adapter, connect })
         : openPop3Mailbox({ ...adapter, connect: { ...connect, tlsOptions: tls } });
     }
-    case "rpc-http":
-      throw new UnsupportedOperationError(
-        "rpc-http",
-        "connect",
-        "@mailwire/rpc-http has no MapiSession factory (EMSMDB over RPC/HTTP) yet",
-      );
+    case "rpc-http": {
+      const rpc = settings.rpcHttp ?? {};
+      const userDn = settings.user?.legacyDn;
+      if (userDn === undefined || rpc.mailboxServer === undefined) {
+        throw new MailboxError(
+          MailboxErrorCode.NO_ENDPOINT,
+          "rpc-http: the settings name no mailbox server (EXCH) or LegacyDN",
+          { protocol, step: "endpoint" },
+        );
+      }
+      if (credentials.password === undefined) {
+        // EMSMDB over RPC authenticates with NTLM inside the RPC layer (MS-OXCRPC 3.1.4.11): no tokens.
+        throw new MailboxError(ErrorCode.AUTH_UNSUPPORTED, "rpc-http: RPC-level NTLM needs a password", {
+          protocol,
+          step: "authenticate",
+        });
+      }
+      const ntlm = { username: credentials.username, password: credentials.password, domain: credentials.domain };
+      return openRpcHttpMailbox({
+        ...adapter,
+        proxy: {
+          proxyUrl: `${rpc.sslRequired === false ? "http" : "https"}://${endpoint}`,
+          server: rpc.mailboxServer,
+          credentials: httpCredentials(credentials),
+          // EXPR CertPrincipalName (MS-OXDSCLI 2.2.4.1.1.2.4): the name the proxy's certificate must carry.
+          tls: {
+            ...tls,
+            ...(rpc.certPrincipalName === undefined ? {} : { expectedPrincipalName: rpc.certPrincipalName }),
+          },
+          ...(options.http?.proxy === undefined ? {} : { proxy: options.http.proxy }),
+        },
+        session: { userDn, credentials: ntlm },
+      });
+    }
   }
 }

@@ -80,7 +80,7 @@ describe("connectMailbox against exchange-sim", () => {
     }
   });
 
-  it("without MAPI/HTTP on the server: RPC/HTTP is not available in this build, EWS connects", async () => {
+  it("without MAPI/HTTP, and an RPC proxy with no server behind it: EWS connects", async () => {
     const result = await connectMailbox(noMapi.credentials.email, options(noMapi));
     try {
       expect(result.mailbox.protocol).toBe("ews");
@@ -90,10 +90,28 @@ describe("connectMailbox against exchange-sim", () => {
         ["ews", "connected"],
       ]);
       expect(result.attempts[0]).toMatchObject({ step: "connect", errorCode: "MW_HTTP_STATUS" });
-      expect(result.attempts[1]).toMatchObject({ errorCode: MailboxErrorCode.UNSUPPORTED_OPERATION });
+      expect(result.attempts[1]).toMatchObject({ step: "connect", errorCode: expect.stringMatching(/^MW_/) });
+      expect(result.attempts[1]?.endpoint).toBe(new URL(noMapi.origin).host);
       for (const attempt of result.attempts) expect(attempt.durationMs).toBeGreaterThanOrEqual(0);
       const folders = await result.mailbox.folders();
       expect(folders.find((folder) => folder.role === "sent")?.name).toBe("Sent Items");
+    } finally {
+      await result.mailbox.close();
+    }
+  });
+
+  it("without MAPI/HTTP, with a working RPC proxy: RPC/HTTP connects (Outlook Anywhere)", async () => {
+    noMapi.rpcProxy.configure({ backend: { host: "127.0.0.1", port: noMapi.rpc.port } });
+    const result = await connectMailbox(noMapi.credentials.email, options(noMapi));
+    try {
+      expect(result.mailbox.protocol).toBe("rpc-http");
+      expect(result.attempts.map((a) => [a.protocol, a.outcome])).toEqual([
+        ["mapi-http", "failed"],
+        ["rpc-http", "connected"],
+      ]);
+      const inbox = (await result.mailbox.folders()).find((folder) => folder.role === "inbox");
+      expect(inbox?.total).toBe(noMapi.store.messages(noMapi.store.specialFolder("inbox").id).length);
+      expect(noMapi.rpcProxy.stats.virtualConnections).toBeGreaterThanOrEqual(1);
     } finally {
       await result.mailbox.close();
     }
