@@ -111,7 +111,7 @@ export async function createMailbox(
         );
       }
       if (credentials.password === undefined) {
-        // EMSMDB over RPC authenticates with NTLM inside the RPC layer (MS-OXCRPC 3.1.4.11): no tokens.
+        // EMSMDB binds with RPC-level NTLM (RPC_C_AUTHN_WINNT, MS-RPCE 2.2.1.1.7), which needs a password.
         throw new MailboxError(ErrorCode.AUTH_UNSUPPORTED, "rpc-http: RPC-level NTLM needs a password", {
           protocol,
           step: "authenticate",
