@@ -117,7 +117,11 @@ export async function createMailbox(
           step: "authenticate",
         });
       }
-      const ntlm = { username: credentials.username, password: credentials.password, domain: credentials.domain };
+      const ntlm = {
+        username: credentials.username,
+        password: credentials.password,
+        domain: credentials.domain,
+      };
       return openRpcHttpMailbox({
         ...adapter,
         proxy: {
