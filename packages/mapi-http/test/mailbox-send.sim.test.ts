@@ -152,6 +152,29 @@ describe("sending and RTF-only messages over MAPI/HTTP against exchange-sim", ()
     }
   });
 
+  it("pages through a 500-message Inbox with QueryRows, in order, one Execute per page of at most 100 rows", async () => {
+    const inboxFolder = sim.store.specialFolder("inbox");
+    const template = sim.store.messages(inboxFolder.id)[0];
+    expect(template).toBeDefined();
+    const missing = 500 - sim.store.messages(inboxFolder.id).length;
+    for (let i = 0; i < missing; i++) {
+      sim.store.addMessage(inboxFolder.id, { ...(template?.fixture as never), subject: `Bulk ${i}` });
+    }
+    const expected = sim.store.messages(inboxFolder.id).map((m) => m.fixture.subject);
+    expect(expected.length).toBeGreaterThanOrEqual(500);
+    const { session, transport } = await open();
+    const before = transport.stats.requests;
+    const subjects: string[] = [];
+    for await (const m of session.listMessages(session.mailbox.folders.inbox, { pageSize: 100 })) {
+      subjects.push(m.subject);
+    }
+    expect(subjects).toEqual(expected);
+    // At most 100 rows per page; the sim may return fewer when a page would not fit its buffer.
+    expect(transport.stats.requests - before).toBeGreaterThanOrEqual(Math.ceil(expected.length / 100));
+    expect(transport.stats.requests - before).toBeLessThanOrEqual(Math.ceil(expected.length / 50));
+    await session.close();
+  });
+
   it("reads a message whose only body is PidTagRtfCompressed: HTML de-encapsulated, plain RTF as text", async () => {
     const htmlRtf =
       "{\\rtf1\\ansi\\ansicpg1252\\fromhtml1 \\deff0{\\fonttbl{\\f0\\fswiss Arial;}}" +
