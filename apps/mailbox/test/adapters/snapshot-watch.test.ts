@@ -1,3 +1,4 @@
+import { AuthError, ConnectionError } from "@mailwire/core";
 import { describe, expect, it } from "vitest";
 import { type FolderSnapshot, snapshotWatch } from "../../src/adapters/shared/snapshot-watch.js";
 import type { MailEvent } from "../../src/mailbox.js";
@@ -82,5 +83,54 @@ describe("snapshotWatch", () => {
       },
     });
     await expect(take(watch, 1)).rejects.toMatchObject({ code: "MW_ABORTED" });
+  });
+
+  it("survives a dropped connection: the next snapshot is compared with the last good one", async () => {
+    const snapshots: (FolderSnapshot | Error)[] = [
+      new Map([["a", false]]),
+      new ConnectionError("connection reset"),
+      new ConnectionError("connection refused"),
+      new Map([
+        ["a", false],
+        ["b", false],
+      ]),
+    ];
+    let index = 0;
+    const watch = snapshotWatch({
+      folderId: "F",
+      backoff: { baseDelayMs: 1, maxDelayMs: 2 },
+      snapshot: async () => {
+        const next = snapshots[Math.min(index++, snapshots.length - 1)];
+        if (next instanceof Error) throw next;
+        return next as FolderSnapshot;
+      },
+      wait: async () => undefined,
+    });
+    expect(await take(watch, 1)).toEqual([{ type: "new", folderId: "F", messageId: "b" }]);
+    expect(index).toBe(4);
+  });
+
+  it("throws what retrying cannot fix, and gives up after maxFailures in a row", async () => {
+    const refused = snapshotWatch({
+      folderId: "F",
+      snapshot: async () => new Map(),
+      wait: async () => {
+        throw new AuthError("password refused");
+      },
+    });
+    await expect(take(refused, 1)).rejects.toMatchObject({ code: "MW_AUTH_FAILED" });
+    let attempts = 0;
+    const down = snapshotWatch({
+      folderId: "F",
+      maxFailures: 2,
+      backoff: { baseDelayMs: 1, maxDelayMs: 1 },
+      snapshot: async () => new Map(),
+      wait: async () => {
+        attempts += 1;
+        throw new ConnectionError("down");
+      },
+    });
+    await expect(take(down, 1)).rejects.toMatchObject({ code: "MW_CONNECTION" });
+    expect(attempts).toBe(3);
   });
 });
