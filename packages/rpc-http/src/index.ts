@@ -10,6 +10,7 @@ export {
   type RpcSessionOptions,
 } from "./client/create-session.js";
 export { EmsmdbRpcTransport, type EmsmdbRpcTransportOptions } from "./client/emsmdb-rpc-transport.js";
+export { NspiRpcClient, type NspiRpcClientOptions } from "./client/nspi-rpc-client.js";
 export type { PduTransportFactory, PduTransportRequest } from "./client/pdu-transport-factory.js";
 export {
   type RpcAuthOptions,
@@ -55,6 +56,10 @@ export {
   type RpcOverHttpTransportFactoryOptions,
   rpcOverHttpTransportFactory,
 } from "./http/rpc-over-http-transport-factory.js";
+export { NSPI_INTERFACE, NspiConst, NspiOpnum } from "./nspi/interfaces.js";
+export { NspiError } from "./nspi/nspi-error.js";
+export { type NspiProperty, type NspiRow, type NspiValue, rowMap } from "./nspi/property-rows.js";
+export type { NspiStat } from "./nspi/stat.js";
 export { RpcHttpError } from "./rpc-http-error.js";
 // RPC over HTTP v2 ([MS-RPCH]): RTS PDU codec and the OUT-channel PDU framer.
 export { MAX_PDU_SIZE } from "./rts/limits.js";
