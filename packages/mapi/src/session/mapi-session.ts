@@ -1,5 +1,4 @@
 import { ClosedError, InvalidArgumentError, publish, throwIfAborted } from "@mailwire/core";
-import type { PropertyTag } from "../data/property-tag.js";
 import { LogonFlags, LogonOpenFlags } from "../rops/logon.js";
 import { decodeRopResponseBuffer, type RopResponseBuffer } from "../rops/rop-buffer.js";
 import { RopReturnValue } from "../rops/rop-id.js";
@@ -20,50 +19,28 @@ import {
   subscriptionEvents,
 } from "./notifications.js";
 import { RopBatch, RopBatchResult } from "./rop-batch.js";
+import type {
+  CreatedMessage,
+  ListMessagesOptions,
+  MapiSessionOptions,
+  MapiSessionStats,
+  SendMessageOptions,
+  ServerObject,
+} from "./session-options.js";
 import { folderInfo, mailboxInfo, messageSummary } from "./session-records.js";
 import { FOLDER_COLUMNS, MESSAGE_SUMMARY_COLUMNS, ReadFlags } from "./session-tags.js";
 import type { FolderInfo, MailboxInfo, MessageSummary } from "./session-types.js";
 import { folderTableRows } from "./table-pager.js";
 import { BackoffState, checkBackoff, completeAfterBufferTooSmall } from "./throttling.js";
 
-export interface MapiSessionOptions {
-  readonly transport: EmsmdbTransport;
-  /** The mailbox's DN (ESSDN, Autodiscover's LegacyDN) for RopLogon. */
-  readonly mailboxDn: string;
-  /** Rows per RopQueryRows when the caller names no page size. Default 100. */
-  readonly pageSize?: number;
-}
-
-export interface SendMessageOptions extends TransportCallOptions {
-  /** Where the message is created before submission. Default: the Outbox. */
-  readonly folderId?: bigint;
-  /** Where the sent copy goes. Default: Sent Items. */
-  readonly sentItemsFolderId?: bigint;
-}
-
-/** A saved or submitted message: its MID and how many Executes it took. */
-export interface CreatedMessage {
-  readonly messageId: bigint;
-  readonly executes: number;
-}
-
-export interface ListMessagesOptions extends TransportCallOptions {
-  /** Rows per RopQueryRows (max 65535). Default: the session's page size. */
-  readonly pageSize?: number;
-  /** Extra columns, returned in `properties`. */
-  readonly extraColumns?: readonly PropertyTag[];
-}
-
-/** Some number of ROP executions the session made, for callers counting round trips. */
-export interface MapiSessionStats {
-  executes: number;
-}
-
-/** The handle of an object the server holds for us, tagged with the session context it lives in. */
-export interface ServerObject {
-  readonly handle: number;
-  readonly generation: number;
-}
+export type {
+  CreatedMessage,
+  ListMessagesOptions,
+  MapiSessionOptions,
+  MapiSessionStats,
+  SendMessageOptions,
+  ServerObject,
+} from "./session-options.js";
 
 const RELEASE = { rop: "RopRelease", logonId: 0, inputHandleIndex: 0 } as const;
 
