@@ -175,6 +175,25 @@ describe("MapiHttpAddressBook against exchange-sim (NTLM over HTTPS)", () => {
       expect(seek.state?.currentRec).toBe(last.mid);
       expect(seek.entries.map((e) => e.displayName)).toEqual([last.displayName]);
 
+      // Paging from a STAT: from where SeekEntries left it, and from the start plus a Delta.
+      const third = gal[2] as GalRow;
+      const fromSeek = await book.seekEntries({
+        tag: AddressBookTags.PidTagDisplayName,
+        value: third.displayName,
+      });
+      const rest = [];
+      for await (const entry of book.queryRows({
+        pageSize: 2,
+        ...(fromSeek.state ? { state: fromSeek.state } : {}),
+      })) {
+        rest.push(entry.displayName);
+      }
+      expect(rest).toEqual(gal.slice(2).map((g) => g.displayName));
+      const skipped = [];
+      for await (const entry of book.queryRows({ state: book.stat({ delta: 1 }) }))
+        skipped.push(entry.displayName);
+      expect(skipped).toEqual(gal.slice(1).map((g) => g.displayName));
+
       const domain = sim.credentials.email.slice(sim.credentials.email.indexOf("@"));
       const matches = [];
       for await (const entry of book.getMatches(

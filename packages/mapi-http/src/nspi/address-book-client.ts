@@ -51,6 +51,11 @@ export interface QueryRowsOptions extends AddressBookCallOptions {
   readonly pageSize?: number;
   /** The container to list, by its Minimal Entry ID; 0 (default) is the Global Address List. */
   readonly containerId?: number;
+  /**
+   * Where to start: a STAT from `seekEntries` or `updateStat`, or one with a Delta (rows to
+   * skip from CurrentRec). Default: the beginning of the container.
+   */
+  readonly state?: Stat;
 }
 
 export interface GetMatchesOptions extends AddressBookCallOptions {
@@ -183,7 +188,7 @@ export class MapiHttpAddressBook {
   async *queryRows(options: QueryRowsOptions = {}): AsyncGenerator<AddressBookEntry, void, undefined> {
     const pageSize = checkPageSize(options.pageSize ?? 100);
     const columns = options.columns ?? DEFAULT_ADDRESS_BOOK_COLUMNS;
-    let state = this.stat({ containerId: options.containerId ?? 0 });
+    let state = options.state ?? this.stat({ containerId: options.containerId ?? 0 });
     for (;;) {
       throwIfAborted(options.signal);
       const response = await this.#call(
