@@ -23,6 +23,7 @@ import {
 } from "./co-pdu.js";
 import { ASYNC_EMSMDB_UUID, type CallResult, EMSMDB_UUID, EmsmdbService, FAULT } from "./emsmdb-service.js";
 import { EPMAPPER_UUID, eptMap } from "./ept-service.js";
+import { NSPI_UUID, NspiService } from "./nspi-service.js";
 import { ServerNtlmSession } from "./ntlm-session.js";
 
 // The simulator's DCE/RPC server over TCP (ncacn_ip_tcp, C706 chapter 12 and MS-RPCE): bind
@@ -65,12 +66,14 @@ export interface RpcSimStats {
 
 /** Test controls of the simulator's RPC server (`sim.rpc`). */
 export interface RpcSimControl {
-  /** The EMSMDB/AsyncEMSMDB TCP port (what B's rpcproxy relays to as `<server>:6001`). */
+  /** The EMSMDB, AsyncEMSMDB and NSPI TCP port (what the RPC proxy relays `<server>:6001` and `:6004` to). */
   readonly port: number;
   /** The endpoint mapper's port (135 on a real server). */
   readonly endpointMapperPort: number;
   readonly stats: RpcSimStats;
   readonly emsmdb: { connects: number; executes: number; disconnects: number; asyncWaits: number };
+  /** NSPI (the address book) on the same port, as Exchange serves it on 6004 behind a proxy. */
+  readonly nspi: { binds: number; queryRows: number; resolveNames: number };
   /** Queue a fault for the next bind or request. */
   inject(fault: RpcFault): void;
   /** Forget every session context (EcDoRpcExt2 then faults with nca_s_fault_context_mismatch). */
@@ -133,6 +136,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   };
   const settings = { requirePrivacy: true };
   const emsmdb = new EmsmdbService(options.store, settings);
+  const nspi = new NspiService(options.store);
   const faults: RpcFault[] = [];
   let maxFragLength = 5840;
   const sockets = new Set<Socket>();
@@ -201,7 +205,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     // C706 12.6.3.4: we send fragments no larger than the client's max_recv_frag.
     binding.maxXmitFrag = Math.min(body.maxRecvFrag, maxFragLength);
     const results = body.contexts.map((context) => {
-      const known = [EMSMDB_UUID, ASYNC_EMSMDB_UUID, EPMAPPER_UUID].includes(context.abstract.uuid);
+      const known = [EMSMDB_UUID, ASYNC_EMSMDB_UUID, NSPI_UUID, EPMAPPER_UUID].includes(
+        context.abstract.uuid,
+      );
       const ndr = context.transfer.some((t) => t.uuid === NDR20.uuid && t.major === 2);
       if (known && ndr) binding.contexts.set(context.contextId, context.abstract.uuid);
       return known ? (ndr ? { result: 0, reason: 0 } : { result: 2, reason: 2 }) : { result: 2, reason: 1 };
@@ -362,6 +368,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
         result = call.opnum === 3 ? eptMap(whole, registered) : { fault: FAULT.op_rng_error };
       else if (!security || binding.authFailed) result = { fault: FAULT.access_denied };
       else if (iface === EMSMDB_UUID) result = emsmdb.call(call.opnum, whole, security.level);
+      else if (iface === NSPI_UUID) result = nspi.call(call.opnum, whole);
       else result = emsmdb.asyncCall(call.opnum, whole);
     } catch (error) {
       stats.protocolErrors.push((error as Error).message);
@@ -454,12 +461,14 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const endpointMapperPort = (eptServer.address() as AddressInfo).port;
   registered.set(EMSMDB_UUID, port);
   registered.set(ASYNC_EMSMDB_UUID, port);
+  registered.set(NSPI_UUID, port);
 
   const control: RpcSimControl = {
     port,
     endpointMapperPort,
     stats,
     emsmdb: emsmdb.stats,
+    nspi: nspi.stats,
     inject: (fault) => faults.push(fault),
     expireSessions: () => emsmdb.expireSessions(),
     get sessionCount() {

@@ -1,0 +1,327 @@
+import { randomBytes } from "node:crypto";
+import { NspiDirectory, Tag } from "../mapi/nspi-directory.js";
+import type { SimValue } from "../mapi/nspi-wire.js";
+import type { MailboxStore } from "../store/mailbox-store.js";
+import { type CallResult, FAULT } from "./emsmdb-service.js";
+import { NdrIn, NdrOut } from "./ndr.js";
+
+// NSPI (MS-OXNSPI 3.1.4.1) over DCE/RPC on the simulator, over the same directory as its
+// MAPI/HTTP address book: NspiBind, NspiUnbind, NspiGetSpecialTable, NspiDNToMId,
+// NspiGetProps, NspiQueryRows, NspiResolveNamesW. Written here from the IDL (appendix A),
+// independently of @mailwire/rpc-http's codec.
+
+export const NSPI_UUID = "f5cc5a18-4264-101a-8c59-08002b2f8426";
+
+const MID_BEGINNING_OF_TABLE = 0;
+const MID_END_OF_TABLE = 2;
+const MID_UNRESOLVED = 0;
+const MID_AMBIGUOUS = 1;
+const ErrorsReturned = 0x80040380;
+const NotFound = 0x8004010f;
+const UNBIND_SUCCESS = 1;
+
+interface Stat {
+  sortType: number;
+  containerId: number;
+  currentRec: number;
+  delta: number;
+  numPos: number;
+  totalRecs: number;
+  codePage: number;
+  templateLocale: number;
+  sortLocale: number;
+}
+
+function readStat(ndr: NdrIn): Stat {
+  const v = Array.from({ length: 9 }, () => ndr.u32());
+  return {
+    sortType: v[0] as number,
+    containerId: v[1] as number,
+    currentRec: v[2] as number,
+    delta: (v[3] as number) | 0,
+    numPos: v[4] as number,
+    totalRecs: v[5] as number,
+    codePage: v[6] as number,
+    templateLocale: v[7] as number,
+    sortLocale: v[8] as number,
+  };
+}
+
+function writeStat(out: NdrOut, s: Stat): void {
+  for (const v of [
+    s.sortType,
+    s.containerId,
+    s.currentRec,
+    s.delta,
+    s.numPos,
+    s.totalRecs,
+    s.codePage,
+    s.templateLocale,
+    s.sortLocale,
+  ]) {
+    out.u32(v);
+  }
+}
+
+/** [in, unique] PropertyTagArray_r*: max_count (cValues+1), cValues, offset, actual, tags. */
+function readTags(ndr: NdrIn): number[] | undefined {
+  if (ndr.u32() === 0) return undefined;
+  ndr.u32();
+  const count = ndr.u32();
+  ndr.u32();
+  ndr.u32();
+  if (count > 1000) throw new Error("too many tags");
+  return Array.from({ length: count }, () => ndr.u32());
+}
+
+function writeTagArray(out: NdrOut, values: readonly number[]): void {
+  out
+    .referent()
+    .u32(values.length + 1)
+    .u32(values.length)
+    .u32(0)
+    .u32(values.length);
+  for (const v of values) out.u32(v);
+}
+
+/** [string] strings of a StringsArray_r / WStringsArray_r (max_count, Count, referents, strings). */
+function readStrings(ndr: NdrIn, wide: boolean): string[] {
+  ndr.u32();
+  const count = ndr.u32();
+  if (count > 1000) throw new Error("too many names");
+  const present = Array.from({ length: count }, () => ndr.u32() !== 0);
+  return present.map((has) => {
+    if (!has) return "";
+    if (!wide) return ndr.string();
+    ndr.u32();
+    ndr.u32();
+    const units = ndr.u32();
+    const text = ndr.take(units * 2).toString("utf16le");
+    return text.replace(/\0.*$/s, "");
+  });
+}
+
+type Pointee = (out: NdrOut) => void;
+
+const wideString =
+  (text: string): Pointee =>
+  (out) => {
+    const bytes = Buffer.from(`${text}\0`, "utf16le");
+    out
+      .u32(text.length + 1)
+      .u32(0)
+      .u32(text.length + 1)
+      .bytes(bytes);
+  };
+const narrowString =
+  (text: string): Pointee =>
+  (out) => {
+    out.varying(Buffer.from(`${text}\0`, "latin1"));
+  };
+
+/** One PropertyValue_r inline (tag, reserved, union switch, arm); pointees pushed to `later`. */
+function writeValue(out: NdrOut, tag: number, value: SimValue | undefined, later: Pointee[]): boolean {
+  const type = tag & 0xffff;
+  if (value === undefined) {
+    // Not there: PtypErrorCode with NotFound in the tag's place (MS-OXNSPI 3.1.4.1.13? ErrorsReturned).
+    const errorTag = ((tag & 0xffff0000) | 0x000a) >>> 0;
+    out.u32(errorTag).u32(0).u32(0x000a).u32(NotFound);
+    return false;
+  }
+  out.u32(tag).u32(0).u32(type);
+  switch (type) {
+    case 0x0003:
+    case 0x000a:
+      out.u32(Number(value));
+      break;
+    case 0x000b:
+      out.u16(value ? 1 : 0);
+      break;
+    case 0x001f:
+    case 0x001e: {
+      out.referent();
+      later.push(type === 0x001f ? wideString(String(value)) : narrowString(String(value)));
+      break;
+    }
+    case 0x0102: {
+      const bytes = value as Uint8Array;
+      out.u32(bytes.length).referent();
+      later.push((o) => o.u32(bytes.length).bytes(bytes));
+      break;
+    }
+    case 0x101f:
+    case 0x101e: {
+      const list = value as readonly string[];
+      out.u32(list.length).referent();
+      later.push((o) => {
+        o.u32(list.length);
+        for (const _ of list) o.referent();
+        for (const text of list) (type === 0x101f ? wideString(text) : narrowString(text))(o);
+      });
+      break;
+    }
+    default:
+      throw new Error(`no NDR arm for property type 0x${type.toString(16)}`);
+  }
+  return true;
+}
+
+/** lpProps' pointee: max_count, the values, then their pointees in order. Returns whether every column was found. */
+function writeValues(
+  out: NdrOut,
+  columns: readonly number[],
+  value: (tag: number) => SimValue | undefined,
+): boolean {
+  out.u32(columns.length);
+  const later: Pointee[] = [];
+  let all = true;
+  for (const tag of columns) all = writeValue(out, tag, value(tag), later) && all;
+  for (const write of later) write(out);
+  return all;
+}
+
+function writeRowSet(
+  out: NdrOut,
+  rows: readonly ((tag: number) => SimValue | undefined)[],
+  columns: readonly number[],
+): void {
+  out.referent().u32(rows.length).u32(rows.length);
+  for (const _ of rows) out.u32(0).u32(columns.length).referent();
+  for (const row of rows) writeValues(out, columns, row);
+}
+
+const DEFAULT_COLUMNS = [
+  Tag.DisplayName,
+  Tag.SmtpAddress,
+  Tag.EmailAddress,
+  Tag.ObjectType,
+  Tag.DisplayType,
+  Tag.Account,
+];
+
+export class NspiService {
+  readonly #directory: NspiDirectory;
+  readonly #handles = new Set<string>();
+  readonly #serverGuid = randomBytes(16);
+  readonly stats = { binds: 0, queryRows: 0, resolveNames: 0 };
+
+  constructor(store: MailboxStore) {
+    this.#directory = new NspiDirectory(store);
+  }
+
+  call(opnum: number, stub: Buffer): CallResult {
+    const ndr = new NdrIn(stub);
+    if (opnum === 0) return this.#bind(ndr);
+    const handle = ndr.handle().toString("hex");
+    if (!this.#handles.has(handle)) return { fault: FAULT.context_mismatch };
+    const entry = (mid: number) => this.#directory.byMid(mid);
+    const rowOf = (mid: number) => (tag: number) => {
+      const e = entry(mid);
+      return e ? this.#directory.value(e, tag) : undefined;
+    };
+    switch (opnum) {
+      case 1: {
+        this.#handles.delete(handle);
+        return { stub: new NdrOut().handle(Buffer.alloc(20)).u32(UNBIND_SUCCESS).finish() };
+      }
+      case 12: {
+        ndr.u32(); // dwFlags
+        readStat(ndr);
+        const version = ndr.u32();
+        const out = new NdrOut().u32(version);
+        // One container: the Global Address List (MS-OXNSPI 3.1.4.1.3 hierarchy table).
+        const columns = [Tag.ContainerId, Tag.ContainerFlags, Tag.Depth, Tag.DisplayName, Tag.IsMaster];
+        const gal = new Map<number, SimValue>([
+          [Tag.ContainerId, 0],
+          [Tag.ContainerFlags, 1],
+          [Tag.Depth, 0],
+          [Tag.DisplayName, ""],
+          [Tag.IsMaster, false],
+        ]);
+        writeRowSet(out, [(tag) => gal.get(tag)], columns);
+        return { stub: out.u32(0).finish() };
+      }
+      case 7: {
+        ndr.u32(); // Reserved
+        const names = readStrings(ndr, false);
+        const mids = names.map((dn) => this.#directory.byDn(dn)?.mid ?? 0);
+        const out = new NdrOut();
+        writeTagArray(out, mids);
+        return { stub: out.u32(0).finish() };
+      }
+      case 9: {
+        ndr.u32(); // dwFlags
+        const stat = readStat(ndr);
+        const e = entry(stat.currentRec);
+        if (!e) return { stub: new NdrOut().u32(0).u32(NotFound).finish() };
+        const columns = readTags(ndr) ?? this.#directory.allTags();
+        const out = new NdrOut().referent().u32(0).u32(columns.length).referent();
+        const all = writeValues(out, columns, rowOf(e.mid));
+        return { stub: out.u32(all ? 0 : ErrorsReturned).finish() };
+      }
+      case 3: {
+        this.stats.queryRows += 1;
+        ndr.u32(); // dwFlags
+        const stat = readStat(ndr);
+        const explicit = ndr.u32();
+        let mids: number[] | undefined;
+        if (ndr.u32() !== 0) {
+          ndr.u32();
+          mids = Array.from({ length: explicit }, () => ndr.u32());
+        }
+        const count = Math.min(ndr.u32(), 1000);
+        const columns = readTags(ndr) ?? DEFAULT_COLUMNS;
+        const all = this.#directory.entries;
+        let rows: number[];
+        const next = { ...stat, totalRecs: all.length, delta: 0 };
+        if (mids) rows = mids;
+        else {
+          const at =
+            stat.currentRec === MID_BEGINNING_OF_TABLE
+              ? 0
+              : stat.currentRec === MID_END_OF_TABLE
+                ? all.length
+                : Math.max(0, this.#directory.indexOf(stat.currentRec));
+          const start = Math.min(Math.max(at + stat.delta, 0), all.length);
+          rows = all.slice(start, start + count).map((e) => e.mid);
+          const end = start + rows.length;
+          next.currentRec = end >= all.length ? MID_END_OF_TABLE : (all[end]?.mid ?? MID_END_OF_TABLE);
+          next.numPos = end;
+        }
+        const out = new NdrOut();
+        writeStat(out, next);
+        writeRowSet(out, rows.map(rowOf), columns);
+        return { stub: out.u32(0).finish() };
+      }
+      case 20: {
+        this.stats.resolveNames += 1;
+        ndr.u32(); // Reserved
+        readStat(ndr);
+        const columns = readTags(ndr) ?? DEFAULT_COLUMNS;
+        const names = readStrings(ndr, true);
+        const found = names.map((name) => this.#directory.resolve(name));
+        const mids = found.map((list) =>
+          list.length === 1 ? (list[0]?.mid as number) : list.length > 1 ? MID_AMBIGUOUS : MID_UNRESOLVED,
+        );
+        const resolved = found
+          .filter((list) => list.length === 1)
+          .map((list) => rowOf(list[0]?.mid as number));
+        const out = new NdrOut();
+        writeTagArray(out, mids);
+        writeRowSet(out, resolved, columns);
+        return { stub: out.u32(0).finish() };
+      }
+      default:
+        return { fault: FAULT.op_rng_error };
+    }
+  }
+
+  #bind(ndr: NdrIn): CallResult {
+    ndr.u32(); // dwFlags
+    readStat(ndr);
+    this.stats.binds += 1;
+    const handle = Buffer.concat([Buffer.alloc(4), randomBytes(16)]);
+    this.#handles.add(handle.toString("hex"));
+    return { stub: new NdrOut().referent().bytes(this.#serverGuid).handle(handle).u32(0).finish() };
+  }
+}
