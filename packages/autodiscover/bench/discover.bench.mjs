@@ -173,9 +173,13 @@ async function sequential() {
     () => pox(`https://mailwire.test${POX}`),
     () => pox(`https://autodiscover.mailwire.test${POX}`),
     async () => {
+      // undici's connect timeout does not fire for a plain-http socket stuck in SYN_SENT (it
+      // does for TLS), so this step is bounded by the same connect timeout explicitly: every
+      // black-holed step then costs what it would cost exchangelib with one timeout.
       const response = await anonymous.request({
         method: "GET",
         url: `http://autodiscover.mailwire.test${POX}`,
+        timeoutMs: CONNECT_TIMEOUT_MS,
       });
       throw new Error(`HTTP ${response.statusCode}`);
     },
