@@ -249,6 +249,23 @@ describe("RPC over HTTP faults: typed errors, never a hang", () => {
     expect(error).toMatchObject({ code: ErrorCode.LIMIT_EXCEEDED, name: "RpcHttpError" });
   });
 
+  it("fails with MW_LIMIT_EXCEEDED when the proxy overruns the client's receive window", async () => {
+    sim.rpcProxy.configure({ ignoreClientWindow: true });
+    try {
+      const transport = await connect({ receiveWindow: 8192 });
+      await transport.send(burstRequest(20, 2000));
+      const draining = (async () => {
+        // Nothing is taken until the burst is in: the queue may not grow past the window.
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        for (let index = 0; index < 20; index++) await transport.receive({ timeoutMs: 5000 });
+      })();
+      const error = await rejection(draining);
+      expect(error).toMatchObject({ code: ErrorCode.LIMIT_EXCEEDED, name: "RpcHttpError" });
+    } finally {
+      sim.rpcProxy.configure({ ignoreClientWindow: false });
+    }
+  });
+
   it("times out a stalled OUT channel (idle limit) and a receive with its own deadline", async () => {
     const transport = await connect({ timeouts: { idleMs: 400 } });
     await transport.send(silentRequest());

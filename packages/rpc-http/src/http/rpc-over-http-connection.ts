@@ -81,6 +81,8 @@ export class RpcOverHttpConnection implements PduTransport {
   // OUT direction: our window, and what the DCE/RPC layer has taken so far.
   #outConsumed = 0;
   #outAcked = 0;
+  /** Data bytes received on the OUT channel so far (consumed or still queued). */
+  #outReceived = 0;
   #received: Uint8Array[] = [];
   #receiveWaiters: Waiter[] = [];
   #pingTimer: NodeJS.Timeout | undefined;
@@ -310,6 +312,18 @@ export class RpcOverHttpConnection implements PduTransport {
     if (!isRtsPdu(pdu)) {
       if (this.#state !== "open") {
         this.#fail(new RpcHttpError("a DCE/RPC PDU arrived before CONN/C2", { code: ErrorCode.PROTOCOL }));
+        return;
+      }
+      // [MS-RPCH] 3.2.1.4.1: the proxy may not have more than our window outstanding beyond
+      // our last acknowledgment; a proxy that does would grow the queue without bound.
+      this.#outReceived += pdu.length;
+      if (this.#outReceived - this.#outAcked > this.#receiveWindow) {
+        this.#fail(
+          new RpcHttpError("the RPC proxy overran the OUT channel receive window", {
+            code: ErrorCode.LIMIT_EXCEEDED,
+            details: { window: this.#receiveWindow },
+          }),
+        );
         return;
       }
       this.#received.push(pdu);

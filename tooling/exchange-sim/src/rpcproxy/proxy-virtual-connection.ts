@@ -237,7 +237,7 @@ export class ProxyVirtualConnection {
   #flushOut(): void {
     while (this.#outQueue.length > 0) {
       const next = this.#outQueue[0] as Buffer;
-      if (next.length > this.#outAvailable) break;
+      if (next.length > this.#outAvailable && !this.#env.settings().ignoreClientWindow) break;
       this.#outQueue.shift();
       this.#outAvailable -= next.length;
       this.#outSent += next.length;

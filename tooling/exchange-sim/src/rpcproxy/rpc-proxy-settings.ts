@@ -17,6 +17,8 @@ export interface RpcProxySettings {
   connectionTimeoutMs?: number;
   /** How often the outbound proxy pings the client on the OUT channel; 0 = never. Default 30 s. */
   pingIntervalMs?: number;
+  /** Fault: send backend PDUs without regard to the client's receive window (default false). */
+  ignoreClientWindow?: boolean;
 }
 
 export interface RpcProxyStats {

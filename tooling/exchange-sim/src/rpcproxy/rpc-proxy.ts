@@ -37,6 +37,7 @@ const DEFAULTS = {
   outChannelLifetime: 1024 * 1024 * 1024,
   connectionTimeoutMs: 120_000,
   pingIntervalMs: 30_000,
+  ignoreClientWindow: false,
 };
 
 export interface RpcProxy {
