@@ -23,7 +23,8 @@
 //
 // Environment: BENCH_ROUNDS (3), BENCH_ITEMS (10000), BENCH_FETCH (1000), BENCH_PAGE (1000),
 // BENCH_BATCH (100), BENCH_ATTACHMENT_MB (100; 0 skips), BENCH_PARSE_ITERATIONS (20),
-// BENCH_DIST (the built entry to measure), BENCH_CLIENTS (both; "ours" or "ews-js" for one side).
+// BENCH_DIST (the built entry to measure), BENCH_CLIENTS ("ours", "ews-js", "floor", comma-separated;
+// all by default).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -152,7 +153,7 @@ try {
       env: { NODE_EXTRA_CA_CERTS: caFile },
     },
   };
-  // BENCH_CLIENTS=ours (or ews-js) runs one side only, for profiling.
+  // BENCH_CLIENTS=ours (or ews-js, floor) runs some sides only, for profiling.
   const names = Object.keys(clients).filter(
     (name) => !process.env.BENCH_CLIENTS || process.env.BENCH_CLIENTS.split(",").includes(name),
   );
@@ -289,7 +290,7 @@ try {
     if (floors.length > 0) {
       const floor = median(floors.map((run) => run.peakRss));
       out(
-        `${pad("  ours above the transport floor", 46)}${padLeft(`+${((ours.rss - floor) / MIB).toFixed(0)} MiB`, 10)}${padLeft("", 10)}  (floor ${(floor / MIB).toFixed(0)} MiB = ${(floor / theirs.rss).toFixed(2)} of ews-javascript-api's peak)`,
+        `${pad("  ours above the transport floor", 46)}${padLeft(`${ours.rss >= floor ? "+" : "-"}${(Math.abs(ours.rss - floor) / MIB).toFixed(0)} MiB`, 10)}${padLeft("", 10)}  (floor ${(floor / MIB).toFixed(0)} MiB = ${(floor / theirs.rss).toFixed(2)} of ews-javascript-api's peak)`,
       );
     }
     out(
