@@ -7,7 +7,7 @@ import {
   childText,
   type XmlElement,
 } from "../xml/xml-element.js";
-import { type ItemId, readChildId } from "./ids.js";
+import { type ItemId, readId } from "./ids.js";
 
 // ItemType and its subtypes (MS-OXWSCORE 2.2.4.x, MS-OXWSMSG 2.2.4.x MessageType): the
 // properties most callers need are mapped; `element` keeps the rest.
@@ -147,8 +147,13 @@ function readExtendedProperties(element: XmlElement): EwsExtendedPropertyValue[]
 }
 
 export function readItem(element: XmlElement): EwsItem {
-  const item: EwsItem = { kind: element.name, itemId: readChildId(element, "ItemId") ?? { id: "" }, element };
-  const parentFolderId = readChildId(element, "ParentFolderId");
+  // One pass over the children (an AllProperties item has ~30), then lookups by name: the
+  // first child of each name, as childElement would find it.
+  const first = new Map<string, XmlElement>();
+  for (const child of element.children) if (!first.has(child.name)) first.set(child.name, child);
+  const text = (name: string) => first.get(name)?.text.trim();
+  const item: EwsItem = { kind: element.name, itemId: readId(first.get("ItemId")) ?? { id: "" }, element };
+  const parentFolderId = readId(first.get("ParentFolderId"));
   if (parentFolderId) item.parentFolderId = parentFolderId;
   const texts = [
     ["itemClass", "ItemClass"],
@@ -160,34 +165,41 @@ export function readItem(element: XmlElement): EwsItem {
     ["internetMessageId", "InternetMessageId"],
   ] as const;
   for (const [key, name] of texts) {
-    const value = childText(element, name);
+    const value = text(name);
     if (value !== undefined) item[key] = value;
   }
-  const size = childNumber(element, "Size");
-  if (size !== undefined) item.size = size;
-  const hasAttachments = childBoolean(element, "HasAttachments");
+  const sizeText = text("Size");
+  const size = sizeText === undefined || sizeText === "" ? Number.NaN : Number(sizeText);
+  if (Number.isFinite(size)) item.size = size;
+  const flag = (name: string) => {
+    const value = text(name);
+    return value === "true" || value === "1" ? true : value === "false" || value === "0" ? false : undefined;
+  };
+  const hasAttachments = flag("HasAttachments");
   if (hasAttachments !== undefined) item.hasAttachments = hasAttachments;
-  const isRead = childBoolean(element, "IsRead");
+  const isRead = flag("IsRead");
   if (isRead !== undefined) item.isRead = isRead;
-  const from = readMailbox(childElement(childElement(element, "From"), "Mailbox"));
+  const from = readMailbox(childElement(first.get("From"), "Mailbox"));
   if (from) item.from = from;
-  const sender = readMailbox(childElement(childElement(element, "Sender"), "Mailbox"));
+  const sender = readMailbox(childElement(first.get("Sender"), "Mailbox"));
   if (sender) item.sender = sender;
   for (const [key, name] of [
     ["toRecipients", "ToRecipients"],
     ["ccRecipients", "CcRecipients"],
   ] as const) {
-    const list = childElement(element, name);
+    const list = first.get(name);
     if (list) item[key] = childElements(list, "Mailbox").map((m) => readMailbox(m) ?? {});
   }
-  const body = childElement(element, "Body");
+  const body = first.get("Body");
   if (body) item.body = { bodyType: body.attributes.BodyType === "HTML" ? "HTML" : "Text", text: body.text };
-  const mime = childElement(element, "MimeContent");
+  const mime = first.get("MimeContent");
   if (mime) item.mimeContent = decodeBase64Text(mime.text);
-  const attachments = readAttachments(childElement(element, "Attachments"));
+  const attachments = readAttachments(first.get("Attachments"));
   if (attachments) item.attachments = attachments;
-  const extended = readExtendedProperties(element);
-  if (extended) item.extendedProperties = extended;
+  if (first.has("ExtendedProperty")) {
+    const extended = readExtendedProperties(element);
+    if (extended) item.extendedProperties = extended;
+  }
   return item;
 }
 
