@@ -59,6 +59,7 @@ export {
 export { NSPI_INTERFACE, NspiConst, NspiOpnum } from "./nspi/interfaces.js";
 export { NspiError } from "./nspi/nspi-error.js";
 export { type NspiProperty, type NspiRow, type NspiValue, rowMap } from "./nspi/property-rows.js";
+export { FuzzyLevel, type NspiFilter, PID_TAG_ANR, Relop } from "./nspi/restriction.js";
 export type { NspiStat } from "./nspi/stat.js";
 export { RpcHttpError } from "./rpc-http-error.js";
 // RPC over HTTP v2 ([MS-RPCH]): RTS PDU codec and the OUT-channel PDU framer.

@@ -87,6 +87,26 @@ describe("NSPI over ncacn_ip_tcp against exchange-sim", () => {
     expect(partial[1]?.value).toEqual({ error: 0x8004010f });
   });
 
+  it("NspiGetMatches: ambiguous name resolution and a prefix restriction on the display name", async () => {
+    const { mids, rows } = await client.getMatches(
+      { anr: sim.credentials.email },
+      { columns: [Tag.SmtpAddress] },
+    );
+    expect(mids).toHaveLength(1);
+    expect(rowMap(rows[0] ?? []).get(Tag.SmtpAddress)).toBe(sim.credentials.email);
+    const all: string[] = [];
+    for await (const row of client.queryRows({ columns: [Tag.DisplayName] }))
+      all.push(String(rowMap(row).get(Tag.DisplayName)));
+    const prefix = (all[0] as string).slice(0, 2);
+    const byPrefix = await client.getMatches(
+      { tag: Tag.DisplayName, fuzzyLevel: 0x10002, value: prefix.toLowerCase() },
+      { columns: [Tag.DisplayName] },
+    );
+    const expected = all.filter((name) => name.toLowerCase().startsWith(prefix.toLowerCase()));
+    expect(byPrefix.rows.map((r) => rowMap(r).get(Tag.DisplayName))).toEqual(expected);
+    expect((await client.getMatches({ anr: "nobody-here-xyz" })).mids).toEqual([]);
+  });
+
   it("after NspiUnbind the handle is gone: a call faults with nca_s_fault_context_mismatch", async () => {
     const other = await NspiRpcClient.connect({
       connectTransport: tcpTransportFactory({ host: "127.0.0.1", port: sim.rpc.port }),

@@ -15,6 +15,7 @@ import {
   rowMap,
   writePropertyTagArray,
 } from "../src/nspi/property-rows.js";
+import { writeRestriction } from "../src/nspi/restriction.js";
 import { initialStat, writeStat } from "../src/nspi/stat.js";
 
 const handle = { attributes: 0, uuid: new Uint8Array(16).fill(7) };
@@ -63,6 +64,26 @@ describe("NSPI NDR (MS-OXNSPI appendix A)", () => {
     const bytes = encodeNspiDNToMIdRequest(handle, ["/o=a"]);
     expect(toHex(bytes.subarray(20))).toBe(
       "00000000" + "01000000" + "01000000" + "00000200" + "05000000" + "00000000" + "05000000" + "2f6f3d6100",
+    );
+  });
+
+  it("Restriction_r for ANR: rt twice (struct and union switch), relop, tag, then the deferred value and string", () => {
+    const writer = new NdrWriter();
+    writeRestriction(writer, { anr: "Al" });
+    expect(toHex(writer.finish())).toBe(
+      "04000000" +
+        "04000000" +
+        "04000000" +
+        "1f000c36" +
+        "00000200" + // RES_PROPERTY, RELOP_EQ, PidTagAnr, lpProp
+        "1f000c36" +
+        "00000000" +
+        "1f000000" +
+        "04000200" + // PropertyValue_r: tag, reserved, switch, lpszW
+        "03000000" +
+        "00000000" +
+        "03000000" +
+        "41006c000000", // "Al"
     );
   });
 

@@ -6,6 +6,7 @@ import { NspiError } from "../nspi/nspi-error.js";
 import {
   decodeNspiBindResponse,
   decodeNspiDNToMIdResponse,
+  decodeNspiGetMatchesResponse,
   decodeNspiGetPropsResponse,
   decodeNspiGetSpecialTableResponse,
   decodeNspiQueryRowsResponse,
@@ -13,6 +14,7 @@ import {
   decodeNspiUnbindResponse,
   encodeNspiBindRequest,
   encodeNspiDNToMIdRequest,
+  encodeNspiGetMatchesRequest,
   encodeNspiGetPropsRequest,
   encodeNspiGetSpecialTableRequest,
   encodeNspiQueryRowsRequest,
@@ -20,6 +22,7 @@ import {
   encodeNspiUnbindRequest,
 } from "../nspi/nspi-stubs.js";
 import type { NspiRow } from "../nspi/property-rows.js";
+import type { NspiFilter } from "../nspi/restriction.js";
 import { initialStat, type NspiStat } from "../nspi/stat.js";
 import type { PduTransportFactory } from "./pdu-transport-factory.js";
 import { RpcConnection } from "./rpc-connection.js";
@@ -40,8 +43,8 @@ const MID_END_OF_TABLE = 2;
 
 /**
  * The address book (NSPI, MS-OXNSPI) over DCE/RPC: NspiBind on connect, then
- * NspiGetSpecialTable, NspiDNToMId, NspiGetProps, NspiQueryRows (paged by STAT) and
- * NspiResolveNamesW; NspiUnbind on close. Rows come back as NDR property values by tag.
+ * NspiGetSpecialTable, NspiDNToMId, NspiGetProps, NspiQueryRows (paged by STAT),
+ * NspiGetMatches and NspiResolveNamesW; NspiUnbind on close. Rows come back as NDR property values by tag.
  */
 export class NspiRpcClient {
   readonly #connection: RpcConnection;
@@ -168,6 +171,23 @@ export class NspiRpcClient {
       if (response.rows.length < count || stat.currentRec === MID_END_OF_TABLE || response.rows.length === 0)
         return;
     }
+  }
+
+  /**
+   * NspiGetMatches: the objects of the Global Address List matching `filter` (ambiguous name
+   * resolution with `{ anr }`, or a property/content restriction on a string), at most `max`.
+   */
+  async getMatches(
+    filter: NspiFilter,
+    options: TransportCallOptions & { columns?: readonly number[]; max?: number } = {},
+  ): Promise<{ mids: number[]; rows: NspiRow[] }> {
+    const stat = { ...this.#stat, currentRec: 0, delta: 0 };
+    const stub = encodeNspiGetMatchesRequest(this.#live(), stat, filter, options.max ?? 50, options.columns);
+    const response = decodeNspiGetMatchesResponse(
+      await this.#call(NspiOpnum.NspiGetMatches, "NspiGetMatches", stub, options),
+    );
+    if (response.returnValue !== 0) throw new NspiError("NspiGetMatches", response.returnValue);
+    return { mids: response.mids, rows: response.rows };
   }
 
   /**

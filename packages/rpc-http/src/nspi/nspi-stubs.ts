@@ -9,6 +9,7 @@ import {
   readPropertyTagArray,
   writePropertyTagArray,
 } from "./property-rows.js";
+import { type NspiFilter, writeRestriction } from "./restriction.js";
 import { type NspiStat, readStat, writeStat } from "./stat.js";
 
 // Request encoders and response decoders of the NSPI methods the client calls (MS-OXNSPI
@@ -185,4 +186,39 @@ export function decodeNspiResolveNamesWResponse(stub: Uint8Array): {
   if (reader.remaining > 7)
     throw new ParseError(`${reader.remaining} bytes follow the NspiResolveNamesW response`);
   return { mids, rows, returnValue };
+}
+
+/**
+ * NspiGetMatches (MS-OXNSPI 3.1.4.1.10): Reserved1, STAT, pReserved (null), Reserved2, Filter,
+ * lpPropName (null), ulRequested, then pPropTags.
+ */
+export function encodeNspiGetMatchesRequest(
+  handle: ContextHandle,
+  stat: NspiStat,
+  filter: NspiFilter,
+  requested: number,
+  columns: readonly number[] | undefined,
+): Uint8Array {
+  const writer = handleAndStat(handle, 0, stat);
+  writer.pointer(false); // pReserved
+  writer.u32(0); // Reserved2
+  writer.pointer(true);
+  writeRestriction(writer, filter);
+  writer.pointer(false); // lpPropName
+  writer.u32(requested);
+  optionalTags(writer, columns);
+  return writer.finish();
+}
+
+export function decodeNspiGetMatchesResponse(stub: Uint8Array): {
+  stat: NspiStat;
+  mids: number[];
+  rows: NspiRow[];
+  returnValue: number;
+} {
+  const reader = new NdrReader(stub);
+  const stat = readStat(reader);
+  const mids = readTagArrayPointer(reader);
+  const rows = readRowSetPointer(reader);
+  return { stat, mids, rows, returnValue: reader.u32() };
 }

@@ -7,7 +7,7 @@ import { NdrIn, NdrOut } from "./ndr.js";
 
 // NSPI (MS-OXNSPI 3.1.4.1) over DCE/RPC on the simulator, over the same directory as its
 // MAPI/HTTP address book: NspiBind, NspiUnbind, NspiGetSpecialTable, NspiDNToMId,
-// NspiGetProps, NspiQueryRows, NspiResolveNamesW. Written here from the IDL (appendix A),
+// NspiGetProps, NspiQueryRows, NspiGetMatches (string restrictions), NspiResolveNamesW. Written here from the IDL (appendix A),
 // independently of @mailwire/rpc-http's codec.
 
 export const NSPI_UUID = "f5cc5a18-4264-101a-8c59-08002b2f8426";
@@ -99,6 +99,38 @@ function readStrings(ndr: NdrIn, wide: boolean): string[] {
     const text = ndr.take(units * 2).toString("utf16le");
     return text.replace(/\0.*$/s, "");
   });
+}
+
+const PID_TAG_ANR = 0x360c001f;
+
+interface Filter {
+  kind: "property" | "content";
+  tag: number;
+  fuzzy: number;
+  value: string;
+}
+
+/** Restriction_r (rt, the union switch, then RES_CONTENT or RES_PROPERTY) with a string lpProp. */
+function readFilter(ndr: NdrIn): Filter {
+  const rt = ndr.u32();
+  if (ndr.u32() !== rt || (rt !== 3 && rt !== 4)) throw new Error(`restriction type ${rt} not supported`);
+  const first = ndr.u32(); // ulFuzzyLevel (content) or relop (property)
+  const tag = ndr.u32();
+  if (ndr.u32() === 0) throw new Error("restriction without a value");
+  ndr.u32(); // PropertyValue_r.ulPropTag
+  ndr.u32(); // ulReserved
+  const type = ndr.u32();
+  if (ndr.u32() === 0) throw new Error("null string");
+  let value: string;
+  if (type === 0x001f) {
+    ndr.u32();
+    ndr.u32();
+    value = ndr
+      .take(ndr.u32() * 2)
+      .toString("utf16le")
+      .replace(/\0.*$/s, "");
+  } else value = ndr.string();
+  return { kind: rt === 3 ? "content" : "property", tag, fuzzy: rt === 3 ? first : 0, value };
 }
 
 type Pointee = (out: NdrOut) => void;
@@ -293,6 +325,22 @@ export class NspiService {
         writeRowSet(out, rows.map(rowOf), columns);
         return { stub: out.u32(0).finish() };
       }
+      case 5: {
+        ndr.u32(); // Reserved1
+        const stat = readStat(ndr);
+        readTags(ndr); // pReserved
+        ndr.u32(); // Reserved2
+        const filter = ndr.u32() !== 0 ? readFilter(ndr) : undefined;
+        if (ndr.u32() !== 0) return { fault: FAULT.bad_stub_data }; // lpPropName: not supported
+        const requested = ndr.u32();
+        const columns = readTags(ndr) ?? DEFAULT_COLUMNS;
+        const matches = filter ? this.#match(filter).slice(0, requested) : [];
+        const out = new NdrOut();
+        writeStat(out, { ...stat, totalRecs: matches.length });
+        writeTagArray(out, matches);
+        writeRowSet(out, matches.map(rowOf), columns);
+        return { stub: out.u32(0).finish() };
+      }
       case 20: {
         this.stats.resolveNames += 1;
         ndr.u32(); // Reserved
@@ -314,6 +362,21 @@ export class NspiService {
       default:
         return { fault: FAULT.op_rng_error };
     }
+  }
+
+  /** Entries matching a string restriction: ANR on PidTagAnr, else equality or prefix/substring. */
+  #match(filter: Filter): number[] {
+    if (filter.tag === PID_TAG_ANR) return this.#directory.resolve(filter.value).map((e) => e.mid);
+    const wanted = filter.value.toLowerCase();
+    return this.#directory.entries
+      .filter((e) => {
+        const value = this.#directory.value(e, filter.tag);
+        if (typeof value !== "string") return false;
+        const text = value.toLowerCase();
+        if (filter.kind === "property") return text === wanted;
+        return (filter.fuzzy & 0xf) === 2 ? text.startsWith(wanted) : text.includes(wanted);
+      })
+      .map((e) => e.mid);
   }
 
   #bind(ndr: NdrIn): CallResult {
