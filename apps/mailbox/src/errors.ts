@@ -1,4 +1,4 @@
-import { ErrorCode, isMailwireError, MailwireError, redactSecrets } from "@mailwire/core";
+import { ErrorCode, isMailwireError, MailwireError, redactSecrets, throwIfAborted } from "@mailwire/core";
 import type { ProtocolName } from "./mailbox.js";
 
 /**
@@ -148,15 +148,24 @@ export async function guard<T>(
   }
 }
 
-/** Like `guard` for async iterables: errors while iterating are wrapped too. */
+/**
+ * Like `guard` for async iterables: errors while iterating are wrapped too. With `signal`, the
+ * iteration stops with the abort error as soon as the signal has fired: before the first item
+ * and between items, so no further page is asked of the server once the caller has aborted.
+ */
 export async function* guardIterable<T>(
   protocol: ProtocolName,
   step: MailboxStep,
   source: () => AsyncIterable<T>,
   secrets?: Iterable<string | undefined>,
+  signal?: AbortSignal | undefined,
 ): AsyncGenerator<T, void, undefined> {
   try {
-    yield* source();
+    throwIfAborted(signal);
+    for await (const item of source()) {
+      yield item;
+      throwIfAborted(signal);
+    }
   } catch (error) {
     throw toMailboxError(error, protocol, step, secrets);
   }

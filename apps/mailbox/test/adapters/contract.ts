@@ -194,6 +194,37 @@ export function mailboxContract(setup: ContractSetup): void {
     });
   });
 
+  it("an aborted signal stops list and read with MW_ABORTED, naming protocol and step", async () => {
+    const aborted = AbortSignal.abort();
+    await expect(all(mailbox.list(inboxId, { signal: aborted }))).rejects.toMatchObject({
+      code: "MW_ABORTED",
+      protocol: mailbox.protocol,
+      step: "list",
+    });
+    await expect(mailbox.read(listed[0]?.id ?? "", { signal: aborted })).rejects.toMatchObject({
+      code: "MW_ABORTED",
+      protocol: mailbox.protocol,
+      step: "read",
+    });
+    // The mailbox is still usable afterwards.
+    expect((await mailbox.folders()).length).toBeGreaterThan(0);
+  });
+
+  it("a signal that fires during a list leaves the mailbox usable", async () => {
+    const controller = new AbortController();
+    const seen: string[] = [];
+    const stopped = await (async () => {
+      for await (const summary of mailbox.list(inboxId, { pageSize: 2, signal: controller.signal })) {
+        seen.push(summary.id);
+        controller.abort();
+      }
+    })().catch((error: unknown) => error);
+    expect(seen.length).toBeGreaterThan(0);
+    expect(stopped).toMatchObject({ code: "MW_ABORTED", protocol: mailbox.protocol });
+    const again = await all(mailbox.list(inboxId, { pageSize: 50 }));
+    expect(again.length).toBeGreaterThan(0);
+  });
+
   it("rejects ids from elsewhere with a typed error", async () => {
     await expect(mailbox.read("not-an-id")).rejects.toMatchObject({ code: MailboxErrorCode.INVALID_ID });
   });

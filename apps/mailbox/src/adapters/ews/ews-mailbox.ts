@@ -129,7 +129,13 @@ export class EwsMailboxAdapter implements Mailbox {
   }
 
   list(folderId: string, options: ListOptions = {}): AsyncIterable<MessageSummary> {
-    return guardIterable("ews", "list", () => this.#find(folderId, {}, options, "list"), this.#secrets);
+    return guardIterable(
+      "ews",
+      "list",
+      () => this.#find(folderId, {}, options, "list"),
+      this.#secrets,
+      options.signal,
+    );
   }
 
   search(folderId: string, query: SearchQuery, options: ListOptions = {}): AsyncIterable<MessageSummary> {
@@ -138,6 +144,7 @@ export class EwsMailboxAdapter implements Mailbox {
       "search",
       () => this.#find(folderId, query, options, "search"),
       this.#secrets,
+      options.signal,
     );
   }
 
@@ -299,7 +306,7 @@ export class EwsMailboxAdapter implements Mailbox {
   }
 
   watch(options: WatchOptions = {}): AsyncIterable<MailEvent> {
-    return guardIterable("ews", "watch", () => this.#watch(options), this.#secrets);
+    return guardIterable("ews", "watch", () => this.#watch(options), this.#secrets, options.signal);
   }
 
   async *#watch(options: WatchOptions): AsyncGenerator<MailEvent> {

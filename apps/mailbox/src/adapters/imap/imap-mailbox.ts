@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
-import { LimitExceededError } from "@mailwire/core";
+import { LimitExceededError, throwIfAborted } from "@mailwire/core";
 import type { ImapAddress, ImapFolder, ImapSession, MessageSummary as ImapSummary } from "@mailwire/imap";
 import { guard, guardIterable, UnsupportedOperationError } from "../../errors.js";
 import type {
@@ -91,6 +91,12 @@ function imapSearch(query: SearchQuery): ImapSearch {
   return search;
 }
 
+export interface ImapAdapterOptions extends AdapterOptions {
+  /** Logs in again when the session has closed; without it a closed session stays closed (MW_CLOSED). */
+  readonly reconnect?: ((signal: AbortSignal | undefined) => Promise<ImapSession>) | undefined;
+  readonly secrets?: readonly (string | undefined)[] | undefined;
+}
+
 const CAPABILITIES: MailboxCapabilities = {
   folders: true,
   move: true,
@@ -108,37 +114,64 @@ const CAPABILITIES: MailboxCapabilities = {
 export class ImapMailboxAdapter implements Mailbox {
   readonly protocol = "imap" as const;
   readonly capabilities: MailboxCapabilities;
-  readonly session: ImapSession;
+  #session: ImapSession;
+  #reopening: Promise<ImapSession> | undefined;
+  readonly #reconnect: ((signal: AbortSignal | undefined) => Promise<ImapSession>) | undefined;
   readonly #send: SendFunction | undefined;
   readonly #secrets: readonly (string | undefined)[];
   #trashPath: Promise<string | undefined> | undefined;
 
-  constructor(
-    session: ImapSession,
-    options: AdapterOptions & { secrets?: readonly (string | undefined)[] } = {},
-  ) {
-    this.session = session;
+  constructor(session: ImapSession, options: ImapAdapterOptions = {}) {
+    this.#session = session;
+    this.#reconnect = options.reconnect;
     this.#send = options.send;
     this.#secrets = options.secrets ?? [];
     this.capabilities = { ...CAPABILITIES, send: options.send !== undefined };
+  }
+
+  /** The current IMAP session (a new one after the last was closed). */
+  get session(): ImapSession {
+    return this.#session;
+  }
+
+  /**
+   * The session for the next call. A signal that has already fired is refused here, before any
+   * command is sent (@mailwire/imap would send it and then close the connection). A session
+   * that closed (an aborted or timed-out command closes it: its state on the wire is unknown;
+   * or the server dropped it) is replaced by a new login with the same credentials.
+   */
+  async #live(signal: AbortSignal | undefined): Promise<ImapSession> {
+    throwIfAborted(signal);
+    if (!this.#session.closed || this.#reconnect === undefined) return this.#session;
+    this.#reopening ??= this.#reconnect(signal)
+      .then((session) => {
+        this.#session = session;
+        return session;
+      })
+      .finally(() => {
+        this.#reopening = undefined;
+      });
+    return this.#reopening;
   }
 
   folders(options: CallOptions = {}): Promise<FolderInfo[]> {
     return guard(
       "imap",
       "folders",
-      async () => (await this.session.listFolders({ signal: options.signal })).map(toFolder),
+      async () =>
+        (await (await this.#live(options.signal)).listFolders({ signal: options.signal })).map(toFolder),
       this.#secrets,
     );
   }
 
   list(folderId: string, options: ListOptions = {}): AsyncIterable<MessageSummary> {
-    return guardIterable("imap", "list", () => this.#list(folderId, options), this.#secrets);
+    return guardIterable("imap", "list", () => this.#list(folderId, options), this.#secrets, options.signal);
   }
 
   async *#list(folderId: string, options: ListOptions): AsyncGenerator<MessageSummary> {
     const path = imapFolderPath(folderId, "list");
-    for await (const message of this.session.messages(path, {
+    const session = await this.#live(options.signal);
+    for await (const message of session.messages(path, {
       signal: options.signal,
       pageSize: options.pageSize,
       order: "newest",
@@ -148,14 +181,21 @@ export class ImapMailboxAdapter implements Mailbox {
   }
 
   search(folderId: string, query: SearchQuery, options: ListOptions = {}): AsyncIterable<MessageSummary> {
-    return guardIterable("imap", "search", () => this.#search(folderId, query, options), this.#secrets);
+    return guardIterable(
+      "imap",
+      "search",
+      () => this.#search(folderId, query, options),
+      this.#secrets,
+      options.signal,
+    );
   }
 
   async *#search(folderId: string, query: SearchQuery, options: ListOptions): AsyncGenerator<MessageSummary> {
     const path = imapFolderPath(folderId, "search");
-    const uids = await this.session.search(path, imapSearch(query), { signal: options.signal });
+    const session = await this.#live(options.signal);
+    const uids = await session.search(path, imapSearch(query), { signal: options.signal });
     if (uids.length === 0) return;
-    for await (const message of this.session.messages(path, {
+    for await (const message of session.messages(path, {
       signal: options.signal,
       pageSize: options.pageSize,
       order: "newest",
@@ -169,7 +209,7 @@ export class ImapMailboxAdapter implements Mailbox {
 
   async #parse(messageId: string, step: "read" | "attachment", signal: AbortSignal | undefined) {
     const { path, uid } = imapMessageRef(messageId, step);
-    const stream = await this.session.download(path, uid, { signal });
+    const stream = await (await this.#live(signal)).download(path, uid, { signal });
     let size = 0;
     stream.on("data", (chunk: Buffer) => {
       size += chunk.length;
@@ -192,7 +232,8 @@ export class ImapMailboxAdapter implements Mailbox {
         const { path, uid, parsed } = await this.#parse(messageId, "read", options.signal);
         let flags: readonly string[] = [];
         let size: number | undefined;
-        for await (const summary of this.session.messages(path, { uids: [uid], signal: options.signal })) {
+        const session = await this.#live(options.signal);
+        for await (const summary of session.messages(path, { uids: [uid], signal: options.signal })) {
           flags = summary.flags;
           size = summary.size;
         }
@@ -225,7 +266,7 @@ export class ImapMailboxAdapter implements Mailbox {
       "mark-read",
       async () => {
         for (const [path, uids] of groupByFolder(messageIds, "mark-read")) {
-          await this.session.setFlags(path, uids, read ? "add" : "remove", ["\\Seen"], {
+          await (await this.#live(options.signal)).setFlags(path, uids, read ? "add" : "remove", ["\\Seen"], {
             signal: options.signal,
           });
         }
@@ -241,7 +282,7 @@ export class ImapMailboxAdapter implements Mailbox {
       async () => {
         const target = imapFolderPath(targetFolderId, "move");
         for (const [path, uids] of groupByFolder(messageIds, "move")) {
-          await this.session.move(path, uids, target, { signal: options.signal });
+          await (await this.#live(options.signal)).move(path, uids, target, { signal: options.signal });
         }
       },
       this.#secrets,
@@ -261,8 +302,8 @@ export class ImapMailboxAdapter implements Mailbox {
         for (const [path, uids] of groups) {
           // Like Outlook's Delete key: into the \Trash folder (RFC 6154); from there, or hard, expunged.
           if (trash !== undefined && path !== trash)
-            await this.session.move(path, uids, trash, { signal: options.signal });
-          else await this.session.delete(path, uids, { signal: options.signal });
+            await (await this.#live(options.signal)).move(path, uids, trash, { signal: options.signal });
+          else await (await this.#live(options.signal)).delete(path, uids, { signal: options.signal });
         }
       },
       this.#secrets,
@@ -270,8 +311,8 @@ export class ImapMailboxAdapter implements Mailbox {
   }
 
   #trash(signal: AbortSignal | undefined): Promise<string | undefined> {
-    this.#trashPath ??= this.session
-      .listFolders({ signal, counts: false })
+    this.#trashPath ??= this.#live(signal)
+      .then((session) => session.listFolders({ signal, counts: false }))
       .then((folders) => folders.find((folder) => folder.role === "trash")?.path)
       .catch((error: unknown) => {
         this.#trashPath = undefined;
@@ -299,14 +340,16 @@ export class ImapMailboxAdapter implements Mailbox {
   }
 
   watch(options: WatchOptions = {}): AsyncIterable<MailEvent> {
-    return guardIterable("imap", "watch", () => this.#watch(options), this.#secrets);
+    return guardIterable("imap", "watch", () => this.#watch(options), this.#secrets, options.signal);
   }
 
   async *#watch(options: WatchOptions): AsyncGenerator<MailEvent> {
     const path = options.folderId === undefined ? "INBOX" : imapFolderPath(options.folderId, "watch");
     const folderId = imapFolderToken(path);
     // IDLE on a connection of its own (RFC 2177), reconnecting and resyncing by itself.
-    for await (const event of this.session.watch(path, { signal: options.signal })) {
+    // The watcher opens its own connection (ImapSession.watch), whichever session is current.
+    const session = await this.#live(options.signal);
+    for await (const event of session.watch(path, { signal: options.signal })) {
       if (event.type === "new" || event.type === "expunged" || event.type === "flags") {
         yield { type: event.type, folderId, messageId: imapMessageToken(path, event.uid) };
       } else if (event.type === "uidvalidity") {
@@ -316,6 +359,7 @@ export class ImapMailboxAdapter implements Mailbox {
   }
 
   async close(): Promise<void> {
-    await this.session.close();
+    await this.#reopening?.catch(() => undefined);
+    await this.#session.close();
   }
 }

@@ -1,4 +1,5 @@
-import { connectImap, type ImapConnectOptions } from "@mailwire/imap";
+import { ErrorCode, isMailwireError } from "@mailwire/core";
+import { connectImap, type ImapConnectOptions, type ImapSession } from "@mailwire/imap";
 import { toMailboxError } from "../../errors.js";
 import type { AdapterOptions } from "../adapter-options.js";
 import { connectStep } from "../shared/connect-step.js";
@@ -9,17 +10,31 @@ export interface ImapMailboxOptions extends AdapterOptions {
   readonly connect: ImapConnectOptions;
 }
 
-/** Connects and logs in (one attempt: a refused password is never sent again), then wraps the session. */
+/**
+ * Connects and logs in (one attempt: a refused password is never sent again), then wraps the
+ * session. Later logins (after the connection closed) use the same options; once the server
+ * refuses the password, no later login sends it again: the refusal is repeated locally.
+ */
 export async function openImapMailbox(options: ImapMailboxOptions): Promise<ImapMailboxAdapter> {
   const auth = options.connect.auth;
   const secrets = ["password" in auth ? auth.password : undefined];
+  let refused: unknown;
+  const connect = async (signal: AbortSignal | undefined): Promise<ImapSession> => {
+    if (refused !== undefined) throw refused;
+    try {
+      return await connectImap({
+        ...options.connect,
+        signal: signal ?? options.connect.signal,
+        timeoutMs: options.timeoutMs ?? options.connect.timeoutMs,
+      });
+    } catch (error) {
+      if (isMailwireError(error) && error.code === ErrorCode.AUTH_FAILED) refused = error;
+      throw error;
+    }
+  };
   try {
-    const session = await connectImap({
-      ...options.connect,
-      signal: options.signal ?? options.connect.signal,
-      timeoutMs: options.timeoutMs ?? options.connect.timeoutMs,
-    });
-    return new ImapMailboxAdapter(session, { ...options, secrets });
+    const session = await connect(options.signal);
+    return new ImapMailboxAdapter(session, { ...options, secrets, reconnect: connect });
   } catch (error) {
     throw toMailboxError(error, "imap", connectStep(error), secrets);
   }

@@ -155,7 +155,13 @@ export class MapiMailboxAdapter implements Mailbox {
   }
 
   list(folderId: string, options: ListOptions = {}): AsyncIterable<MessageSummary> {
-    return guardIterable(this.protocol, "list", () => this.#list(folderId, options, "list"), this.#secrets);
+    return guardIterable(
+      this.protocol,
+      "list",
+      () => this.#list(folderId, options, "list"),
+      this.#secrets,
+      options.signal,
+    );
   }
 
   /**
@@ -192,6 +198,7 @@ export class MapiMailboxAdapter implements Mailbox {
       "search",
       () => this.#search(folderId, query, options),
       this.#secrets,
+      options.signal,
     );
   }
 
@@ -378,7 +385,7 @@ export class MapiMailboxAdapter implements Mailbox {
   }
 
   watch(options: WatchOptions = {}): AsyncIterable<MailEvent> {
-    return guardIterable(this.protocol, "watch", () => this.#watch(options), this.#secrets);
+    return guardIterable(this.protocol, "watch", () => this.#watch(options), this.#secrets, options.signal);
   }
 
   #watch(options: WatchOptions): AsyncGenerator<MailEvent> {

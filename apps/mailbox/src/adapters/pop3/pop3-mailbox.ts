@@ -135,7 +135,13 @@ export class Pop3MailboxAdapter implements Mailbox {
   }
 
   list(folderId: string, options: ListOptions = {}): AsyncIterable<MessageSummary> {
-    return guardIterable("pop3", "list", () => this.#list(folderId, options, "list"), this.#secrets);
+    return guardIterable(
+      "pop3",
+      "list",
+      () => this.#list(folderId, options, "list"),
+      this.#secrets,
+      options.signal,
+    );
   }
 
   /** Newest first: the highest message number arrived last (RFC 1939 §5 numbers in maildrop order). */
@@ -165,7 +171,13 @@ export class Pop3MailboxAdapter implements Mailbox {
   }
 
   search(folderId: string, query: SearchQuery, options: ListOptions = {}): AsyncIterable<MessageSummary> {
-    return guardIterable("pop3", "search", () => this.#search(folderId, query, options), this.#secrets);
+    return guardIterable(
+      "pop3",
+      "search",
+      () => this.#search(folderId, query, options),
+      this.#secrets,
+      options.signal,
+    );
   }
 
   async *#search(folderId: string, query: SearchQuery, options: ListOptions): AsyncGenerator<MessageSummary> {
@@ -307,7 +319,7 @@ export class Pop3MailboxAdapter implements Mailbox {
   }
 
   watch(options: WatchOptions = {}): AsyncIterable<MailEvent> {
-    return guardIterable("pop3", "watch", () => this.#watch(options), this.#secrets);
+    return guardIterable("pop3", "watch", () => this.#watch(options), this.#secrets, options.signal);
   }
 
   #watch(options: WatchOptions): AsyncGenerator<MailEvent> {
