@@ -1,6 +1,6 @@
 import { createHttpClient, type HttpClient } from "@mailwire/core";
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
-import { type MapiNotification, MapiSession } from "@mailwire/mapi";
+import { compressRtf, type MapiNotification, MapiSession } from "@mailwire/mapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MapiHttpMailboxTransport } from "../src/index.js";
 
@@ -199,6 +199,29 @@ describe("sending and RTF-only messages over MAPI/HTTP against exchange-sim", ()
     expect(await second.bodyText()).toBe("Plain rich text\r\n");
     first.close();
     second.close();
+    // An RTF-only message with an attachment, stored through MAPI itself, then copied (the
+    // RTF travels with the copy) and read back.
+    const rtf = new Uint8Array(
+      Buffer.from(
+        "{\\rtf1\\ansi\\fromhtml1 {\\*\\htmltag64 <p>}See the file{\\*\\htmltag72 </p>}}",
+        "latin1",
+      ),
+    );
+    const saved = await session.saveMessage(session.mailbox.folders.sentItems, {
+      subject: "RTF with attachment",
+      rtfCompressed: compressRtf(rtf),
+      attachments: [{ fileName: "a.bin", data: Uint8Array.of(1, 2, 3) }],
+    });
+    await session.moveMessages(session.mailbox.folders.sentItems, [saved.messageId], inbox, { copy: true });
+    const copy = await find(session, inbox, "RTF with attachment");
+    const third = await session.openMessage(inbox, copy?.messageId as bigint);
+    expect(third.content.body.kind).toBe("absent");
+    expect(new TextDecoder().decode(await third.bodyHtml())).toBe("<p>See the file</p>");
+    expect(third.content.attachments.map((a) => a.fileName)).toEqual(["a.bin"]);
+    const chunks: Buffer[] = [];
+    for await (const chunk of third.openAttachmentStream(0)) chunks.push(chunk as Buffer);
+    expect([...Buffer.concat(chunks)]).toEqual([1, 2, 3]);
+    third.close();
     await session.close();
   });
 });

@@ -443,8 +443,13 @@ export class SimRopEngine {
         for (const id of rop.messageIds) {
           const message = this.#message(id, source.folderId);
           if (!message) partial = true;
-          else if (rop.wantCopy) this.#ids.id(this.#store.addMessage(target, message.fixture).id);
-          else this.#store.moveMessage(message.id, target);
+          else if (rop.wantCopy) {
+            const copy = this.#store.addMessage(target, message.fixture);
+            this.#ids.id(copy.id);
+            // MAPI-only properties (an RTF body, for one) travel with the copy.
+            const extras = this.#extras.get(message.id);
+            if (extras) this.#extras.set(copy.id, new Map(extras));
+          } else this.#store.moveMessage(message.id, target);
         }
         return {
           rop: "RopMoveCopyMessages",
