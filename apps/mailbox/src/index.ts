@@ -2,7 +2,7 @@
 export type { AdapterOptions, SendFunction } from "./adapters/adapter-options.js";
 export { EwsMailboxAdapter } from "./adapters/ews/ews-mailbox.js";
 export { type EwsMailboxOptions, openEwsMailbox } from "./adapters/ews/open-ews-mailbox.js";
-export { ImapMailboxAdapter } from "./adapters/imap/imap-mailbox.js";
+export { type ImapAdapterOptions, ImapMailboxAdapter } from "./adapters/imap/imap-mailbox.js";
 export { type ImapMailboxOptions, openImapMailbox } from "./adapters/imap/open-imap-mailbox.js";
 export { MapiMailboxAdapter, type MapiMailboxOptions } from "./adapters/mapi/mapi-mailbox.js";
 export { type MapiHttpMailboxOptions, openMapiHttpMailbox } from "./adapters/mapi/open-mapi-http-mailbox.js";
