@@ -34,7 +34,7 @@
 // Environment: BENCH_ROUNDS (default 5), BENCH_COUNT (1000), BENCH_SIZE (20480), BENCH_WINDOW
 // (32), BENCH_RTT_MS (round trips to measure, comma-separated ms, default "0,2"; 0 = direct),
 // BENCH_LARGE_MB (200; 0 skips the RSS run), BENCH_ONLY=ours|ours-stream|ours-stls|node-pop3|poplib|raw
-// (only that client, no RSS run: for `node --cpu-prof`), BENCH_DIST (path of the built entry).
+// (only those clients, comma-separated, no RSS run: for `node --cpu-prof`), BENCH_DIST (path of the built entry).
 import { spawn, spawnSync } from "node:child_process";
 import { connect as netConnect } from "node:net";
 import { loadavg } from "node:os";
@@ -52,7 +52,7 @@ const COUNT = Number(process.env.BENCH_COUNT ?? 1000);
 const SIZE = Number(process.env.BENCH_SIZE ?? 20_480);
 const WINDOW = Number(process.env.BENCH_WINDOW ?? 32);
 const LARGE_MB = Number(process.env.BENCH_LARGE_MB ?? 200);
-const ONLY = process.env.BENCH_ONLY;
+const ONLY = process.env.BENCH_ONLY?.split(",").map((key) => key.trim());
 const RTTS = (process.env.BENCH_RTT_MS ?? "0,2").split(",").map((value) => Number(value.trim()));
 if (RTTS.some((rtt) => !Number.isFinite(rtt) || rtt < 0)) throw new Error("BENCH_RTT_MS: ms values >= 0");
 const RUN_TIMEOUT_MS = 120_000;
@@ -418,7 +418,7 @@ async function throughput(server, rtt) {
       { key: "node-pop3", label: "node-pop3 0.11, pop3s, no pipelining", run: nodePop3(link, user) },
       { key: "poplib", label: "python3 poplib.POP3_SSL, no pipelining", run: poplib(link, user) },
       { key: "raw", label: `raw node:tls reader, window ${WINDOW}`, run: raw(link, user) },
-    ].filter((client) => ONLY === undefined || client.key === ONLY);
+    ].filter((client) => ONLY === undefined || ONLY.includes(client.key));
     for (const client of clients) client.results = [];
 
     // Dovecot indexes the 1,000 Maildir files on first access: do that outside the rounds.

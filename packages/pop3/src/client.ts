@@ -193,7 +193,7 @@ export class Pop3Client implements AsyncDisposable {
       const replies = pipeline<Pop3RetrievedMessage>({
         count: numbers.length,
         window: this.#window(options.window),
-        send: (index) => channel.send(encodeCommandLine("RETR", numbers[index] as number), options),
+        send: (from, to) => channel.sendMany(commandLines("RETR", numbers, from, to), options),
         receive: async (index) => {
           if (previous) await drain(previous);
           await channel.expectOk({ command: "RETR" }, options);
@@ -232,7 +232,7 @@ export class Pop3Client implements AsyncDisposable {
       yield* pipeline<Pop3RetrievedBuffer>({
         count: numbers.length,
         window: this.#window(options.window),
-        send: (index) => channel.send(encodeCommandLine("RETR", numbers[index] as number), options),
+        send: (from, to) => channel.sendMany(commandLines("RETR", numbers, from, to), options),
         receive: async (index) => {
           await channel.expectOk({ command: "RETR" }, options);
           // Collected by the transport itself: no Readable, listeners or ticks per message.
@@ -402,7 +402,7 @@ export class Pop3Client implements AsyncDisposable {
       yield* pipeline<T>({
         count: numbers.length,
         window,
-        send: (index) => channel.send(encodeCommandLine(keyword, numbers[index] as number), options),
+        send: (from, to) => channel.sendMany(commandLines(keyword, numbers, from, to), options),
         receive: async () => {
           const status = await channel.expectOk({ command: keyword }, options);
           return this.#parseOrDestroy(() => parse(status.text));
@@ -426,6 +426,14 @@ export class Pop3Client implements AsyncDisposable {
       throw error;
     }
   }
+}
+
+/** The command lines `keyword n` for numbers[from] to numbers[to - 1]. */
+function commandLines(keyword: string, numbers: readonly number[], from: number, to: number): string[] {
+  const lines: string[] = [];
+  for (let index = from; index < to; index++)
+    lines.push(encodeCommandLine(keyword, numbers[index] as number));
+  return lines;
 }
 
 async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {

@@ -98,6 +98,11 @@ export class CommandChannel {
     });
   }
 
+  /** Sends pipelined command lines (RFC 2449 §6.6) in one write. */
+  async sendMany(lines: readonly string[], options: Pop3CallOptions = {}): Promise<void> {
+    await this.connection.writeLines(lines, { signal: options.signal });
+  }
+
   /**
    * Reads one status line. A line that is neither +OK nor -ERR means we no longer know which
    * reply belongs to which command: the connection is destroyed and the ParseError thrown.

@@ -3,8 +3,8 @@ export interface PipelineSteps<T> {
   readonly count: number;
   /** Most commands sent but not yet answered; 1 means no pipelining. */
   readonly window: number;
-  /** Sends command `index`. */
-  send(index: number): Promise<void>;
+  /** Sends commands `from` to `to - 1` (at least one), in one write. */
+  send(from: number, to: number): Promise<void>;
   /** Reads the reply to command `index` (replies arrive in command order, RFC 2449 §6.6). */
   receive(index: number): Promise<T>;
   /** Reads and drops the reply to command `index`, when the caller stopped early. */
@@ -23,18 +23,16 @@ export interface PipelineSteps<T> {
 export async function* pipeline<T>(steps: PipelineSteps<T>): AsyncGenerator<T, void, undefined> {
   let sent = 0;
   let received = 0;
-  // Refill the window in bursts of a quarter window rather than one command per reply: the
-  // lines written in one burst leave together (Node coalesces writes queued behind a pending
-  // one into one TLS record and one syscall), which saves a record and a syscall per command
-  // here and a read per command on the server. Profiled on the 1,000-message download.
+  // Refill the window in bursts of a quarter window rather than one command per reply, and
+  // write each burst as one write: one TLS record and one syscall here and one read on the
+  // server per burst instead of per command. Profiled on the 1,000-message download.
   const burst = Math.max(1, Math.floor(steps.window / 4));
   try {
     while (received < steps.count) {
-      if (steps.window - (sent - received) >= burst) {
-        while (sent < steps.count && sent - received < steps.window) {
-          await steps.send(sent);
-          sent++;
-        }
+      if (steps.window - (sent - received) >= burst && sent < steps.count) {
+        const to = Math.min(steps.count, received + steps.window);
+        await steps.send(sent, to);
+        sent = to;
       }
       let value: T;
       try {

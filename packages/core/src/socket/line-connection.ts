@@ -256,8 +256,13 @@ export class LineConnection implements AsyncDisposable {
       throw new InvalidArgumentError("A command line must not contain CR or LF");
     }
     this.#checkWritable();
-    // Redacted only when someone listens: this runs for every pipelined command.
-    const traced = () => (options.sensitive ? REDACTED : redactCommandLine(text));
+    this.#traceOut(text, options.sensitive ?? false);
+    await this.#send(Buffer.from(`${text}\r\n`, "utf8"), options);
+  }
+
+  /** Publishes and logs one outgoing line, redacted; built only when someone listens. */
+  #traceOut(text: string, sensitive: boolean): void {
+    const traced = () => (sensitive ? REDACTED : redactCommandLine(text));
     publish(ChannelName.socketLine, () => ({
       host: this.host,
       port: this.port,
@@ -265,7 +270,22 @@ export class LineConnection implements AsyncDisposable {
       line: traced(),
     }));
     this.#logger?.debug(`C: ${traced()}`, { host: this.host, port: this.port });
-    await this.#send(Buffer.from(`${text}\r\n`, "utf8"), options);
+  }
+
+  /**
+   * Sends several command lines in one write (pipelined commands, RFC 2449 §6.6): one socket
+   * write, one TLS record and one syscall for the lot instead of one per line. Each line is
+   * checked and traced exactly as writeLine() does it; a line with CR or LF rejects the whole
+   * batch before anything is sent.
+   */
+  async writeLines(lines: readonly string[], options: WriteLineOptions = {}): Promise<void> {
+    for (const text of lines) {
+      if (/[\r\n]/.test(text)) throw new InvalidArgumentError("A command line must not contain CR or LF");
+    }
+    this.#checkWritable();
+    if (lines.length === 0) return;
+    for (const text of lines) this.#traceOut(text, options.sensitive ?? false);
+    await this.#send(Buffer.from(`${lines.join("\r\n")}\r\n`, "utf8"), options);
   }
 
   /** Sends raw bytes (an IMAP literal's content), waiting for the socket to drain when needed. */

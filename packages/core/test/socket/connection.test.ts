@@ -45,6 +45,33 @@ describe("LineConnection over TCP", () => {
     expect(error.code).toBe(ErrorCode.INVALID_ARGUMENT);
   });
 
+  it("writeLines sends pipelined commands in one write, traces each line redacted, refuses CR/LF", async () => {
+    const writes: string[] = [];
+    const socket = new Duplex({
+      read() {},
+      write(chunk: Buffer, _encoding, done) {
+        writes.push(chunk.toString("utf8"));
+        done();
+      },
+    });
+    const events: Array<Record<string, unknown>> = [];
+    const listener = (message: unknown) => events.push(message as Record<string, unknown>);
+    subscribe("mailwire:socket:line", listener);
+    const connection = new LineConnection(socket);
+    try {
+      await connection.writeLines(["RETR 1", "RETR 2", "PASS hunter2-secret"]);
+      const error = await failure(connection.writeLines(["RETR 3", "RETR 4\r\nDELE 1"]));
+      expect(error.code).toBe(ErrorCode.INVALID_ARGUMENT);
+      await connection.writeLines([]);
+    } finally {
+      unsubscribe("mailwire:socket:line", listener);
+      connection.destroy();
+    }
+    // One write for the batch; the rejected batch sent nothing, not even its valid first line.
+    expect(writes).toEqual(["RETR 1\r\nRETR 2\r\nPASS hunter2-secret\r\n"]);
+    expect(events.map((e) => e.line)).toEqual(["RETR 1", "RETR 2", "PASS [REDACTED]"]);
+  });
+
   it("publishes redacted lines: credentials never reach diagnostics or the logger", async () => {
     const server = await serve((socket) => socket.write("+OK\r\n"));
     const events: Array<Record<string, unknown>> = [];
