@@ -5,6 +5,7 @@ import { describeError, formatErrorLine } from "./cli-error.js";
 import type { Command, OptionSpec } from "./command.js";
 import { deleteCommand, markReadCommand, moveCommand } from "./commands/change.js";
 import { connectCommand } from "./commands/connect.js";
+import { demoCommand } from "./commands/demo.js";
 import { foldersCommand } from "./commands/folders.js";
 import { listCommand } from "./commands/list.js";
 import { profilesCommand } from "./commands/profiles.js";
@@ -31,6 +32,7 @@ export const COMMANDS: readonly Command[] = [
   watchCommand,
   syncCommand,
   profilesCommand,
+  demoCommand,
 ];
 
 const GLOBAL_OPTIONS: OptionSpec = {

@@ -63,7 +63,7 @@ afterAll(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-describe("cached mode against exchange-sim", () => {
+describe("cached mode against exchange-sim", { timeout: 90_000 }, () => {
   it("a sync killed mid-way resumes: nothing downloaded twice, nothing missing", async () => {
     const first = spawnCli(["sync", "--json"], env);
     await first.waitForLine((line) => /"type":"message".*"done":10,/.test(line));
@@ -83,7 +83,7 @@ describe("cached mode against exchange-sim", () => {
   });
 
   it("the server stopped mid-session: reads come from the store, a sync in flight stops and then resumes", {
-    timeout: 60_000,
+    timeout: 90_000,
   }, async () => {
     // New mail so the next sync has work to do.
     const server = sim as ExchangeSim;

@@ -41,7 +41,9 @@ describeWithDovecot("mailbox CLI against Dovecot", () => {
 
   const inboxCount = () => fixture.messages.filter((m) => m.folder.join("/") === "Inbox").length;
 
-  it("connect over IMAP with servers given by hand, list, read, sync, then send through SMTP", async () => {
+  it("connect over IMAP with servers given by hand, list, read, sync, then send through SMTP", {
+    timeout: 90_000,
+  }, async () => {
     const server = dovecot();
     const connect = await runCliProcess(
       [
@@ -106,7 +108,7 @@ describeWithDovecot("mailbox CLI against Dovecot", () => {
     expect(smtp.store.messages().some((m) => m.fixture.subject === "sent from an IMAP account")).toBe(true);
   });
 
-  it("POP3 forced: the one Inbox, listed and read", async () => {
+  it("POP3 forced: the one Inbox, listed and read", { timeout: 90_000 }, async () => {
     const server = dovecot();
     const connect = await runCliProcess(
       [

@@ -38,7 +38,8 @@ const connectArgs = (extra: string[] = []) => [
   ...extra,
 ];
 
-describe("mailbox CLI against exchange-sim", () => {
+// Each test spawns several CLI processes, each a cold Node start plus a login: generous limits.
+describe("mailbox CLI against exchange-sim", { timeout: 90_000 }, () => {
   it("connect shows autodiscover's trace and the attempts, and saves a profile without the password", async () => {
     const run = await runCliProcess(connectArgs(), env);
     expect(run.code, run.stderr).toBe(0);
