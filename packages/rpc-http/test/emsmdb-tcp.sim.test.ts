@@ -150,8 +150,12 @@ describe("MapiSession over EMSMDB/ncacn_ip_tcp against exchange-sim", () => {
   it("waitForNotifications: EcDoAsyncConnectEx then EcDoAsyncWaitEx on an AsyncEMSMDB connection", async () => {
     const t = transport();
     const session = await MapiSession.open({ transport: t, mailboxDn: userDn() });
+    // The sim holds each wait (a long poll) before answering that nothing is pending.
+    sim.rpc.asyncWaitMs = 200;
+    const started = Date.now();
     expect(await t.waitForNotifications()).toBe(false);
     expect(await t.waitForNotifications()).toBe(false);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(380);
     expect(sim.rpc.emsmdb.asyncWaits).toBeGreaterThanOrEqual(2);
     await session.close();
   });

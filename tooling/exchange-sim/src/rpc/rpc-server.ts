@@ -81,6 +81,8 @@ export interface RpcSimControl {
   readonly sessionCount: number;
   /** Largest fragment the server sends (default 5840, capped by the client's max_recv_frag). */
   maxFragLength: number;
+  /** How long EcDoAsyncWaitEx is held before answering "nothing pending" (default 1000 ms). */
+  asyncWaitMs: number;
   /** Refuse EcDoConnectEx below packet privacy (ecNotEncrypted). Default true. */
   requirePrivacy: boolean;
 }
@@ -139,6 +141,7 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const nspi = new NspiService(options.store);
   const faults: RpcFault[] = [];
   let maxFragLength = 5840;
+  let asyncWaitMs = 1000;
   const sockets = new Set<Socket>();
   const registered = new Map<string, number>();
   let assocGroup = 0x1000;
@@ -375,7 +378,18 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
       result = { fault: FAULT.bad_stub_data };
     }
     if ("fault" in result) return sendFault(pdu.callId, call.contextId, result.fault, binding, send);
-    sendResponse(pdu.callId, call.contextId, result.stub, binding, send);
+    const answer = result.stub;
+    if (iface === ASYNC_EMSMDB_UUID && asyncWaitMs > 0) {
+      // EcDoAsyncWaitEx is a long poll (MS-OXCRPC 3.3.4.1): answer "nothing pending" only after
+      // a while, as the server would, so a client's wait loop does not spin.
+      const contextOfCall = call.contextId;
+      const timer = setTimeout(() => {
+        if (!socket.destroyed) sendResponse(pdu.callId, contextOfCall, answer, binding, send);
+      }, asyncWaitMs);
+      socket.once("close", () => clearTimeout(timer));
+      return;
+    }
+    sendResponse(pdu.callId, call.contextId, answer, binding, send);
   };
 
   /** Response fragments, each at most the negotiated size, sealed or signed per the binding. */
@@ -479,6 +493,12 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     },
     set maxFragLength(value: number) {
       maxFragLength = value;
+    },
+    get asyncWaitMs() {
+      return asyncWaitMs;
+    },
+    set asyncWaitMs(value: number) {
+      asyncWaitMs = value;
     },
     get requirePrivacy() {
       return settings.requirePrivacy;
