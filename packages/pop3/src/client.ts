@@ -233,11 +233,11 @@ export class Pop3Client implements AsyncDisposable {
         count: numbers.length,
         window: this.#window(options.window),
         send: (from, to) => channel.sendMany(commandLines("RETR", numbers, from, to), options),
-        receive: async (index) => {
-          await channel.expectOk({ command: "RETR" }, options);
-          // Collected by the transport itself: no Readable, listeners or ticks per message.
-          return { messageNumber: numbers[index] as number, body: await channel.readBodyBuffer(options) };
-        },
+        // Collected by the transport itself: no Readable, listeners or ticks per message.
+        receive: (index) =>
+          channel
+            .readOkBodyBuffer(RETR_CONTEXT, options)
+            .then((body) => ({ messageNumber: numbers[index] as number, body })),
         discard: async () => {
           const status = await channel.readStatus(options);
           if (status.ok) await channel.readBodyBuffer(options);
@@ -427,6 +427,8 @@ export class Pop3Client implements AsyncDisposable {
     }
   }
 }
+
+const RETR_CONTEXT = { command: "RETR" } as const;
 
 /** The command lines `keyword n` for numbers[from] to numbers[to - 1]. */
 function commandLines(keyword: string, numbers: readonly number[], from: number, to: number): string[] {

@@ -103,6 +103,40 @@ describe("pipelining (RFC 2449 §6.6)", () => {
     await client.noop();
   });
 
+  it("retrieveManyBuffers: an -ERR mid-pipeline throws Pop3CommandError, a garbled status line ParseError", async () => {
+    const first = messageOfSize(80, "m1", [".dot"]);
+    server = await scriptedServer(async (peer) => {
+      await login(peer, ["USER", "PIPELINING"]);
+      for (const number of [1, 2, 3]) await peer.expect(`RETR ${number}`);
+      peer.raw(Buffer.concat([Buffer.from("+OK\r\n"), dotStuff(first)]));
+      peer.send("-ERR [SYS/PERM] no such message");
+      peer.raw(Buffer.concat([Buffer.from("+OK\r\n"), dotStuff(messageOfSize(80, "m3"))]));
+      await peer.expect("NOOP");
+      peer.send("+OK in step");
+      for (const number of [4, 5]) await peer.expect(`RETR ${number}`);
+      peer.send("* not a POP3 status");
+      await peer.line();
+    });
+    client = await connectPop3(options(server.port, { pipelineWindow: 4 }));
+    const received: Buffer[] = [];
+    await expect(
+      (async () => {
+        for await (const message of client?.retrieveManyBuffers([1, 2, 3]) ?? []) received.push(message.body);
+      })(),
+    ).rejects.toMatchObject({ name: "Pop3CommandError", command: "RETR", responseCode: "SYS/PERM" });
+    expect(received).toEqual([first]);
+    // The third reply (a body) was read and dropped: the connection is still in step.
+    await client.noop();
+    await expect(
+      (async () => {
+        for await (const _ of client?.retrieveManyBuffers([4, 5]) ?? []) {
+          // never reached
+        }
+      })(),
+    ).rejects.toMatchObject({ code: ErrorCode.PARSE });
+    expect(client.closed).toBe(true);
+  });
+
   it("sends one command at a time when the server does not advertise PIPELINING", async () => {
     server = await scriptedServer(async (peer) => {
       await login(peer, ["USER"]);
