@@ -29,7 +29,8 @@ const credentials = () => ({
 });
 
 function openSession(channelLifetime = 128 * 1024) {
-  sim.rpcProxy.configure({ backend: { host: "127.0.0.1", port: sim.rpc.port }, inReceiveWindow: 8 * 1024 });
+  // No backend is configured: startSim points its RPC proxy at its own DCE/RPC server.
+  sim.rpcProxy.configure({ inReceiveWindow: 8 * 1024 });
   const factory = rpcOverHttpTransportFactory({
     proxyUrl: sim.origin,
     server: "exch01.mailwire.test",

@@ -250,6 +250,10 @@ export async function startSim(options: SimOptions = {}): Promise<ExchangeSim> {
     now,
     authStats: stats,
   });
+  // The RPC proxy relays to the sim's own DCE/RPC server unless a test gave it another backend.
+  if (!options.rpcProxy?.backend) {
+    rpcProxy.control.configure({ backend: { host: options.host ?? "127.0.0.1", port: rpc.control.port } });
+  }
 
   const close = async () => {
     rpcProxy.close();

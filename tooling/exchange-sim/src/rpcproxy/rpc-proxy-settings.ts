@@ -7,7 +7,10 @@ export type RpcBackend =
   | ((target: { server: string; port: number }) => Duplex);
 
 export interface RpcProxySettings {
-  /** Default: none, and channel requests get 503 "RPC Error: 6BA" (RPC_S_SERVER_UNAVAILABLE). */
+  /**
+   * startSim defaults it to the sim's own DCE/RPC server (`sim.rpc.port`); `configure({ backend:
+   * undefined })` leaves none, and channel requests get 503 "RPC Error: 6BA" (RPC_S_SERVER_UNAVAILABLE).
+   */
   backend?: RpcBackend | undefined;
   /** The inbound proxy's receive window for the IN channel (CONN/C2), default 64 KiB. */
   inReceiveWindow?: number;
