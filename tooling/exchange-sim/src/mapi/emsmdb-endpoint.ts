@@ -16,6 +16,7 @@ import {
 import { MapiIds } from "./mapi-ids.js";
 import type { MapiExtras } from "./mapi-properties.js";
 import { SimRopEngine } from "./rop-engine.js";
+import { mapiExtrasOf } from "./store-extras.js";
 
 // The MAPI/HTTP mailbox endpoint (MS-OXCMAPIHTTP 3.2): session contexts named by the
 // MapiContext cookie, a MapiSequence cookie checked on every request, and responses sent as
@@ -55,7 +56,7 @@ export interface EmsmdbSimSettings {
 export class EmsmdbEndpoint {
   readonly #store: MailboxStore;
   readonly #ids: MapiIds;
-  readonly #extras: MapiExtras = new Map();
+  readonly #extras: MapiExtras;
   readonly #sessions = new Map<string, SessionContext>();
   readonly settings: EmsmdbSimSettings = {
     keepAlives: 0,
@@ -67,6 +68,7 @@ export class EmsmdbEndpoint {
   constructor(store: MailboxStore) {
     this.#store = store;
     this.#ids = new MapiIds(store);
+    this.#extras = mapiExtrasOf(store);
   }
 
   /** Forgets every session context, as a server does when they expire (3.2.5.6). */

@@ -2,11 +2,15 @@ import { randomBytes } from "node:crypto";
 import { decodeRpcHeaderExtChain, encodeRpcHeaderExtChain } from "@mailwire/mapi";
 import { MapiIds } from "../mapi/mapi-ids.js";
 import { SimRopEngine } from "../mapi/rop-engine.js";
+import { mapiExtrasOf } from "../mapi/store-extras.js";
 import type { MailboxStore } from "../store/mailbox-store.js";
 import { NdrIn, NdrOut } from "./ndr.js";
 
 // EMSMDB (MS-OXCRPC 3.1.4) and AsyncEMSMDB (3.3.4) on the simulator: session contexts named
-// by context handles, each with its own ROP engine over the shared store.
+// by context handles, each with its own ROP engine over the shared store and the MAPI-only
+// properties the MAPI/HTTP endpoint keeps (one map per store). A session context ends with
+// EcDoDisconnect, with the connection that created it (DCE/RPC context handle rundown), or
+// on expiry; each end disposes its engine, which stops it watching the store.
 
 export const EMSMDB_UUID = "a4f1db00-ca47-1067-b31f-00dd010662da";
 export const ASYNC_EMSMDB_UUID = "5261574a-4572-206e-b268-6b199213b4e5";
@@ -26,7 +30,15 @@ export const FAULT = {
 
 interface Session {
   engine: SimRopEngine;
+  /** The connection EcDoConnectEx came on; closing it runs the context handle down. */
+  owner: object;
 }
+
+/** pulFlagsOut of EcDoAsyncWaitEx: NotificationPending (MS-OXCRPC 3.3.4.1). */
+const NOTIFICATION_PENDING = 0x1;
+
+/** What an EcDoAsyncWaitEx call waits on, or the fault it gets. */
+export type AsyncWaitCall = { fault: number } | { wait: (ms: number) => Promise<boolean> };
 
 export interface EmsmdbServiceSettings {
   /** Refuse EcDoConnectEx below packet privacy with ecNotEncrypted, as Exchange does by default. */
@@ -52,18 +64,42 @@ export class EmsmdbService {
     return this.#sessions.size;
   }
 
+  /** ROP engines not yet disposed (each holds one store listener). */
+  get liveEngines(): number {
+    return this.#liveEngines;
+  }
+
+  #liveEngines = 0;
+
   expireSessions(): number {
     const count = this.#sessions.size;
-    this.#sessions.clear();
-    this.#async.clear();
+    for (const key of [...this.#sessions.keys()]) this.#end(key);
     return count;
   }
 
-  /** EMSMDB opnums. `authLevel` is the binding's RPC authentication level. */
-  call(opnum: number, stub: Buffer, authLevel: number): CallResult {
+  /** Context handle rundown: the connection closed, so its session contexts end. */
+  connectionClosed(connection: object): void {
+    for (const [key, session] of [...this.#sessions]) if (session.owner === connection) this.#end(key);
+  }
+
+  #end(key: string): boolean {
+    const session = this.#sessions.get(key);
+    if (!session) return false;
+    this.#sessions.delete(key);
+    session.engine.dispose();
+    this.#liveEngines -= 1;
+    for (const [asyncKey, sessionKey] of this.#async) if (sessionKey === key) this.#async.delete(asyncKey);
+    return true;
+  }
+
+  /**
+   * EMSMDB opnums. `authLevel` is the binding's RPC authentication level; `connection` names
+   * the connection the call came on (any object, compared by identity).
+   */
+  call(opnum: number, stub: Buffer, authLevel: number, connection: object): CallResult {
     switch (opnum) {
       case 10:
-        return this.#connect(stub, authLevel);
+        return this.#connect(stub, authLevel, connection);
       case 11:
         return this.#execute(stub);
       case 1:
@@ -75,16 +111,36 @@ export class EmsmdbService {
     }
   }
 
-  /** AsyncEMSMDB opnum 0, EcDoAsyncWaitEx: never anything pending in the simulator. */
-  asyncCall(opnum: number, stub: Buffer): CallResult {
+  /**
+   * AsyncEMSMDB opnum 0, EcDoAsyncWaitEx (MS-OXCRPC 3.3.4.1): completes as soon as the
+   * session context has a notification pending (NotificationPending in pulFlagsOut), or with
+   * nothing pending once `ms` passed. The caller holds the call meanwhile; the pending events
+   * themselves go out with the session's next EcDoRpcExt2 (MS-OXCNOTIF 3.2.5.4).
+   */
+  asyncWait(opnum: number, stub: Buffer): AsyncWaitCall {
     if (opnum !== 0) return { fault: FAULT.op_rng_error };
     const handle = new NdrIn(stub).handle();
-    if (!this.#async.has(handle.toString("hex"))) return { fault: FAULT.context_mismatch };
+    const key = this.#async.get(handle.toString("hex"));
+    const session = key === undefined ? undefined : this.#sessions.get(key);
+    if (!session) return { fault: FAULT.context_mismatch };
     this.stats.asyncWaits += 1;
-    return { stub: new NdrOut().u32(0).u32(0).finish() };
+    return {
+      wait: (ms) =>
+        ms > 0
+          ? session.engine.notifications.wait(ms)
+          : Promise.resolve(session.engine.notifications.hasPending),
+    };
   }
 
-  #connect(stub: Buffer, authLevel: number): CallResult {
+  /** The EcDoAsyncWaitEx response stub: pulFlagsOut, then the return value. */
+  static asyncWaitResponse(pending: boolean): Buffer {
+    return new NdrOut()
+      .u32(pending ? NOTIFICATION_PENDING : 0)
+      .u32(0)
+      .finish();
+  }
+
+  #connect(stub: Buffer, authLevel: number, connection: object): CallResult {
     const ndr = new NdrIn(stub);
     const userDn = ndr.string();
     ndr.u32(); // ulFlags
@@ -103,7 +159,9 @@ export class EmsmdbService {
     const refused = this.settings.requirePrivacy && authLevel < 6;
     const handle = refused ? Buffer.alloc(20) : Buffer.concat([Buffer.alloc(4), randomBytes(16)]);
     if (!refused) {
-      this.#sessions.set(handle.toString("hex"), { engine: new SimRopEngine(this.#store, this.#ids) });
+      const engine = new SimRopEngine(this.#store, this.#ids, mapiExtrasOf(this.#store));
+      this.#liveEngines += 1;
+      this.#sessions.set(handle.toString("hex"), { engine, owner: connection });
       this.stats.connects += 1;
     }
     const dnPrefix = userDn.split("/cn=Recipients")[0] ?? "";
@@ -164,9 +222,7 @@ export class EmsmdbService {
 
   #disconnect(stub: Buffer): CallResult {
     const handle = new NdrIn(stub).handle();
-    const key = handle.toString("hex");
-    if (!this.#sessions.delete(key)) return { fault: FAULT.context_mismatch };
-    for (const [asyncKey, sessionKey] of this.#async) if (sessionKey === key) this.#async.delete(asyncKey);
+    if (!this.#end(handle.toString("hex"))) return { fault: FAULT.context_mismatch };
     this.stats.disconnects += 1;
     return { stub: new NdrOut().handle(Buffer.alloc(20)).u32(0).finish() };
   }

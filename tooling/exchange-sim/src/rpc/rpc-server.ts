@@ -21,7 +21,14 @@ import {
   parsePdu,
   type RawPdu,
 } from "./co-pdu.js";
-import { ASYNC_EMSMDB_UUID, type CallResult, EMSMDB_UUID, EmsmdbService, FAULT } from "./emsmdb-service.js";
+import {
+  ASYNC_EMSMDB_UUID,
+  type AsyncWaitCall,
+  type CallResult,
+  EMSMDB_UUID,
+  EmsmdbService,
+  FAULT,
+} from "./emsmdb-service.js";
 import { EPMAPPER_UUID, eptMap } from "./ept-service.js";
 import { NSPI_UUID, NspiService } from "./nspi-service.js";
 import { ServerNtlmSession } from "./ntlm-session.js";
@@ -79,9 +86,14 @@ export interface RpcSimControl {
   /** Forget every session context (EcDoRpcExt2 then faults with nca_s_fault_context_mismatch). */
   expireSessions(): number;
   readonly sessionCount: number;
+  /** ROP engines of live session contexts (each watches the store); 0 once all are ended. */
+  readonly liveEngines: number;
   /** Largest fragment the server sends (default 5840, capped by the client's max_recv_frag). */
   maxFragLength: number;
-  /** How long EcDoAsyncWaitEx is held before answering "nothing pending" (default 1000 ms). */
+  /**
+   * How long EcDoAsyncWaitEx is held without a pending notification before answering
+   * "nothing pending" (default 1000 ms); a new-mail event for the session completes it at once.
+   */
   asyncWaitMs: number;
   /** Refuse EcDoConnectEx below packet privacy (ecNotEncrypted). Default true. */
   requirePrivacy: boolean;
@@ -149,7 +161,10 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
   const onSocket = (socket: Socket) => {
     stats.connections += 1;
     sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      emsmdb.connectionClosed(socket);
+    });
     socket.on("error", () => socket.destroy());
     socket.setNoDelay(true);
     const splitter = new PduSplitter();
@@ -365,31 +380,50 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     const iface = binding.contexts.get(call.contextId);
     if (!iface) return sendFault(pdu.callId, call.contextId, 0x1c00001c, binding, send); // nca_s_invalid_pres_context_id
     const whole = Buffer.concat(call.parts);
+    if (iface === ASYNC_EMSMDB_UUID && security && !binding.authFailed) {
+      return asyncWait(pdu.callId, call.contextId, call.opnum, whole, binding, send, socket);
+    }
     let result: CallResult;
     try {
       if (iface === EPMAPPER_UUID)
         result = call.opnum === 3 ? eptMap(whole, registered) : { fault: FAULT.op_rng_error };
       else if (!security || binding.authFailed) result = { fault: FAULT.access_denied };
-      else if (iface === EMSMDB_UUID) result = emsmdb.call(call.opnum, whole, security.level);
-      else if (iface === NSPI_UUID) result = nspi.call(call.opnum, whole);
-      else result = emsmdb.asyncCall(call.opnum, whole);
+      else if (iface === EMSMDB_UUID) result = emsmdb.call(call.opnum, whole, security.level, socket);
+      else result = nspi.call(call.opnum, whole);
     } catch (error) {
       stats.protocolErrors.push((error as Error).message);
       result = { fault: FAULT.bad_stub_data };
     }
     if ("fault" in result) return sendFault(pdu.callId, call.contextId, result.fault, binding, send);
-    const answer = result.stub;
-    if (iface === ASYNC_EMSMDB_UUID && asyncWaitMs > 0) {
-      // EcDoAsyncWaitEx is a long poll (MS-OXCRPC 3.3.4.1): answer "nothing pending" only after
-      // a while, as the server would, so a client's wait loop does not spin.
-      const contextOfCall = call.contextId;
-      const timer = setTimeout(() => {
-        if (!socket.destroyed) sendResponse(pdu.callId, contextOfCall, answer, binding, send);
-      }, asyncWaitMs);
-      socket.once("close", () => clearTimeout(timer));
-      return;
+    sendResponse(pdu.callId, call.contextId, result.stub, binding, send);
+  };
+
+  /**
+   * EcDoAsyncWaitEx is a long poll (MS-OXCRPC 3.3.4.1): held until the session context has a
+   * notification pending, or answered "nothing pending" after `asyncWaitMs` so that a
+   * client's wait loop does not spin.
+   */
+  const asyncWait = (
+    callId: number,
+    contextId: number,
+    opnum: number,
+    stub: Buffer,
+    binding: Binding,
+    send: (pdu: Buffer) => void,
+    socket: Socket,
+  ) => {
+    let call: AsyncWaitCall;
+    try {
+      call = emsmdb.asyncWait(opnum, stub);
+    } catch (error) {
+      stats.protocolErrors.push((error as Error).message);
+      call = { fault: FAULT.bad_stub_data };
     }
-    sendResponse(pdu.callId, call.contextId, answer, binding, send);
+    if ("fault" in call) return sendFault(callId, contextId, call.fault, binding, send);
+    void call.wait(asyncWaitMs).then((pending) => {
+      if (!socket.destroyed)
+        sendResponse(callId, contextId, EmsmdbService.asyncWaitResponse(pending), binding, send);
+    });
   };
 
   /** Response fragments, each at most the negotiated size, sealed or signed per the binding. */
@@ -487,6 +521,9 @@ export async function startRpcServer(options: RpcServerOptions): Promise<RpcServ
     expireSessions: () => emsmdb.expireSessions(),
     get sessionCount() {
       return emsmdb.sessionCount;
+    },
+    get liveEngines() {
+      return emsmdb.liveEngines;
     },
     get maxFragLength() {
       return maxFragLength;
