@@ -277,6 +277,7 @@ export {
 export type { MapiNotification, NotificationsOptions } from "./session/notifications.js";
 export { NO_HANDLE, RopBatch, RopBatchResult } from "./session/rop-batch.js";
 export { dateToFileTime, fileTimeToDate } from "./session/row-values.js";
+export { type MessageSearch, messageSearchRestriction, NEWEST_FIRST } from "./session/search-restriction.js";
 export { MessageFlag, ReadFlags, SessionTags } from "./session/session-tags.js";
 export type {
   AttachmentInfo,
@@ -288,3 +289,4 @@ export type {
   RecipientInfo,
   RecipientKind,
 } from "./session/session-types.js";
+export { type MapiFolderRole, SpecialFolderTags } from "./session/special-folders.js";

@@ -18,7 +18,8 @@ describe("RopBufferTooSmall (MS-OXCROPS 2.2.15.1)", () => {
     engine.processOnly = 2; // OpenFolder and GetContentsTable run; SetColumns and QueryRows come back
     const before = transport.executes;
     const subjects: string[] = [];
-    for await (const m of session.listMessages(INBOX, { pageSize: 10 })) {
+    // sortOrders: [] keeps the server's order and sends no RopSortTable.
+    for await (const m of session.listMessages(INBOX, { pageSize: 10, sortOrders: [] })) {
       subjects.push(m.subject);
       if (subjects.length === 10) break;
     }

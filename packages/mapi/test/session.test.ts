@@ -69,7 +69,7 @@ describe("MapiSession over a scripted EMSMDB transport", () => {
     expect(transport.executes - before).toBe(2);
   });
 
-  it("opens the Inbox and lists 100 messages in one Execute after logon", async () => {
+  it("opens the Inbox and lists 100 messages, newest first, in one Execute after logon", async () => {
     const { session, transport, engine } = await setup();
     const before = transport.executes;
     const first: MessageSummary[] = [];
@@ -82,13 +82,15 @@ describe("MapiSession over a scripted EMSMDB transport", () => {
       "RopOpenFolder",
       "RopGetContentsTable",
       "RopSetColumns",
+      "RopSortTable",
       "RopQueryRows",
     ]);
+    // The fake's delivery times grow with the index, so newest first is 126, 125, ...
     expect(first[5]).toMatchObject({
-      subject: "Message 5",
+      subject: "Message 121",
       senderName: "Alice",
       read: false,
-      messageId: 0x100005n,
+      messageId: 0x100079n,
     });
     expect(first[4]?.read).toBe(true);
     expect(first[0]?.deliveryTime).toBeInstanceOf(Date);
@@ -97,19 +99,22 @@ describe("MapiSession over a scripted EMSMDB transport", () => {
   it("pages through 127 messages with QueryRows and releases the table and folder afterwards", async () => {
     const { session, transport, engine } = await setup();
     const messages = await all(session.listMessages(INBOX, { pageSize: 50 }));
-    expect(messages.map((m) => m.subject)).toEqual(Array.from({ length: 127 }, (_, i) => `Message ${i}`));
+    expect(messages.map((m) => m.subject)).toEqual(
+      Array.from({ length: 127 }, (_, i) => `Message ${126 - i}`),
+    );
     // 50 + 50 + 27 rows: the last page ends at BOOKMARK_END, so no empty QueryRows follows.
     expect(engine.requests.slice(-3).map((b) => b.map((r) => r.rop))).toEqual([
-      ["RopOpenFolder", "RopGetContentsTable", "RopSetColumns", "RopQueryRows"],
+      ["RopOpenFolder", "RopGetContentsTable", "RopSetColumns", "RopSortTable", "RopQueryRows"],
       ["RopQueryRows"],
       ["RopQueryRows"],
     ]);
     const live = engine.liveHandles;
     await session.listFolders();
     // The next batch carried the two releases: table and folder are gone, only the logon and
-    // the folder tree's releases (queued again) remain outstanding.
+    // the folder tree's releases (queued again) remain outstanding. The third RopRelease is the
+    // Inbox that batch opened to read the special-folder entry ids.
     const releases = engine.requests.at(-1)?.filter((r) => r.rop === "RopRelease") ?? [];
-    expect(releases).toHaveLength(2);
+    expect(releases).toHaveLength(3);
     expect(engine.liveHandles).toBeLessThanOrEqual(live);
     expect(transport.executes).toBeGreaterThan(0);
   });

@@ -19,6 +19,7 @@ import {
   subscriptionEvents,
 } from "./notifications.js";
 import { RopBatch, RopBatchResult } from "./rop-batch.js";
+import { NEWEST_FIRST } from "./search-restriction.js";
 import type {
   CreatedMessage,
   ListMessagesOptions,
@@ -30,6 +31,7 @@ import type {
 import { folderInfo, mailboxInfo, messageSummary } from "./session-records.js";
 import { FOLDER_COLUMNS, MESSAGE_SUMMARY_COLUMNS, ReadFlags } from "./session-tags.js";
 import type { FolderInfo, MailboxInfo, MessageSummary } from "./session-types.js";
+import { type MapiFolderRole, queueSpecialFolders } from "./special-folders.js";
 import { folderTableRows } from "./table-pager.js";
 import { BackoffState, checkBackoff, completeAfterBufferTooSmall } from "./throttling.js";
 
@@ -64,6 +66,8 @@ export class MapiSession implements AsyncDisposable {
   #generation = 0;
   #logon: ServerObject | undefined;
   #mailbox: MailboxInfo | undefined;
+  /** Folder roles by FID, read once per logon (they change only when folders are recreated). */
+  #roles: { generation: number; roles: ReadonlyMap<bigint, MapiFolderRole> } | undefined;
   #connectInfo: EmsmdbConnectInfo | undefined;
   #pendingReleases: number[] = [];
   /** The transport lost its session context and could not reconnect by itself. */
@@ -140,12 +144,15 @@ export class MapiSession implements AsyncDisposable {
   /**
    * Every folder under the IPM subtree (MS-OXCFOLD 3.2.5.13: a hierarchy table with the
    * Depth flag), read in pages of QueryRows; the first page rides with OpenFolder,
-   * GetHierarchyTable and SetColumns.
+   * GetHierarchyTable and SetColumns, and (the first time per logon) with the Inbox's
+   * special-folder entry ids that give each folder its `role`.
    */
   async listFolders(
     options: TransportCallOptions & { readonly pageSize?: number } = {},
   ): Promise<FolderInfo[]> {
     const logon = await this.#ensureLogon(options);
+    const mailbox = this.mailbox;
+    let roles = this.#roles?.generation === logon.generation ? this.#roles.roles : undefined;
     const folders: FolderInfo[] = [];
     const rows = folderTableRows(
       this.#messageHost(),
@@ -156,17 +163,47 @@ export class MapiSession implements AsyncDisposable {
         tableFlags: TableFlags.Depth,
         columns: [...FOLDER_COLUMNS],
         pageSize: checkPageSize(options.pageSize ?? this.#pageSize),
+        prelude:
+          roles === undefined
+            ? (batch, logonSlot) => {
+                const read = queueSpecialFolders(batch, logonSlot, mailbox);
+                return (result) => {
+                  roles = read(result);
+                  this.#roles = { generation: logon.generation, roles };
+                };
+              }
+            : undefined,
       },
       options,
     );
     for await (const row of rows) folders.push(folderInfo(row));
-    return folders;
+    return folders.map((folder) => {
+      const role = roles?.get(folder.folderId);
+      return role === undefined ? folder : { ...folder, role };
+    });
+  }
+
+  /**
+   * Folder roles by FID: the logon's Inbox, Outbox, Sent Items and Deleted Items, and the
+   * folders the Inbox's special-folder entry ids name (MS-OXOSFLD 2.2.3, 2.2.4: Drafts,
+   * Calendar, Contacts, Junk E-mail, ...). One Execute the first time per logon.
+   */
+  async folderRoles(options: TransportCallOptions = {}): Promise<ReadonlyMap<bigint, MapiFolderRole>> {
+    const logon = await this.#ensureLogon(options);
+    if (this.#roles?.generation === logon.generation) return this.#roles.roles;
+    const batch = new RopBatch();
+    const read = queueSpecialFolders(batch, batch.input(logon.handle), this.mailbox);
+    const roles = read(await this.#send(batch, options));
+    this.#roles = { generation: logon.generation, roles };
+    return roles;
   }
 
   /**
    * The messages of a folder as an async iterator over its contents table, one QueryRows per
-   * page. The first page comes with OpenFolder, GetContentsTable and SetColumns in a single
-   * Execute. Ending the loop early releases the table.
+   * page, newest first unless `sortOrders` says otherwise. The first page comes with
+   * OpenFolder, GetContentsTable, SetColumns, RopRestrict (with `restriction`) and
+   * RopSortTable in a single Execute, so the server sorts and filters and only the rows
+   * read cross the wire. Ending the loop early releases the table.
    */
   async *listMessages(folderId: bigint, options: ListMessagesOptions = {}): AsyncGenerator<MessageSummary> {
     const logon = await this.#ensureLogon(options);
@@ -179,6 +216,8 @@ export class MapiSession implements AsyncDisposable {
         tableFlags: 0,
         columns: [...MESSAGE_SUMMARY_COLUMNS, ...(options.extraColumns ?? [])],
         pageSize: checkPageSize(options.pageSize ?? this.#pageSize),
+        sortOrders: options.sortOrders ?? NEWEST_FIRST,
+        restriction: options.restriction,
       },
       options,
     );

@@ -1,4 +1,6 @@
 import type { PropertyTag } from "../data/property-tag.js";
+import type { Restriction } from "../data/restriction.js";
+import type { SortOrder } from "../data/sort-order.js";
 import type { EmsmdbTransport, TransportCallOptions } from "./emsmdb-transport.js";
 
 // The option and result shapes of MapiSession's public methods.
@@ -29,6 +31,13 @@ export interface ListMessagesOptions extends TransportCallOptions {
   readonly pageSize?: number;
   /** Extra columns, returned in `properties`. */
   readonly extraColumns?: readonly PropertyTag[];
+  /**
+   * The server-side order (RopSortTable). Default: newest first (PidTagMessageDeliveryTime
+   * descending); an empty list keeps the server's own order and sends no RopSortTable.
+   */
+  readonly sortOrders?: readonly SortOrder[] | undefined;
+  /** Only the rows matching this restriction (RopRestrict); see `messageSearchRestriction`. */
+  readonly restriction?: Restriction | undefined;
 }
 
 /** Some number of ROP executions the session made, for callers counting round trips. */

@@ -1,5 +1,6 @@
 import type { PropertyTag } from "../data/property-tag.js";
 import type { MapiValue } from "../data/property-value.js";
+import type { MapiFolderRole } from "./special-folders.js";
 
 /** The well-known folders a private-mailbox logon returns (MS-OXCSTOR 2.2.1.1.3, in that order). */
 export interface MailboxFolderIds {
@@ -36,6 +37,8 @@ export interface FolderInfo {
   readonly hasSubfolders: boolean;
   /** PidTagContainerClass, e.g. "IPF.Note"; undefined when the folder has none. */
   readonly containerClass: string | undefined;
+  /** What the folder is for, from the logon's FIDs and the Inbox's special-folder entry ids. */
+  readonly role?: MapiFolderRole | undefined;
 }
 
 /** One row of a contents table. */

@@ -9,13 +9,16 @@ import {
   type PropertyTag,
   propertyTagType,
   type RecipientRow,
+  type Restriction,
   type RopAnswer,
   type RopRequest,
   type RopResponse,
   RopReturnValue,
+  type SortOrder,
 } from "../../src/index.js";
 import { SessionTags } from "../../src/session/session-tags.js";
 import { answerDraftRop, type DraftObject } from "./fake-drafts.js";
+import { fakeView } from "./fake-table-view.js";
 
 // A small server-side ROP engine for unit tests: decodes request buffers with the codec's
 // simulator-side functions, answers from a backend, encodes the responses.
@@ -59,6 +62,8 @@ export interface FakeMailbox {
   folderIds: bigint[];
   folders: FakeFolder[];
   messages: FakeMessage[];
+  /** Properties RopGetPropertiesSpecific returns for a folder (the Inbox's special-folder entry ids). */
+  folderProperties?: Map<bigint, Map<PropertyTag, unknown>>;
 }
 
 type ServerObject =
@@ -66,7 +71,14 @@ type ServerObject =
   | { kind: "subscription"; types: number; folderId: bigint | undefined }
   | { kind: "logon" }
   | { kind: "folder"; folderId: bigint }
-  | { kind: "table"; rows: () => Map<PropertyTag, unknown>[]; columns: PropertyTag[]; cursor: number }
+  | {
+      kind: "table";
+      rows: () => Map<PropertyTag, unknown>[];
+      columns: PropertyTag[];
+      cursor: number;
+      restriction?: Restriction | undefined;
+      sortOrders?: readonly SortOrder[];
+    }
   | { kind: "message"; message: FakeMessage }
   | { kind: "attachment"; message: FakeMessage; index: number }
   | { kind: "stream"; data: Uint8Array; position: number };
@@ -353,10 +365,24 @@ export class FakeRopEngine {
         table.columns = [...rop.propertyTags];
         return { rop: "RopSetColumns", handleIndex: rop.inputHandleIndex, returnValue: 0, tableStatus: 0 };
       }
+      case "RopRestrict": {
+        const table = get(rop.inputHandleIndex);
+        if (table?.kind !== "table") return fail(EC_NULL_OBJECT, rop.inputHandleIndex);
+        table.restriction = rop.restriction ?? undefined;
+        table.cursor = 0;
+        return { rop: "RopRestrict", handleIndex: rop.inputHandleIndex, returnValue: 0, tableStatus: 0 };
+      }
+      case "RopSortTable": {
+        const table = get(rop.inputHandleIndex);
+        if (table?.kind !== "table") return fail(EC_NULL_OBJECT, rop.inputHandleIndex);
+        table.sortOrders = rop.sortOrders;
+        table.cursor = 0;
+        return { rop: "RopSortTable", handleIndex: rop.inputHandleIndex, returnValue: 0, tableStatus: 0 };
+      }
       case "RopQueryRows": {
         const table = get(rop.inputHandleIndex);
         if (table?.kind !== "table") return fail(EC_NULL_OBJECT, rop.inputHandleIndex);
-        const all = table.rows();
+        const all = fakeView(table.rows(), table.restriction, table.sortOrders ?? []);
         const slice = all.slice(table.cursor, table.cursor + rop.rowCount);
         table.cursor += slice.length;
         return {
@@ -387,6 +413,15 @@ export class FakeRopEngine {
       }
       case "RopGetPropertiesSpecific": {
         const object = get(rop.inputHandleIndex);
+        if (object?.kind === "folder") {
+          const source = this.mailbox.folderProperties?.get(object.folderId) ?? new Map();
+          return {
+            rop: "RopGetPropertiesSpecific",
+            handleIndex: rop.inputHandleIndex,
+            returnValue: 0,
+            row: makeRow(rop.propertyTags, source),
+          };
+        }
         if (object?.kind !== "message") return fail(EC_NULL_OBJECT, rop.inputHandleIndex);
         const limit = rop.propertySizeLimit === 0 ? undefined : rop.propertySizeLimit;
         return {
