@@ -1,4 +1,4 @@
-import { LimitExceededError, ParseError, ProtocolError, toHex } from "@mailwire/core";
+import { ErrorCode, LimitExceededError, ParseError, ProtocolError, toHex } from "@mailwire/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { AuthLevel, AuthType, NDR_TRANSFER_SYNTAX, PacketType, PfcFlag } from "../src/dcerpc/constants.js";
@@ -6,10 +6,10 @@ import { RpcBindError, RpcFaultError } from "../src/dcerpc/errors.js";
 import { FaultStatus, faultStatusName } from "../src/dcerpc/fault-status.js";
 import { decodeCommonHeader, decodePdu } from "../src/dcerpc/pdu-decode.js";
 import { encodePdu } from "../src/dcerpc/pdu-encode.js";
-import { PduFramer } from "../src/dcerpc/pdu-framer.js";
 import type { Pdu } from "../src/dcerpc/pdu-types.js";
 import { fragmentStubSize, StubAssembler } from "../src/dcerpc/stub-assembler.js";
 import { uuidFromBytes, uuidToBytes } from "../src/dcerpc/uuid.js";
+import { PduFramer } from "../src/rts/pdu-framer.js";
 
 const EMSMDB = { uuid: "a4f1db00-ca47-1067-b31f-00dd010662da", major: 0, minor: 81 };
 
@@ -182,7 +182,7 @@ describe("DCE/RPC PDU codec (C706 12.6)", () => {
   });
 });
 
-describe("PduFramer", () => {
+describe("PduFramer (the one framer, shared with the RPC over HTTP carrier) on connection-oriented PDUs", () => {
   const pdus = [
     encodePdu(bind),
     encodePdu({
@@ -203,7 +203,7 @@ describe("PduFramer", () => {
       const framer = new PduFramer();
       const out = [...framer.push(stream.subarray(0, cut)), ...framer.push(stream.subarray(cut))];
       expect(out.map(toHex)).toEqual(pdus.map(toHex));
-      expect(framer.buffered).toBe(0);
+      expect(framer.bufferedBytes).toBe(0);
     }
   });
 
@@ -215,11 +215,11 @@ describe("PduFramer", () => {
   });
 
   it("refuses an oversized frag_length as soon as the header is in, before buffering the body", () => {
-    const framer = new PduFramer({ maxFragLength: 5840 });
+    const framer = new PduFramer({ maxPduSize: 5840 });
     const header = encodePdu(bind).subarray(0, 16).slice();
     new DataView(header.buffer).setUint16(8, 60000, true);
-    expect(() => framer.push(header)).toThrow(LimitExceededError);
-    expect(() => framer.push(new Uint8Array(1))).toThrow(LimitExceededError);
+    expect(() => framer.push(header)).toThrow(expect.objectContaining({ code: ErrorCode.LIMIT_EXCEEDED }));
+    expect(framer.bufferedBytes).toBe(0);
   });
 
   it("property: random chunking of random valid PDUs reproduces them", () => {

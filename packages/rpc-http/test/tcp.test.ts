@@ -6,8 +6,8 @@ import { RpcConnection } from "../src/client/rpc-connection.js";
 import { NDR_TRANSFER_SYNTAX, PacketType, PfcFlag } from "../src/dcerpc/constants.js";
 import { decodePdu } from "../src/dcerpc/pdu-decode.js";
 import { encodePdu } from "../src/dcerpc/pdu-encode.js";
-import { PduFramer } from "../src/dcerpc/pdu-framer.js";
 import { EMSMDB_INTERFACE } from "../src/emsmdb/interfaces.js";
+import { PduFramer } from "../src/rts/pdu-framer.js";
 import { lookupTcpEndpoint } from "../src/tcp/endpoint-mapper.js";
 import {
   decodeEptMapRequest,
