@@ -2,17 +2,16 @@ import { ErrorCode, isMailwireError, MailwireError, redactSecrets, throwIfAborte
 import type { ProtocolName } from "./mailbox.js";
 
 /**
- * Codes the mailbox layer adds to core's `ErrorCode`. Core's union does not list them yet, so
- * they are passed to `MailwireError` through a cast; they are stable all the same and listed in
- * docs/errors.md. Every other `MailboxError` keeps the code of the error it wraps.
+ * The codes of core's `ErrorCode` that only the mailbox layer throws (listed in docs/errors.md).
+ * Every other `MailboxError` keeps the code of the error it wraps.
  */
 export const MailboxErrorCode = {
   /** The protocol cannot do this operation (POP3 has no folders to move to, MAPI submit missing...). */
-  UNSUPPORTED_OPERATION: "MW_UNSUPPORTED_OPERATION",
+  UNSUPPORTED_OPERATION: ErrorCode.UNSUPPORTED_OPERATION,
   /** An id that this mailbox did not hand out (another protocol's, or garbled). */
-  INVALID_ID: "MW_INVALID_ID",
+  INVALID_ID: ErrorCode.INVALID_ID,
   /** Autodiscover found no endpoint for the protocol asked for. */
-  NO_ENDPOINT: "MW_NO_ENDPOINT",
+  NO_ENDPOINT: ErrorCode.NO_ENDPOINT,
 } as const;
 export type MailboxErrorCode = (typeof MailboxErrorCode)[keyof typeof MailboxErrorCode];
 
@@ -54,7 +53,7 @@ export class MailboxError extends MailwireError {
   readonly step: MailboxStep;
 
   constructor(code: ErrorCode | MailboxErrorCode, message: string, options: MailboxErrorOptions) {
-    super(code as ErrorCode, message, {
+    super(code, message, {
       cause: options.cause,
       ...(options.retryable === undefined ? {} : { retryable: options.retryable }),
       details: { ...options.details, protocol: options.protocol, step: options.step },

@@ -41,6 +41,16 @@ export const ErrorCode = {
   REDIRECT_REFUSED: "MW_REDIRECT_REFUSED",
   /** The object was used after close() or destroy(). */
   CLOSED: "MW_CLOSED",
+  /**
+   * The protocol in use has no way to do the operation (POP3 has no folders to move a message
+   * to; IMAP and POP3 cannot send without an SMTP submission endpoint). Thrown by the mailbox
+   * layer, which also reports it up front in its capabilities.
+   */
+  UNSUPPORTED_OPERATION: "MW_UNSUPPORTED_OPERATION",
+  /** An id (folder, message, attachment) that was not handed out by this session, or is garbled. */
+  INVALID_ID: "MW_INVALID_ID",
+  /** The settings (or Autodiscover) name no endpoint for the protocol asked for. */
+  NO_ENDPOINT: "MW_NO_ENDPOINT",
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
