@@ -69,7 +69,11 @@ export function createSlotDispatcher(
   onSocket: (socket: Socket) => void,
 ): SlotDispatcher {
   const tlsConnect = connectOptions(settings);
-  const hooks = { onSocket, expectedPrincipalName: settings.tls.expectedPrincipalName };
+  const hooks = {
+    onSocket,
+    expectedPrincipalName: settings.tls.expectedPrincipalName,
+    connectTimeoutMs: settings.connectTimeoutMs,
+  };
   let client: SlotClient | undefined;
   const factory = (origin: string | URL, options: object): Dispatcher => {
     if (client && !client.destroyed) {

@@ -1,4 +1,5 @@
 import { performance } from "node:perf_hooks";
+import { raceAbort } from "../../abort/abort.js";
 import { ResponseBody } from "../body/response-body.js";
 import { describeTarget, type HttpDiagnostics } from "../http-diagnostics.js";
 import { toMailwireError } from "../map-error.js";
@@ -96,7 +97,12 @@ export function createTransport(
         if (request.timeouts.headersMs !== undefined) options.headersTimeout = request.timeouts.headersMs;
         if (request.timeouts.bodyMs !== undefined) options.bodyTimeout = request.timeouts.bodyMs;
       }
-      const data = await slot.dispatcher.request(options);
+      // undici holds a request's abort until the connection is up (it only records the reason
+      // while connecting), so racing the signal here is what makes an abort, or the overall
+      // timeoutMs, end a connect that hangs. undici then drops the request unsent; the raced
+      // promise keeps its handlers, so its late rejection is never unhandled.
+      const pending = slot.dispatcher.request(options);
+      const data = await (signal === undefined ? pending : raceAbort(pending, signal));
       // pipelining is 1, so the socket that delivered these headers is the slot's current one.
       const state = socketState(slot.socket);
       if (observed) {
