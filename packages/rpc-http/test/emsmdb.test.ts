@@ -1,4 +1,4 @@
-import { ProtocolError, toHex } from "@mailwire/core";
+import { InvalidArgumentError, ProtocolError, toHex } from "@mailwire/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import {
@@ -145,10 +145,29 @@ describe("EMSMDB stubs (MS-OXCRPC 3.1.4)", () => {
     );
   });
 
-  it("version words (MS-OXCRPC 3.1.4.1.3) both ways; EmsmdbError names the code", () => {
+  it("version words (MS-OXCRPC 3.1.9) both ways; EmsmdbError names the code", () => {
     expect(encodeMapiVersion(DEFAULT_CLIENT_VERSION)).toEqual([0x1000, 0x90aa, 0x03e9]);
     expect(formatMapiVersion(decodeMapiVersion([0x1000, 0x90aa, 0x03e9]))).toBe("16.0.4266.1001");
-    expect(formatMapiVersion(decodeMapiVersion([12, 6206, 1000]))).toBe("12.0.6206.1000");
+    // The older form (high bit of WORD1 clear): what Microsoft's MS-OXCRPC test suite sends
+    // (0x000C 0x183E 0x03E8), and Exchange 2000's store version 6.0.4417.5.
+    expect(formatMapiVersion(decodeMapiVersion([0x000c, 0x183e, 0x03e8]))).toBe("12.0.6206.1000");
+    expect(formatMapiVersion(decodeMapiVersion([0x0006, 0x1141, 0x0005]))).toBe("6.0.4417.5");
+    // The sim's server version, 15.2.1544.4, in the high-bit form.
+    expect(formatMapiVersion(decodeMapiVersion([0x0f02, 0x8608, 0x0004]))).toBe("15.2.1544.4");
+    expect(encodeMapiVersion({ major: 15, minor: 2, build: 1544, minorBuild: 4 })).toEqual([
+      0x0f02, 0x8608, 4,
+    ]);
+    // A major past a byte only fits the older form, with minor 0; a 16-bit build fits neither.
+    expect(encodeMapiVersion({ major: 300, minor: 0, build: 7, minorBuild: 1 })).toEqual([300, 7, 1]);
+    expect(() => encodeMapiVersion({ major: 300, minor: 1, build: 7, minorBuild: 1 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => encodeMapiVersion({ major: 16, minor: 0, build: 0x8000, minorBuild: 1 })).toThrow(
+      InvalidArgumentError,
+    );
+    expect(() => encodeMapiVersion({ major: 16, minor: 0, build: 1.5, minorBuild: 1 })).toThrow(
+      InvalidArgumentError,
+    );
     expect(new EmsmdbError("EcDoConnectEx", 0x970).message).toContain("ecNotEncrypted");
   });
 });

@@ -173,7 +173,7 @@ export class EmsmdbService {
       .u16(1) // picxr
       .stringPointer(dnPrefix)
       .stringPointer(this.#store.user.username);
-    // Server 15.2.1544.4 in the high-bit format of MS-OXCRPC 3.1.4.1.3.
+    // Server 15.2.1544.4 in the high-bit form of the version WORDs (MS-OXCRPC 3.1.9).
     for (const word of [0x0f02, 0x8608, 4]) out.u16(word);
     for (const word of clientVersion) out.u16(word ?? 0);
     out.u32(timeStamp).varying(Buffer.alloc(0)).u32(0);
