@@ -1,5 +1,5 @@
 import { performance } from "node:perf_hooks";
-import { raceAbort } from "../../abort/abort.js";
+import { raceAbort, throwIfAborted } from "../../abort/abort.js";
 import { ResponseBody } from "../body/response-body.js";
 import { describeTarget, type HttpDiagnostics } from "../http-diagnostics.js";
 import { toMailwireError } from "../map-error.js";
@@ -101,6 +101,8 @@ export function createTransport(
       // while connecting), so racing the signal here is what makes an abort, or the overall
       // timeoutMs, end a connect that hangs. undici then drops the request unsent; the raced
       // promise keeps its handlers, so its late rejection is never unhandled.
+      // (raceAbort on a signal that has already fired would leave `pending` unobserved.)
+      throwIfAborted(signal);
       const pending = slot.dispatcher.request(options);
       const data = await (signal === undefined ? pending : raceAbort(pending, signal));
       // pipelining is 1, so the socket that delivered these headers is the slot's current one.
