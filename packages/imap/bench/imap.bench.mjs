@@ -27,7 +27,8 @@
 // Not a test: it prints a table and exits 0 whatever the figures.
 //
 // Environment: BENCH_ROUNDS (default 5), BENCH_COUNT (5000), BENCH_DOWNLOADS (500),
-// BENCH_ONLY=ours|imapflow|imapflow-defaults|imaplib (one client, for `node --cpu-prof` set BENCH_CPU_PROF=dir),
+// BENCH_ONLY=ours|imapflow|imapflow-defaults|imaplib (those clients, comma-separated, e.g. ours,imapflow;
+// for `node --cpu-prof` of one client set BENCH_CPU_PROF=dir),
 // BENCH_WORKLOAD=envelopes|downloads (one workload), BENCH_DIST (the built entry to measure).
 import { spawn, spawnSync } from "node:child_process";
 import { loadavg } from "node:os";
@@ -39,7 +40,7 @@ const DIST = process.env.BENCH_DIST ?? new URL("../dist/index.js", import.meta.u
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const COUNT = Number(process.env.BENCH_COUNT ?? 5000);
 const DOWNLOADS = Number(process.env.BENCH_DOWNLOADS ?? 500);
-const ONLY = process.env.BENCH_ONLY;
+const ONLY = process.env.BENCH_ONLY?.split(",").map((key) => key.trim());
 const ONLY_WORKLOAD = process.env.BENCH_WORKLOAD;
 const CPU_PROF = process.env.BENCH_CPU_PROF;
 const PYTHON = "/usr/bin/python3"; // Debian's, not whatever is first on PATH
@@ -175,7 +176,7 @@ const CLIENTS = [
   { key: "imapflow", label: `imapflow ${imapflowVersion}, same options` },
   { key: "imapflow-defaults", label: `imapflow ${imapflowVersion}, defaults` },
   { key: "imaplib", label: "python3 imaplib" },
-].filter((client) => ONLY === undefined || client.key === ONLY);
+].filter((client) => ONLY === undefined || ONLY.includes(client.key));
 const WORKLOADS = [
   { key: "envelopes", label: `envelopes of ${COUNT} messages`, count: COUNT },
   {
