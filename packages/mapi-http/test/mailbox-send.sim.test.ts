@@ -165,7 +165,11 @@ describe("sending and RTF-only messages over MAPI/HTTP against exchange-sim", ()
     const { session, transport } = await open();
     const before = transport.stats.requests;
     const subjects: string[] = [];
-    for await (const m of session.listMessages(session.mailbox.folders.inbox, { pageSize: 100 })) {
+    // sortOrders: [] keeps the store's order (no RopSortTable), which `expected` follows.
+    for await (const m of session.listMessages(session.mailbox.folders.inbox, {
+      pageSize: 100,
+      sortOrders: [],
+    })) {
       subjects.push(m.subject);
     }
     expect(subjects).toEqual(expected);

@@ -6,10 +6,12 @@ import {
   type PropertyRow,
   type PropertyTag,
   type RecipientRow,
+  type Restriction,
   type RopAnswer,
   type RopRequest,
   type RopResponse,
   SessionTags,
+  type SortOrder,
 } from "@mailwire/mapi";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
 import { MapiIds } from "./mapi-ids.js";
@@ -23,6 +25,8 @@ import {
 } from "./mapi-properties.js";
 import { answerDraftRop, type SimDraftObject } from "./rop-drafts.js";
 import { SimNotifications } from "./rop-notifications.js";
+import { SIM_MAILBOX_GUID, SIM_REPL_GUID, specialFolderProperties } from "./rop-special-folders.js";
+import { restrictionSupported, sortSupported, tableView } from "./rop-table-view.js";
 
 // One session context's ROP processing (MS-OXCROPS) over the shared store: request buffers
 // are decoded with @mailwire/mapi's simulator-side functions, answered, and encoded back.
@@ -32,7 +36,15 @@ type ServerObject =
   | { kind: "subscription"; types: number; folderId: bigint | undefined }
   | { kind: "logon" }
   | { kind: "folder"; folderId: bigint }
-  | { kind: "table"; rows: () => PropertySource[]; columns: PropertyTag[]; cursor: number }
+  | {
+      kind: "table";
+      rows: () => PropertySource[];
+      columns: PropertyTag[];
+      cursor: number;
+      /** Set by RopRestrict / RopSortTable on a contents table (MS-OXCTABL 3.2.5.2, 3.2.5.3). */
+      restriction?: Restriction | undefined;
+      sortOrders?: readonly SortOrder[] | undefined;
+    }
   | { kind: "message"; message: StoreMessage }
   | { kind: "attachment"; message: StoreMessage; index: number }
   | { kind: "stream"; data: Uint8Array; position: number };
@@ -43,6 +55,8 @@ const ec = {
   NullObject: 0x000004b9,
   NotSupported: 0x80040102,
   InvalidParameter: 0x80070057,
+  /** The restriction or sort is more than the server evaluates (MS-OXCDATA 2.4.2). */
+  TooComplex: 0x80040117,
 } as const;
 
 /** The 13 logon folders (MS-OXCSTOR 2.2.1.1.3) in order; store folders where the store has them. */
@@ -196,9 +210,9 @@ export class SimRopEngine {
             logonFlags: rop.logonFlags,
             folderIds: this.folderIds,
             responseFlags: 0x01 | 0x04, // Reserved, OwnerRight (MS-OXCROPS 2.2.3.1.2)
-            mailboxGuid: "6d61696c-7769-7265-2d73-696d00000001",
+            mailboxGuid: SIM_MAILBOX_GUID,
             replId: 1,
-            replGuid: "6d61696c-7769-7265-2d73-696d00000002",
+            replGuid: SIM_REPL_GUID,
             logonTime: {
               seconds: now.getUTCSeconds(),
               minutes: now.getUTCMinutes(),
@@ -258,11 +272,32 @@ export class SimRopEngine {
         table.columns = [...rop.propertyTags];
         return { rop: "RopSetColumns", handleIndex: rop.inputHandleIndex, returnValue: 0, tableStatus: 0 };
       }
+      case "RopRestrict": {
+        const table = get(rop.inputHandleIndex);
+        if (table?.kind !== "table") return fail(ec.NullObject, rop.inputHandleIndex);
+        if (rop.restriction !== null && !restrictionSupported(rop.restriction)) {
+          return fail(ec.TooComplex, rop.inputHandleIndex);
+        }
+        // A null restriction removes the table's; either way the cursor goes back to the
+        // beginning (MS-OXCTABL 3.2.5.3). Evaluated synchronously, so the status is complete.
+        table.restriction = rop.restriction ?? undefined;
+        table.cursor = 0;
+        return { rop: "RopRestrict", handleIndex: rop.inputHandleIndex, returnValue: 0, tableStatus: 0 };
+      }
+      case "RopSortTable": {
+        const table = get(rop.inputHandleIndex);
+        if (table?.kind !== "table") return fail(ec.NullObject, rop.inputHandleIndex);
+        if (!sortSupported(rop.sortOrders, rop.categorizedCount))
+          return fail(ec.TooComplex, rop.inputHandleIndex);
+        table.sortOrders = [...rop.sortOrders];
+        table.cursor = 0; // MS-OXCTABL 3.2.5.2: the cursor is at the beginning after a sort.
+        return { rop: "RopSortTable", handleIndex: rop.inputHandleIndex, returnValue: 0, tableStatus: 0 };
+      }
       case "RopQueryRows": {
         const table = get(rop.inputHandleIndex);
         if (table?.kind !== "table") return fail(ec.NullObject, rop.inputHandleIndex);
         if (!rop.forwardRead) return fail(ec.NotSupported, rop.inputHandleIndex);
-        const all = table.rows();
+        const all = tableView(table.rows(), table);
         let rows = all
           .slice(table.cursor, table.cursor + rop.rowCount)
           .map((source) => propertyRow(table.columns, source));
@@ -300,13 +335,16 @@ export class SimRopEngine {
       }
       case "RopGetPropertiesSpecific": {
         const object = get(rop.inputHandleIndex);
-        if (object?.kind !== "message") return fail(ec.NullObject, rop.inputHandleIndex);
+        if (object?.kind !== "message" && object?.kind !== "folder") {
+          return fail(ec.NullObject, rop.inputHandleIndex);
+        }
         const limit = rop.propertySizeLimit === 0 ? undefined : rop.propertySizeLimit;
-        const row = propertyRow(
-          rop.propertyTags,
-          messageProperties(this.#ids, object.message, this.#extras),
-          limit,
-        );
+        // Of a folder the simulator answers only the special-folder entry ids (MS-OXOSFLD 2.2.3).
+        const source =
+          object.kind === "folder"
+            ? specialFolderProperties(this.#store, this.#ids, object.folderId)
+            : messageProperties(this.#ids, object.message, this.#extras);
+        const row = propertyRow(rop.propertyTags, source, limit);
         return { rop: "RopGetPropertiesSpecific", handleIndex: rop.inputHandleIndex, returnValue: 0, row };
       }
       case "RopReadRecipients": {
