@@ -1,6 +1,14 @@
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { NspiRpcClient, RpcFaultError, rowMap, tcpTransportFactory } from "../src/index.js";
+import {
+  FuzzyLevel,
+  type NspiFilter,
+  NspiRpcClient,
+  Relop,
+  RpcFaultError,
+  rowMap,
+  tcpTransportFactory,
+} from "../src/index.js";
 
 // NSPI over DCE/RPC over ncacn_ip_tcp against exchange-sim's RPC server and its directory
 // (the same users its MAPI/HTTP address book serves).
@@ -105,6 +113,35 @@ describe("NSPI over ncacn_ip_tcp against exchange-sim", () => {
     const expected = all.filter((name) => name.toLowerCase().startsWith(prefix.toLowerCase()));
     expect(byPrefix.rows.map((r) => rowMap(r).get(Tag.DisplayName))).toEqual(expected);
     expect((await client.getMatches({ anr: "nobody-here-xyz" })).mids).toEqual([]);
+  });
+
+  it("NspiGetMatches with AND / OR / NOT and exist restrictions, nested", async () => {
+    const names: string[] = [];
+    for await (const row of client.queryRows({ columns: [Tag.DisplayName] }))
+      names.push(String(rowMap(row).get(Tag.DisplayName)));
+    expect(names.length).toBeGreaterThan(3);
+    const [first, second, third] = names as [string, string, string];
+    const prefix = first.slice(0, 1).toLowerCase();
+    const named = (value: string): NspiFilter => ({ tag: Tag.DisplayName, relop: Relop.eq, value });
+    const startsWith: NspiFilter = {
+      tag: Tag.DisplayName,
+      fuzzyLevel: FuzzyLevel.prefix | FuzzyLevel.ignoreCase,
+      value: prefix,
+    };
+    const display = async (filter: NspiFilter) =>
+      (await client.getMatches(filter, { columns: [Tag.DisplayName], max: 1000 })).rows.map((r) =>
+        String(rowMap(r).get(Tag.DisplayName)),
+      );
+    expect(await display({ or: [named(first), named(third)] })).toEqual([first, third]);
+    expect(await display({ and: [startsWith, { not: named(first) }] })).toEqual(
+      names.filter((n) => n.toLowerCase().startsWith(prefix) && n !== first),
+    );
+    expect(await display({ not: { or: [named(first), named(second)] } })).toEqual(
+      names.filter((n) => n !== first && n !== second),
+    );
+    expect(await display({ and: [{ exists: Tag.DisplayName }, { or: [named(second)] }] })).toEqual([second]);
+    expect(await display({ or: [] })).toEqual([]);
+    expect(await display({ and: [] })).toEqual(names);
   });
 
   it("after NspiUnbind the handle is gone: a call faults with nca_s_fault_context_mismatch", async () => {

@@ -1,4 +1,4 @@
-import { ProtocolError, toHex } from "@mailwire/core";
+import { InvalidArgumentError, ProtocolError, toHex } from "@mailwire/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { NdrReader } from "../src/ndr/ndr-reader.js";
@@ -15,10 +15,17 @@ import {
   rowMap,
   writePropertyTagArray,
 } from "../src/nspi/property-rows.js";
-import { writeRestriction } from "../src/nspi/restriction.js";
+import { type NspiFilter, writeRestriction } from "../src/nspi/restriction.js";
 import { initialStat, writeStat } from "../src/nspi/stat.js";
 
 const handle = { attributes: 0, uuid: new Uint8Array(16).fill(7) };
+
+/** `depth` NOTs around an exist restriction. */
+function nested(depth: number): NspiFilter {
+  let filter: NspiFilter = { exists: 0x3001001f };
+  for (let i = 0; i < depth; i++) filter = { not: filter };
+  return filter;
+}
 
 /** A PropertyRowSet_r with one row, written the way the IDL lays it out (deferred pointees after the values). */
 function oneRowSet(writer: NdrWriter): void {
@@ -85,6 +92,44 @@ describe("NSPI NDR (MS-OXNSPI appendix A)", () => {
         "03000000" +
         "41006c000000", // "Al"
     );
+  });
+
+  it("compound Restriction_r: an AND's children as a conformant array of flat restrictions, then each child's pointees in turn", () => {
+    const writer = new NdrWriter();
+    writeRestriction(writer, { and: [{ exists: 0x3001001f }, { not: { anr: "A" } }] });
+    expect(toHex(writer.finish())).toBe(
+      "00000000" +
+        "00000000" +
+        "02000000" +
+        "00000200" + // RES_AND, switch, cRes 2, lpRes
+        "02000000" + // the array's conformance
+        "08000000" +
+        "08000000" +
+        "00000000" +
+        "1f000130" +
+        "00000000" + // [0] RES_EXIST PidTagDisplayName
+        "02000000" +
+        "02000000" +
+        "04000200" + // [1] RES_NOT, lpRes
+        "04000000" +
+        "04000000" +
+        "04000000" +
+        "1f000c36" +
+        "08000200" + // its pointee: RES_PROPERTY RELOP_EQ PidTagAnr, lpProp
+        "1f000c36" +
+        "00000000" +
+        "1f000000" +
+        "0c000200" + // PropertyValue_r, lpszW
+        "02000000" +
+        "00000000" +
+        "02000000" +
+        "41000000", // "A"
+    );
+    expect(() => writeRestriction(new NdrWriter(), nested(17))).toThrow(InvalidArgumentError);
+    expect(() => writeRestriction(new NdrWriter(), nested(16))).not.toThrow();
+    expect(() =>
+      writeRestriction(new NdrWriter(), { or: Array.from({ length: 1001 }, () => ({ exists: 0x3001001f })) }),
+    ).toThrow(InvalidArgumentError);
   });
 
   it("NspiQueryRows and NspiResolveNamesW responses", () => {

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { NspiDirectory, Tag } from "../mapi/nspi-directory.js";
+import { type DirectoryEntry, NspiDirectory, Tag } from "../mapi/nspi-directory.js";
 import type { SimValue } from "../mapi/nspi-wire.js";
 import type { MailboxStore } from "../store/mailbox-store.js";
 import { type CallResult, FAULT } from "./emsmdb-service.js";
@@ -7,7 +7,7 @@ import { NdrIn, NdrOut } from "./ndr.js";
 
 // NSPI (MS-OXNSPI 3.1.4.1) over DCE/RPC on the simulator, over the same directory as its
 // MAPI/HTTP address book: NspiBind, NspiUnbind, NspiGetSpecialTable, NspiDNToMId,
-// NspiGetProps, NspiQueryRows, NspiGetMatches (string restrictions), NspiResolveNamesW. Written here from the IDL (appendix A),
+// NspiGetProps, NspiQueryRows, NspiGetMatches (string, exist and AND/OR/NOT restrictions), NspiResolveNamesW. Written here from the IDL (appendix A),
 // independently of @mailwire/rpc-http's codec.
 
 export const NSPI_UUID = "f5cc5a18-4264-101a-8c59-08002b2f8426";
@@ -103,34 +103,100 @@ function readStrings(ndr: NdrIn, wide: boolean): string[] {
 
 const PID_TAG_ANR = 0x360c001f;
 
-interface Filter {
-  kind: "property" | "content";
-  tag: number;
-  fuzzy: number;
-  value: string;
+type Filter =
+  | { kind: "property" | "content"; tag: number; fuzzy: number; value: string }
+  | { kind: "exist"; tag: number }
+  | { kind: "and" | "or"; children: Filter[] }
+  | { kind: "not"; child: Filter | undefined };
+
+/** Bounds on what a client's restriction may make the sim read (the IDL allows cRes up to 100000). */
+const MAX_RESTRICTION_DEPTH = 16;
+const MAX_RESTRICTION_CHILDREN = 1000;
+
+/** A Restriction_r pointee: its flat part, then the pointees of its embedded pointers in order. */
+function readFilter(ndr: NdrIn, depth = 0): Filter {
+  const [filter, rest] = readFlatFilter(ndr, depth);
+  for (const read of rest) read();
+  return filter;
 }
 
-/** Restriction_r (rt, the union switch, then RES_CONTENT or RES_PROPERTY) with a string lpProp. */
-function readFilter(ndr: NdrIn): Filter {
+/**
+ * The flat part of one Restriction_r (rt, the union switch, the arm), returning the readers
+ * of its deferred pointees: RES_AND/RES_OR (cRes, lpRes), RES_NOT (lpRes), RES_CONTENT and
+ * RES_PROPERTY with a string lpProp, RES_EXIST (MS-OXCDATA 2.12, MS-OXNSPI appendix A).
+ */
+function readFlatFilter(ndr: NdrIn, depth: number): [Filter, (() => void)[]] {
+  if (depth > MAX_RESTRICTION_DEPTH) throw new Error("restriction nested too deep");
   const rt = ndr.u32();
-  if (ndr.u32() !== rt || (rt !== 3 && rt !== 4)) throw new Error(`restriction type ${rt} not supported`);
-  const first = ndr.u32(); // ulFuzzyLevel (content) or relop (property)
-  const tag = ndr.u32();
-  if (ndr.u32() === 0) throw new Error("restriction without a value");
-  ndr.u32(); // PropertyValue_r.ulPropTag
-  ndr.u32(); // ulReserved
-  const type = ndr.u32();
-  if (ndr.u32() === 0) throw new Error("null string");
-  let value: string;
-  if (type === 0x001f) {
-    ndr.u32();
-    ndr.u32();
-    value = ndr
-      .take(ndr.u32() * 2)
-      .toString("utf16le")
-      .replace(/\0.*$/s, "");
-  } else value = ndr.string();
-  return { kind: rt === 3 ? "content" : "property", tag, fuzzy: rt === 3 ? first : 0, value };
+  if (ndr.u32() !== rt) throw new Error("restriction switch differs from rt");
+  switch (rt) {
+    case 0:
+    case 1: {
+      const count = ndr.u32();
+      if (count > MAX_RESTRICTION_CHILDREN) throw new Error(`restriction with ${count} children`);
+      const present = ndr.u32() !== 0;
+      const node: Filter = { kind: rt === 0 ? "and" : "or", children: [] };
+      const read = () => {
+        if (!present) return;
+        if (ndr.u32() !== count) throw new Error("lpRes size differs from cRes");
+        const rests: (() => void)[] = [];
+        for (let i = 0; i < count; i++) {
+          const [child, rest] = readFlatFilter(ndr, depth + 1);
+          node.children.push(child);
+          rests.push(...rest);
+        }
+        for (const next of rests) next();
+      };
+      return [node, [read]];
+    }
+    case 2: {
+      if (ndr.u32() === 0) throw new Error("RES_NOT without a restriction");
+      const node: Filter = { kind: "not", child: undefined };
+      return [
+        node,
+        [
+          () => {
+            node.child = readFilter(ndr, depth + 1);
+          },
+        ],
+      ];
+    }
+    case 8: {
+      ndr.u32(); // ulReserved1
+      const tag = ndr.u32();
+      ndr.u32(); // ulReserved2
+      return [{ kind: "exist", tag }, []];
+    }
+    case 3:
+    case 4: {
+      const first = ndr.u32(); // ulFuzzyLevel (content) or relop (property)
+      const tag = ndr.u32();
+      if (ndr.u32() === 0) throw new Error("restriction without a value");
+      const node: Filter = {
+        kind: rt === 3 ? "content" : "property",
+        tag,
+        fuzzy: rt === 3 ? first : 0,
+        value: "",
+      };
+      const read = () => {
+        ndr.u32(); // PropertyValue_r.ulPropTag
+        ndr.u32(); // ulReserved
+        const type = ndr.u32();
+        if (ndr.u32() === 0) throw new Error("null string");
+        if (type === 0x001f) {
+          ndr.u32();
+          ndr.u32();
+          node.value = ndr
+            .take(ndr.u32() * 2)
+            .toString("utf16le")
+            .replace(/\0.*$/s, "");
+        } else node.value = ndr.string();
+      };
+      return [node, [read]];
+    }
+    default:
+      throw new Error(`restriction type ${rt} not supported`);
+  }
 }
 
 type Pointee = (out: NdrOut) => void;
@@ -364,19 +430,33 @@ export class NspiService {
     }
   }
 
-  /** Entries matching a string restriction: ANR on PidTagAnr, else equality or prefix/substring. */
+  /** Entries matching a restriction: ANR on PidTagAnr, string equality or prefix/substring, AND/OR/NOT, exist. */
   #match(filter: Filter): number[] {
-    if (filter.tag === PID_TAG_ANR) return this.#directory.resolve(filter.value).map((e) => e.mid);
-    const wanted = filter.value.toLowerCase();
-    return this.#directory.entries
-      .filter((e) => {
-        const value = this.#directory.value(e, filter.tag);
+    return this.#directory.entries.filter((e) => this.#test(e, filter)).map((e) => e.mid);
+  }
+
+  #test(entry: DirectoryEntry, filter: Filter): boolean {
+    switch (filter.kind) {
+      case "and":
+        return filter.children.every((child) => this.#test(entry, child));
+      case "or":
+        return filter.children.some((child) => this.#test(entry, child));
+      case "not":
+        return filter.child !== undefined && !this.#test(entry, filter.child);
+      case "exist":
+        return this.#directory.value(entry, filter.tag) !== undefined;
+      default: {
+        if (filter.tag === PID_TAG_ANR) {
+          return this.#directory.resolve(filter.value).some((e) => e.mid === entry.mid);
+        }
+        const value = this.#directory.value(entry, filter.tag);
         if (typeof value !== "string") return false;
         const text = value.toLowerCase();
+        const wanted = filter.value.toLowerCase();
         if (filter.kind === "property") return text === wanted;
         return (filter.fuzzy & 0xf) === 2 ? text.startsWith(wanted) : text.includes(wanted);
-      })
-      .map((e) => e.mid);
+      }
+    }
   }
 
   #bind(ndr: NdrIn): CallResult {
