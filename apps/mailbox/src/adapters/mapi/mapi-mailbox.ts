@@ -2,12 +2,19 @@ import type { Readable } from "node:stream";
 import { sleep, throwIfAborted } from "@mailwire/core";
 import {
   type FolderInfo as MapiFolderInfo,
+  type MapiFolderRole,
   MapiRopError,
   type MapiSession,
   type MessageSummary as MapiSummary,
+  messageSearchRestriction,
+  NEWEST_FIRST,
   type NewRecipient,
   PropertyType,
   propertyTag,
+  type Restriction,
+  SessionTags,
+  type SortOrder,
+  SortOrderDirection,
 } from "@mailwire/mapi";
 import { guard, guardIterable, invalidId } from "../../errors.js";
 import type {
@@ -26,7 +33,6 @@ import type {
   WatchOptions,
 } from "../../mailbox.js";
 import type { AdapterOptions, SendFunction } from "../adapter-options.js";
-import { matchesSummary, matchesText } from "../shared/search-filter.js";
 import { type FolderSnapshot, snapshotWatch } from "../shared/snapshot-watch.js";
 import {
   groupMapiByFolder,
@@ -41,17 +47,27 @@ import { parseTransportHeaders } from "./transport-headers.js";
 const PID_TAG_TRANSPORT_MESSAGE_HEADERS = propertyTag(0x007d, PropertyType.PtypString);
 
 /**
- * Roles the logon does not return (MS-OXCSTOR 2.2.1.1.3 lists Inbox, Outbox, Sent Items and
- * Deleted Items): Drafts and Junk are named by PidTagIpmDraftsEntryId and
- * PidTagAdditionalRenEntryIds, which MapiSession does not read yet, so the English default
- * names of top-level folders stand in.
+ * The mailbox roles of MapiSession's folder roles: the logon's FIDs (MS-OXCSTOR 2.2.1.1.3) and
+ * the Inbox's special-folder entry ids (MS-OXOSFLD 2.2.3, 2.2.4), so they hold whatever the
+ * folders are called in the mailbox's language. MAPI names no archive folder.
  */
-const ROLE_BY_NAME: Readonly<Record<string, FolderRole>> = {
-  Drafts: "drafts",
-  "Junk Email": "junk",
-  "Junk E-mail": "junk",
-  Archive: "archive",
+const ROLE_OF: Partial<Readonly<Record<MapiFolderRole, FolderRole>>> = {
+  inbox: "inbox",
+  outbox: "outbox",
+  sentItems: "sent",
+  deletedItems: "trash",
+  drafts: "drafts",
+  junk: "junk",
 };
+
+/**
+ * Newest first, then the newer MID first among messages delivered in the same instant, so the
+ * order (and so paging) is the same on every read (MS-OXCTABL 2.2.2.13: RopSortTable).
+ */
+const LIST_ORDER: readonly SortOrder[] = [
+  ...NEWEST_FIRST,
+  { propertyTag: SessionTags.PidTagMid, order: SortOrderDirection.Descending },
+];
 
 export interface MapiMailboxOptions extends AdapterOptions {
   /** Which transport carries the session (MAPI/HTTP or RPC/HTTP): errors and ids name it. */
@@ -123,14 +139,7 @@ export class MapiMailboxAdapter implements Mailbox {
 
   async #folders(options: CallOptions): Promise<FolderInfo[]> {
     const folders = await this.session.listFolders({ signal: options.signal });
-    const known = this.session.mailbox.folders;
-    const root = known.ipmSubtree;
-    const roles = new Map<bigint, FolderRole>([
-      [known.inbox, "inbox"],
-      [known.outbox, "outbox"],
-      [known.sentItems, "sent"],
-      [known.deletedItems, "trash"],
-    ]);
+    const root = this.session.mailbox.folders.ipmSubtree;
     const byId = new Map(folders.map((folder) => [folder.folderId, folder]));
     const pathOf = (folder: MapiFolderInfo, depth = 0): string[] => {
       const parent = folder.parentFolderId === root ? undefined : byId.get(folder.parentFolderId);
@@ -147,7 +156,7 @@ export class MapiMailboxAdapter implements Mailbox {
           name: folder.displayName,
           path: pathOf(folder),
           parentId: topLevel ? undefined : mapiFolderToken(folder.parentFolderId),
-          role: roles.get(folder.folderId) ?? (topLevel ? ROLE_BY_NAME[folder.displayName] : undefined),
+          role: folder.role === undefined ? undefined : ROLE_OF[folder.role],
           total: folder.contentCount,
           unread: folder.unreadCount,
         };
@@ -165,31 +174,27 @@ export class MapiMailboxAdapter implements Mailbox {
   }
 
   /**
-   * Newest first. MapiSession's contents tables have no sort order yet (RopSortTable,
-   * MS-OXCTABL 2.2.2.13), so the rows are read in pages and sorted here by delivery time.
+   * Newest first, page by page as the caller reads: the server sorts (RopSortTable) and, for a
+   * search, restricts (RopRestrict) the contents table, so a 50,000-message folder costs one
+   * QueryRows per page read, not a read of the whole table.
    */
-  async #newestFirst(folderId: bigint, options: ListOptions): Promise<MessageSummary[]> {
-    const rows: MessageSummary[] = [];
-    for await (const message of this.session.listMessages(folderId, {
-      signal: options.signal,
-      ...(options.pageSize === undefined
-        ? {}
-        : { pageSize: Math.min(Math.max(1, options.pageSize), 0xffff) }),
-    })) {
-      rows.push(summaryOf(message));
-    }
-    return rows
-      .map((row, index) => ({ row, index }))
-      .sort((a, b) => (b.row.date?.getTime() ?? 0) - (a.row.date?.getTime() ?? 0) || b.index - a.index)
-      .map(({ row }) => row);
-  }
-
   async *#list(
     folderToken: string,
     options: ListOptions,
     step: "list" | "search",
+    restriction?: Restriction,
   ): AsyncGenerator<MessageSummary> {
-    yield* await this.#newestFirst(mapiFolderId(this.protocol, folderToken, step), options);
+    const folderId = mapiFolderId(this.protocol, folderToken, step);
+    for await (const message of this.session.listMessages(folderId, {
+      signal: options.signal,
+      sortOrders: LIST_ORDER,
+      restriction,
+      ...(options.pageSize === undefined
+        ? {}
+        : { pageSize: Math.min(Math.max(1, options.pageSize), 0xffff) }),
+    })) {
+      yield summaryOf(message);
+    }
   }
 
   search(folderId: string, query: SearchQuery, options: ListOptions = {}): AsyncIterable<MessageSummary> {
@@ -202,20 +207,14 @@ export class MapiMailboxAdapter implements Mailbox {
     );
   }
 
-  /** Evaluated here: MapiSession has no restriction on contents tables yet (RopRestrict, MS-OXCTABL 2.2.2.6). */
-  async *#search(
-    folderToken: string,
-    query: SearchQuery,
-    options: ListOptions,
-  ): AsyncGenerator<MessageSummary> {
-    for await (const summary of this.#list(folderToken, options, "search")) {
-      if (!matchesSummary(summary, query)) continue;
-      if (query.text !== undefined) {
-        const detail = await this.read(summary.id, options);
-        if (!matchesText(detail, query.text)) continue;
-      }
-      yield summary;
-    }
+  /**
+   * Evaluated by the server: the query becomes one restriction (RopRestrict, MS-OXCTABL
+   * 2.2.2.14): subject/sender/text as case-insensitive substrings (text in the subject or the
+   * plain-text body, PidTagBody, which Exchange derives from an HTML body), unread as the
+   * MSGFLAG_READ bit, dates on PidTagMessageDeliveryTime.
+   */
+  #search(folderToken: string, query: SearchQuery, options: ListOptions): AsyncGenerator<MessageSummary> {
+    return this.#list(folderToken, options, "search", messageSearchRestriction(query));
   }
 
   read(messageId: string, options: CallOptions = {}): Promise<MessageDetail> {
@@ -399,7 +398,8 @@ export class MapiMailboxAdapter implements Mailbox {
     );
     const snapshot = async (signal: AbortSignal | undefined): Promise<FolderSnapshot> => {
       const state = new Map<string, boolean>();
-      for await (const message of this.session.listMessages(folderId, { signal })) {
+      // Order does not matter to a snapshot: the server's own order, no RopSortTable.
+      for await (const message of this.session.listMessages(folderId, { signal, sortOrders: [] })) {
         state.set(mapiMessageToken(message.folderId, message.messageId), message.read);
       }
       return state;
