@@ -2,6 +2,7 @@ import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   FuzzyLevel,
+  NspiError,
   type NspiFilter,
   NspiRpcClient,
   Relop,
@@ -113,6 +114,24 @@ describe("NSPI over ncacn_ip_tcp against exchange-sim", () => {
     const expected = all.filter((name) => name.toLowerCase().startsWith(prefix.toLowerCase()));
     expect(byPrefix.rows.map((r) => rowMap(r).get(Tag.DisplayName))).toEqual(expected);
     expect((await client.getMatches({ anr: "nobody-here-xyz" })).mids).toEqual([]);
+  });
+
+  it("NspiSeekEntries positions the GAL at the first display name at or after the target; queryRows reads on from there", async () => {
+    const names: string[] = [];
+    for await (const row of client.queryRows({ columns: [Tag.DisplayName] }))
+      names.push(String(rowMap(row).get(Tag.DisplayName)));
+    const target = names[Math.floor(names.length / 2)] as string;
+    const middle = names.findIndex((n) => n.toLowerCase() === target.toLowerCase());
+    const stat = await client.seekEntries(target.toLowerCase());
+    expect(stat.numPos).toBe(middle);
+    expect(stat.totalRecs).toBe(names.length);
+    const rest: string[] = [];
+    for await (const row of client.queryRows({ columns: [Tag.DisplayName], from: stat, pageSize: 7 }))
+      rest.push(String(rowMap(row).get(Tag.DisplayName)));
+    expect(rest).toEqual(names.slice(middle));
+    const past = client.seekEntries("\uffff\uffff");
+    await expect(past).rejects.toBeInstanceOf(NspiError);
+    await expect(past).rejects.toMatchObject({ returnValue: 0x8004010f });
   });
 
   it("NspiGetMatches with AND / OR / NOT and exist restrictions, nested", async () => {

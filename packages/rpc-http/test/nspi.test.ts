@@ -7,7 +7,9 @@ import {
   decodeNspiGetPropsResponse,
   decodeNspiQueryRowsResponse,
   decodeNspiResolveNamesWResponse,
+  decodeNspiSeekEntriesResponse,
   encodeNspiDNToMIdRequest,
+  encodeNspiSeekEntriesRequest,
 } from "../src/nspi/nspi-stubs.js";
 import {
   readPropertyRowSet,
@@ -130,6 +132,40 @@ describe("NSPI NDR (MS-OXNSPI appendix A)", () => {
     expect(() =>
       writeRestriction(new NdrWriter(), { or: Array.from({ length: 1001 }, () => ({ exists: 0x3001001f })) }),
     ).toThrow(InvalidArgumentError);
+  });
+
+  it("NspiSeekEntries: pTarget inline ([ref]) with its string behind it, then null lpETable and pPropTags; the STAT back", () => {
+    const stat = initialStat();
+    const stub = encodeNspiSeekEntriesRequest(handle, stat, { tag: 0x3001001f, value: "Al" }, undefined);
+    const head = new NdrWriter();
+    head.contextHandle(handle).u32(0);
+    writeStat(head, stat);
+    const prefix = head.finish();
+    expect(toHex(stub.subarray(0, prefix.length))).toBe(toHex(prefix));
+    expect(toHex(stub.subarray(prefix.length))).toBe(
+      "1f000130" +
+        "00000000" +
+        "1f000000" +
+        "00000200" + // PropertyValue_r: PidTagDisplayName, reserved, switch, lpszW
+        "03000000" +
+        "00000000" +
+        "03000000" +
+        "41006c000000" + // "Al"
+        "0000" + // alignment
+        "00000000" + // lpETable
+        "00000000", // pPropTags
+    );
+    expect(() =>
+      encodeNspiSeekEntriesRequest(handle, stat, { tag: 0x39000003, value: "x" }, undefined),
+    ).toThrow(InvalidArgumentError);
+    const response = new NdrWriter();
+    writeStat(response, { ...stat, currentRec: 0x1234, numPos: 5, totalRecs: 9 });
+    response.u32(0).u32(0x8004010f);
+    expect(decodeNspiSeekEntriesResponse(response.finish())).toMatchObject({
+      stat: { currentRec: 0x1234, numPos: 5, totalRecs: 9 },
+      rows: [],
+      returnValue: 0x8004010f,
+    });
   });
 
   it("NspiQueryRows and NspiResolveNamesW responses", () => {

@@ -11,6 +11,7 @@ import {
   decodeNspiGetSpecialTableResponse,
   decodeNspiQueryRowsResponse,
   decodeNspiResolveNamesWResponse,
+  decodeNspiSeekEntriesResponse,
   decodeNspiUnbindResponse,
   encodeNspiBindRequest,
   encodeNspiDNToMIdRequest,
@@ -19,11 +20,16 @@ import {
   encodeNspiGetSpecialTableRequest,
   encodeNspiQueryRowsRequest,
   encodeNspiResolveNamesWRequest,
+  encodeNspiSeekEntriesRequest,
   encodeNspiUnbindRequest,
 } from "../nspi/nspi-stubs.js";
 import type { NspiRow } from "../nspi/property-rows.js";
 import type { NspiFilter } from "../nspi/restriction.js";
 import { initialStat, type NspiStat } from "../nspi/stat.js";
+
+/** PidTagDisplayName, Unicode (MS-OXPROPS): the sort key NspiSeekEntries seeks on. */
+const PID_TAG_DISPLAY_NAME = 0x3001001f;
+
 import type { PduTransportFactory } from "./pdu-transport-factory.js";
 import { RpcConnection } from "./rpc-connection.js";
 
@@ -147,15 +153,19 @@ export class NspiRpcClient {
     return response.row ?? [];
   }
 
-  /** The rows of a container (the Global Address List by default), `pageSize` per NspiQueryRows. */
+  /**
+   * The rows of a container (the Global Address List by default), `pageSize` per
+   * NspiQueryRows; from the position `from` (a STAT from `seekEntries`) when given.
+   */
   async *queryRows(
     options: TransportCallOptions & {
       columns?: readonly number[];
       pageSize?: number;
       containerId?: number;
+      from?: NspiStat;
     } = {},
   ): AsyncGenerator<NspiRow> {
-    let stat: NspiStat = { ...this.#stat, containerId: options.containerId ?? 0 };
+    let stat: NspiStat = options.from ?? { ...this.#stat, containerId: options.containerId ?? 0 };
     const count = options.pageSize ?? 100;
     for (;;) {
       const stub = encodeNspiQueryRowsRequest(this.#live(), stat, {
@@ -171,6 +181,30 @@ export class NspiRpcClient {
       if (response.rows.length < count || stat.currentRec === MID_END_OF_TABLE || response.rows.length === 0)
         return;
     }
+  }
+
+  /**
+   * NspiSeekEntries (MS-OXNSPI 3.1.4.1.9): positions the container's table (sorted by display
+   * name) at the first row whose PidTagDisplayName is greater than or equal to `displayName`,
+   * and returns that position as a STAT (CurrentRec, NumPos, TotalRecs) for `queryRows({ from })`.
+   * A non-zero return value (e.g. nothing at or after the name) is an NspiError.
+   */
+  async seekEntries(
+    displayName: string,
+    options: TransportCallOptions & { containerId?: number } = {},
+  ): Promise<NspiStat> {
+    const stat = { ...this.#stat, containerId: options.containerId ?? 0, currentRec: 0, delta: 0 };
+    const stub = encodeNspiSeekEntriesRequest(
+      this.#live(),
+      stat,
+      { tag: PID_TAG_DISPLAY_NAME, value: displayName },
+      undefined,
+    );
+    const response = decodeNspiSeekEntriesResponse(
+      await this.#call(NspiOpnum.NspiSeekEntries, "NspiSeekEntries", stub, options),
+    );
+    if (response.returnValue !== 0) throw new NspiError("NspiSeekEntries", response.returnValue);
+    return response.stat;
   }
 
   /**

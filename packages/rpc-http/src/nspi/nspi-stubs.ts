@@ -1,4 +1,4 @@
-import { ParseError } from "@mailwire/core";
+import { InvalidArgumentError, ParseError } from "@mailwire/core";
 import type { ContextHandle } from "../ndr/context-handle.js";
 import { NdrReader } from "../ndr/ndr-reader.js";
 import { NdrWriter } from "../ndr/ndr-writer.js";
@@ -221,4 +221,39 @@ export function decodeNspiGetMatchesResponse(stub: Uint8Array): {
   const mids = readTagArrayPointer(reader);
   const rows = readRowSetPointer(reader);
   return { stat, mids, rows, returnValue: reader.u32() };
+}
+
+/**
+ * NspiSeekEntries (MS-OXNSPI 3.1.4.1.9, opnum 4): Reserved, STAT, pTarget (a [ref]
+ * PropertyValue_r: inline, its string right behind it), lpETable (null: the container at
+ * STAT), pPropTags (null: position only, no rows back).
+ */
+export function encodeNspiSeekEntriesRequest(
+  handle: ContextHandle,
+  stat: NspiStat,
+  target: { readonly tag: number; readonly value: string },
+  columns: readonly number[] | undefined,
+): Uint8Array {
+  const writer = handleAndStat(handle, 0, stat);
+  const type = target.tag & 0xffff;
+  if (type !== 0x001f && type !== 0x001e)
+    throw new InvalidArgumentError("NspiSeekEntries: the target must be a string property");
+  writer.u32(target.tag).u32(0).u32(type); // ulPropTag, ulReserved, union switch
+  writer.pointer(true); // lpszW / lpszA
+  if (type === 0x001f) writer.utf16String(target.value);
+  else writer.asciiString(target.value);
+  writer.pointer(false); // lpETable
+  optionalTags(writer, columns);
+  return writer.finish();
+}
+
+export function decodeNspiSeekEntriesResponse(stub: Uint8Array): {
+  stat: NspiStat;
+  rows: NspiRow[];
+  returnValue: number;
+} {
+  const reader = new NdrReader(stub);
+  const stat = readStat(reader);
+  const rows = readRowSetPointer(reader);
+  return { stat, rows, returnValue: reader.u32() };
 }

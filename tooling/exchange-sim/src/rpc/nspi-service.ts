@@ -14,6 +14,8 @@ export const NSPI_UUID = "f5cc5a18-4264-101a-8c59-08002b2f8426";
 
 const MID_BEGINNING_OF_TABLE = 0;
 const MID_END_OF_TABLE = 2;
+/** ecNotFound (MS-OXCDATA 2.4). */
+const EC_NOT_FOUND = 0x8004010f;
 const MID_UNRESOLVED = 0;
 const MID_AMBIGUOUS = 1;
 const ErrorsReturned = 0x80040380;
@@ -82,6 +84,16 @@ function writeTagArray(out: NdrOut, values: readonly number[]): void {
     .u32(0)
     .u32(values.length);
   for (const v of values) out.u32(v);
+}
+
+/** A conformant-varying [string] wchar_t* (max_count, offset, actual_count, UTF-16LE). */
+function wideIn(ndr: NdrIn): string {
+  ndr.u32();
+  ndr.u32();
+  return ndr
+    .take(ndr.u32() * 2)
+    .toString("utf16le")
+    .replace(/\0.*$/s, "");
 }
 
 /** [string] strings of a StringsArray_r / WStringsArray_r (max_count, Count, referents, strings). */
@@ -390,6 +402,44 @@ export class NspiService {
         writeStat(out, next);
         writeRowSet(out, rows.map(rowOf), columns);
         return { stub: out.u32(0).finish() };
+      }
+      case 4: {
+        // NspiSeekEntries (MS-OXNSPI 3.1.4.1.9): the first row of the container, sorted by
+        // display name, at or after the target; lpETable and rows back are not simulated.
+        ndr.u32(); // Reserved
+        const stat = readStat(ndr);
+        const tag = ndr.u32();
+        ndr.u32(); // ulReserved
+        const type = ndr.u32();
+        if (type !== (tag & 0xffff) || (type !== 0x001f && type !== 0x001e) || ndr.u32() === 0) {
+          return { fault: FAULT.bad_stub_data };
+        }
+        const target = type === 0x001f ? wideIn(ndr) : ndr.string();
+        if (ndr.u32() !== 0) return { fault: FAULT.bad_stub_data }; // lpETable
+        if (tag !== Tag.DisplayName || readTags(ndr) !== undefined) return { fault: FAULT.bad_stub_data };
+        const all = this.#directory.entries;
+        const at = all.findIndex(
+          (e) => e.displayName.localeCompare(target, "en", { sensitivity: "base" }) >= 0,
+        );
+        const out = new NdrOut();
+        if (at < 0) {
+          writeStat(out, {
+            ...stat,
+            currentRec: MID_END_OF_TABLE,
+            delta: 0,
+            numPos: all.length,
+            totalRecs: all.length,
+          });
+          return { stub: out.u32(0).u32(EC_NOT_FOUND).finish() };
+        }
+        writeStat(out, {
+          ...stat,
+          currentRec: all[at]?.mid as number,
+          delta: 0,
+          numPos: at,
+          totalRecs: all.length,
+        });
+        return { stub: out.u32(0).u32(0).finish() }; // ppRows null, success
       }
       case 5: {
         ndr.u32(); // Reserved1
