@@ -89,13 +89,13 @@ describe("mailbox CLI against exchange-sim", { timeout: 90_000 }, () => {
     expect(connect.stdout + connect.stderr).not.toContain("Wrong-Passw0rd");
   });
 
-  it("folders, list, read with attachments saved, search — over MAPI/HTTP", async () => {
-    const folders = (await runCliProcess(["folders", "--json"], env)).json()[0] as {
+  it("folders, list, read with attachments saved, search — over EWS (the profile made last)", async () => {
+    const folders = (await runCliProcess(["folders", "--profile", "ews", "--json"], env)).json()[0] as {
       folders: { role?: string }[];
     };
     expect(folders.folders.some((f) => f.role === "inbox")).toBe(true);
 
-    const list = await runCliProcess(["list", "inbox", "--limit", "5", "--json"], env);
+    const list = await runCliProcess(["list", "inbox", "--profile", "ews", "--limit", "5", "--json"], env);
     expect(list.code, list.stderr).toBe(0);
     const records = list.json() as { type: string; id: string; subject: string }[];
     expect(records.filter((r) => r.type === "message")).toHaveLength(5);
@@ -106,13 +106,18 @@ describe("mailbox CLI against exchange-sim", { timeout: 90_000 }, () => {
       .messages(inbox)
       .find((m) => m.fixture.attachments.some((a) => !a.inline));
     expect(withAttachment).toBeDefined();
-    const all = (await runCliProcess(["list", "inbox", "--all", "--json"], env)).json() as {
+    const all = (
+      await runCliProcess(["list", "inbox", "--profile", "ews", "--all", "--json"], env)
+    ).json() as {
       id: string;
       subject: string;
     }[];
     const target = all.find((m) => m.subject === withAttachment?.fixture.subject);
     const dir = join(home, "attachments");
-    const read = await runCliProcess(["read", target?.id as string, "--save-attachments", dir], env);
+    const read = await runCliProcess(
+      ["read", target?.id as string, "--profile", "ews", "--save-attachments", dir],
+      env,
+    );
     expect(read.code, read.stderr).toBe(0);
     expect(read.stdout).toContain(`Subject: ${withAttachment?.fixture.subject}`);
     expect(read.stdout).toContain("Attachments:");
