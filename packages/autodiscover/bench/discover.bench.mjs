@@ -2,12 +2,13 @@
 // against (a) a direct hit and (b) the same candidates probed one after another, as
 // exchangelib does.
 //
-// Setup, all on this machine: exchange-sim (HTTPS, NTLMv2; in a child process) answers POX; a DNS server on
-// 127.0.0.1 answers the SRV query; a black hole (test/helpers/syn-black-hole-child.mjs: a
-// listener that never accepts and whose accept queue is full, so SYNs are dropped and connect()
-// never completes) takes the rest. A routed
-// HTTP client factory sends each logical host to its loopback port; discover() still sees, and
-// applies its rules to, the logical URLs.
+// Setup, all on this machine: exchange-sim (HTTPS, NTLMv2; in a child process) answers POX; a
+// DNS server on 127.0.0.1 answers the SRV query; a SYN black hole (test/helpers/
+// syn-black-hole-child.mjs: a backlog-1 listener that never accepts and whose accept queue we
+// fill, so the kernel drops every later SYN and connect() never completes) takes the rest; the
+// bench checks that it holds before timing anything. A routed HTTP client factory sends each
+// logical host to its loopback port; discover() still sees, and applies its rules to, the
+// logical URLs.
 //
 // Candidates, in priority order (MS-OXDSCLI 3.1.5 and exchangelib's order alike):
 //   1. POST https://mailwire.test/autodiscover/autodiscover.xml              black hole
@@ -25,6 +26,7 @@ import { spawn } from "node:child_process";
 import { Resolver } from "node:dns";
 import { once } from "node:events";
 import { connect as netConnect } from "node:net";
+import { loadavg } from "node:os";
 import { fileURLToPath } from "node:url";
 import { buildPoxRequest, discover, PoxRequestHeaders, parsePoxResponse } from "@mailwire/autodiscover";
 import { createHttpClient } from "@mailwire/core";
@@ -35,7 +37,13 @@ const SEQUENTIAL_RUNS = Number(process.env.BENCH_SEQUENTIAL_RUNS ?? 3);
 const CONNECT_TIMEOUT_MS = Number(process.env.BENCH_CONNECT_TIMEOUT_MS ?? 3_000);
 const POX = "/autodiscover/autodiscover.xml";
 
-/** See test/helpers/syn-black-hole-child.mjs: a port where connect() never completes. */
+/**
+ * See test/helpers/syn-black-hole-child.mjs: a port where connect() never completes. The child
+ * listens with backlog 1 and never accepts; our two connections fill its accept queue, and
+ * every SYN after them is dropped. Checked before anything is timed: a fresh connect must
+ * still be pending after 300 ms, or the numbers would be those of an accept-and-stay-silent
+ * server (what backlog 0 gave: node reads 0 as the default, 511).
+ */
 async function startBlackHole() {
   const child = spawn(
     process.execPath,
@@ -44,16 +52,28 @@ async function startBlackHole() {
   );
   const [line] = await once(child.stdout, "data");
   const port = Number(String(line).trim());
-  // Fill the accept queue (backlog 0) so that every later SYN is dropped.
-  const fillers = [0, 1, 2].map(() => netConnect({ host: "127.0.0.1", port }).on("error", () => undefined));
-  await new Promise((resolve) => setTimeout(resolve, 50));
-  return {
-    port,
-    close: () => {
-      for (const socket of fillers) socket.destroy();
-      child.kill("SIGKILL");
-    },
+  const fillers = [];
+  for (let index = 0; index < 2; index++) {
+    const socket = netConnect({ host: "127.0.0.1", port }).on("error", () => undefined);
+    fillers.push(socket);
+    await once(socket, "connect");
+  }
+  const close = () => {
+    for (const socket of fillers) socket.destroy();
+    child.kill("SIGKILL");
   };
+  const probe = netConnect({ host: "127.0.0.1", port }).on("error", () => undefined);
+  let connected = false;
+  probe.once("connect", () => {
+    connected = true;
+  });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  probe.destroy();
+  if (connected) {
+    close();
+    throw new Error("the black hole does not hold: a connect to it completed");
+  }
+  return { port, close };
 }
 
 /** Sends `https://host` / `http://host` to 127.0.0.1:<routes.get(origin)>, keeping any port the URL names. */
@@ -146,6 +166,18 @@ async function concurrent(firstAnswers, extra = {}, onlySrv = false) {
     ? `https://mailwire.test${POX}`
     : `https://ad.mailwire.test:${sim.port}${POX}`;
   if (result.source.url !== expected) throw new Error(`unexpected winner ${result.source.url}`);
+  // The black-holed candidates must have been left hanging and then cancelled, never refused
+  // or answered: otherwise this would time something other than a black hole.
+  const holed = new Set(
+    [...routes(firstAnswers)].filter(([, port]) => port === hole.port).map(([origin]) => origin),
+  );
+  for (const attempt of result.trace) {
+    if (!/^https?:\/\//.test(attempt.target)) continue;
+    const { protocol, hostname } = new URL(attempt.target);
+    if (holed.has(`${protocol}//${hostname}`) && attempt.outcome !== "cancelled") {
+      throw new Error(`black-holed ${attempt.target} ended "${attempt.outcome}", not cancelled`);
+    }
+  }
   return ms;
 }
 
@@ -173,13 +205,12 @@ async function sequential() {
     () => pox(`https://mailwire.test${POX}`),
     () => pox(`https://autodiscover.mailwire.test${POX}`),
     async () => {
-      // undici's connect timeout does not fire for a plain-http socket stuck in SYN_SENT (it
-      // does for TLS), so this step is bounded by the same connect timeout explicitly: every
-      // black-holed step then costs what it would cost exchangelib with one timeout.
+      // Core's connectMs bounds the plain-http connect too, so every black-holed step costs
+      // one connect timeout, as it would cost exchangelib.
       const response = await anonymous.request({
         method: "GET",
         url: `http://autodiscover.mailwire.test${POX}`,
-        timeoutMs: CONNECT_TIMEOUT_MS,
+        timeoutMs: 10_000,
       });
       throw new Error(`HTTP ${response.statusCode}`);
     },
@@ -195,12 +226,15 @@ async function sequential() {
     },
   ];
   let winner;
-  for (const step of steps) {
+  for (const [index, step] of steps.entries()) {
     try {
       winner = await step();
       break;
-    } catch {
-      // next candidate
+    } catch (error) {
+      // Steps 1-3 go to the hole: each must end as a connect timeout, nothing else.
+      if (index < 3 && !(error?.code === "MW_TIMEOUT" && error?.details?.phase === "connect")) {
+        throw new Error(`sequential step ${index + 1} ended with ${error?.code}: ${error?.message}`);
+      }
     }
   }
   await Promise.all([authenticated.destroy(), anonymous.destroy()]);
@@ -208,6 +242,7 @@ async function sequential() {
   return performance.now() - started;
 }
 
+const loadAtStart = loadavg();
 try {
   // Warm-up: JIT, the sim's first NTLM handshake, certificate parsing.
   await concurrent(true);
@@ -238,6 +273,8 @@ try {
   console.log(
     `connect timeout ${CONNECT_TIMEOUT_MS} ms, runs ${RUNS} (sequential ${SEQUENTIAL_RUNS}), node ${process.version}`,
   );
+  const load = (values) => values.map((value) => value.toFixed(1)).join(" ");
+  console.log(`load average (1/5/15 min) at start ${load(loadAtStart)}, at end ${load(loadavg())}`);
   console.log("| scenario | median ms | min ms | max ms |");
   console.log("|---|---:|---:|---:|");
   for (const [name, values] of rows) {

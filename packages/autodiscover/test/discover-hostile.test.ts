@@ -5,7 +5,7 @@ import { startBlackHole } from "./helpers/black-hole.js";
 import { startPlainHttp } from "./helpers/plain-http.js";
 import { type RecorderReply, startRecorder } from "./helpers/recorder-sim.js";
 import { routedClientFactory } from "./helpers/routed-client.js";
-import { startSynBlackHole } from "./helpers/syn-black-hole.js";
+import { type SynBlackHole, startSynBlackHole } from "./helpers/syn-black-hole.js";
 
 // Hostile servers. Every stranger records the Authorization header of each request it
 // gets; the assertions prove no credential went where the issue's safety rules forbid.
@@ -88,37 +88,82 @@ describe("hostile: black-holed candidates", () => {
 });
 
 describe("hostile: connects that never complete (SYN dropped)", () => {
+  let hole: SynBlackHole;
+  beforeAll(async () => {
+    hole = await startSynBlackHole();
+  });
+  afterAll(() => hole.close());
+
+  it("the hole holds: a plain TCP connect to it is still pending after a while", async () => {
+    expect(await hole.probe(300)).toBe(true);
+  });
+
   it("the live candidate wins at once; the hanging connects are cancelled, not waited for", async () => {
-    const hole = await startSynBlackHole();
-    cleanups.push(hole.close);
     routes.set("https://mailwire.test", hole.port);
+    routes.set("http://autodiscover.mailwire.test", hole.port);
     routes.set("https://autodiscover.mailwire.test", sim.port);
     const started = performance.now();
     const result = await discover(address(), options({ connectTimeoutMs: 5_000 }));
+    // Far below the 5 s connect timeout: nothing waited for the hole.
     expect(performance.now() - started).toBeLessThan(2_000);
     expect(result.source.url).toBe(`https://autodiscover.mailwire.test${POX}`);
     const silent = result.trace.filter((attempt) => attempt.target.startsWith("https://mailwire.test/"));
     expect(silent.length).toBeGreaterThan(0);
     expect(silent.every((attempt) => attempt.outcome === "cancelled")).toBe(true);
+    // The http:// leg (started alongside the others) hung in its connect and was cancelled too.
+    expect(result.trace.filter((attempt) => attempt.target.startsWith("http://"))).toEqual([
+      expect.objectContaining({ method: "httpRedirect", outcome: "cancelled" }),
+    ]);
+    // The connects were really left pending, not refused: the hole still holds afterwards.
+    expect(await hole.probe(200)).toBe(true);
   });
 
-  it("with nothing else alive, each hanging connect ends at connectTimeoutMs as MW_TIMEOUT", async () => {
-    const hole = await startSynBlackHole();
-    cleanups.push(hole.close);
+  it("with nothing else alive, each hanging connect (https and http) ends at connectTimeoutMs as MW_TIMEOUT", async () => {
     routes.set("https://mailwire.test", hole.port);
     routes.set("https://autodiscover.mailwire.test", hole.port);
+    routes.set("http://autodiscover.mailwire.test", hole.port);
     const started = performance.now();
     const failure = await discover(address(), options({ connectTimeoutMs: 300 })).catch(
       (error: unknown) => error,
     );
-    expect(performance.now() - started).toBeLessThan(3_000);
-    const trace = (failure as { details: { trace: Array<{ target: string; errorCode?: string }> } }).details
-      .trace;
+    const elapsed = performance.now() - started;
+    // Not refused at once (the connects hung until the timeout), not waited out past it either.
+    expect(elapsed).toBeGreaterThanOrEqual(250);
+    expect(elapsed).toBeLessThan(3_000);
+    expect(failure).toMatchObject({ code: "MW_PROTOCOL" });
+    const trace = (
+      failure as {
+        details: {
+          trace: Array<{
+            method: string;
+            target: string;
+            errorCode?: string;
+            detail?: string;
+            durationMs: number;
+          }>;
+        };
+      }
+    ).details.trace;
     const pox = trace.filter(
       (attempt) => attempt.target.startsWith("https://") && attempt.target.endsWith(POX),
     );
     expect(pox.length).toBe(2);
     expect(pox.every((attempt) => attempt.errorCode === "MW_TIMEOUT")).toBe(true);
+    const plain = trace.filter((attempt) => attempt.method === "httpRedirect");
+    expect(plain).toEqual([
+      expect.objectContaining({ target: `http://autodiscover.mailwire.test${POX}`, errorCode: "MW_TIMEOUT" }),
+    ]);
+    // Every request that went to the hole (POX, SOAP, v2, the http:// leg) stopped in the
+    // connect phase, at connectTimeoutMs: core's connect timeout, not a later request timeout.
+    const holed = trace.filter((attempt) => /^https?:\/\//.test(attempt.target));
+    expect(holed.length).toBeGreaterThanOrEqual(5);
+    for (const attempt of holed) {
+      expect(attempt, attempt.target).toMatchObject({
+        errorCode: "MW_TIMEOUT",
+        detail: expect.stringMatching(/^connect to https?:\/\/127\.0\.0\.1:\d+ timed out after 300 ms$/),
+      });
+      expect(attempt.durationMs, attempt.target).toBeGreaterThanOrEqual(250);
+    }
   });
 });
 
