@@ -8,6 +8,7 @@ import {
   isMailwireError,
 } from "@mailwire/core";
 import { RpcHttpError } from "../rpc-http-error.js";
+import type { PduFramer } from "../rts/pdu-framer.js";
 import { ChannelBody } from "./channel-body.js";
 import type { RpcOverHttpOptions } from "./rpc-over-http-options.js";
 
@@ -75,6 +76,18 @@ export interface InChannel {
   retired: boolean;
 }
 
+/** One OUT channel instance: its own connection, framer, and PDUs held until it becomes the default. */
+export interface OutChannel {
+  readonly cookie: Uint8Array;
+  readonly client: HttpClient;
+  readonly framer: PduFramer;
+  /** PDUs read from a successor before the predecessor's OUT_R2/B3 was handled. */
+  readonly held: Uint8Array[];
+  heldBytes: number;
+  /** Replaced or shut down: its reader stops quietly. */
+  retired: boolean;
+}
+
 /**
  * Starts an IN channel: an RPC_IN_DATA request whose body stays open for the channel's life.
  * `first` (CONN/B1 or IN_R1/A1) is queued before the request starts.
@@ -121,7 +134,12 @@ export function openInChannel(
   return channel;
 }
 
-/** Starts the OUT channel: RPC_OUT_DATA carrying CONN/A1; resolves with the 200 response to stream. */
+/**
+ * Starts an OUT channel: RPC_OUT_DATA carrying CONN/A1 (or OUT_R1/A3 for a successor); resolves
+ * with the 200 response to stream. Content-Length is the PDU's own length (76 or 96 bytes):
+ * [MS-RPCH] 2.1.2.1.2 states 120 for a replacement OUT channel, but OUT_R1/A3 as 2.2.4.24 lays
+ * it out is 96 bytes, and announcing more than we send would leave the proxy waiting.
+ */
 export async function openOutChannel(
   client: HttpClient,
   url: URL,

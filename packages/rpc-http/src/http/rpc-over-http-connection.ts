@@ -4,8 +4,8 @@ import {
   ConnectionError,
   deadline,
   ErrorCode,
-  type HttpClient,
   isMailwireError,
+  TimeoutError,
   throwIfAborted,
   toAbortError,
 } from "@mailwire/core";
@@ -23,10 +23,19 @@ import {
   inR2A5,
   matchRtsPdu,
   numberAt,
+  outR1A3,
+  outR2A7,
   ping,
 } from "../rts/rts-pdus.js";
 import type { PduTransport } from "../transport/pdu-transport.js";
-import { channelClient, channelUrl, type InChannel, openInChannel, openOutChannel } from "./http-channels.js";
+import {
+  channelClient,
+  channelUrl,
+  type InChannel,
+  type OutChannel,
+  openInChannel,
+  openOutChannel,
+} from "./http-channels.js";
 import type { RpcOverHttpOptions } from "./rpc-over-http-options.js";
 
 const DEFAULTS = {
@@ -48,6 +57,16 @@ const sameCookie = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 
 /**
+ * OUT channel recycling in progress ([MS-RPCH] 3.2.2.5.x, the OUT_R2 sequence): the successor
+ * is open (or opening) and we wait for OUT_R2/A6, then OUT_R2/B3, on the predecessor.
+ */
+interface OutRecycle {
+  successor: OutChannel;
+  step: "A6" | "B3";
+  timer: NodeJS.Timeout;
+}
+
+/**
  * The client end of an RPC over HTTP v2 virtual connection ([MS-RPCH] 3.2.2): an IN channel
  * carrying the client's PDUs and an OUT channel carrying the server's, with flow control in
  * both directions, keep-alive pings and IN channel recycling. RTS PDUs stay in here; the
@@ -58,15 +77,16 @@ export class RpcOverHttpConnection implements PduTransport {
   readonly #url: URL;
   readonly #lifetime = new AbortController();
   readonly #virtualConnectionCookie = randomCookie();
-  readonly #outCookie = randomCookie();
   readonly #receiveWindow: number;
   readonly #channelLifetime: number;
   readonly #keepAliveMs: number;
   readonly #connectMs: number;
   readonly #idleMs: number;
-  readonly #framer: PduFramer;
+  readonly #maxReceivePduSize: number;
   #in: InChannel | undefined;
-  #outClient: HttpClient | undefined;
+  /** The default OUT channel: the one whose PDUs are delivered. */
+  #out: OutChannel | undefined;
+  #outRecycle: OutRecycle | undefined;
   #state: "connecting" | "open" | "failed" | "closed" = "connecting";
   #failure: Error | undefined;
   #handshake: { step: "A3" | "C2"; waiter: Waiter } | undefined;
@@ -112,7 +132,7 @@ export class RpcOverHttpConnection implements PduTransport {
     );
     this.#connectMs = options.timeouts?.connectMs ?? DEFAULTS.connectMs;
     this.#idleMs = options.timeouts?.idleMs ?? this.#keepAliveMs * 2;
-    this.#framer = new PduFramer({ maxPduSize: options.maxReceivePduSize ?? MAX_PDU_SIZE });
+    this.#maxReceivePduSize = options.maxReceivePduSize ?? MAX_PDU_SIZE;
   }
 
   /** Largest PDU `send` takes: a u16 frag_length, and never more than the inbound proxy's window. */
@@ -132,13 +152,14 @@ export class RpcOverHttpConnection implements PduTransport {
       });
       handshake.catch(() => {});
       const signal = this.#lifetime.signal;
-      this.#outClient = channelClient(this.#options, this.#connectMs);
-      const out = openOutChannel(
-        this.#outClient,
+      const out = this.#newOutChannel();
+      this.#out = out;
+      const opened = openOutChannel(
+        out.client,
         this.#url,
         connA1({
           virtualConnectionCookie: this.#virtualConnectionCookie,
-          outChannelCookie: this.#outCookie,
+          outChannelCookie: out.cookie,
           receiveWindowSize: this.#receiveWindow,
         }),
         this.#idleMs,
@@ -162,8 +183,8 @@ export class RpcOverHttpConnection implements PduTransport {
           signal,
         ),
       );
-      out.then(
-        (response) => this.#readOut(response.body),
+      opened.then(
+        (response) => this.#readOut(out, response.body),
         (error: unknown) => this.#fail(asError(error)),
       );
       await handshake;
@@ -286,17 +307,38 @@ export class RpcOverHttpConnection implements PduTransport {
     return channel.body.write(bytes);
   }
 
-  /** Reads the OUT channel's body into PDUs until it ends. */
-  async #readOut(body: AsyncIterable<Uint8Array>): Promise<void> {
+  #newOutChannel(): OutChannel {
+    return {
+      cookie: randomCookie(),
+      client: channelClient(this.#options, this.#connectMs),
+      framer: new PduFramer({ maxPduSize: this.#maxReceivePduSize }),
+      held: [],
+      heldBytes: 0,
+      retired: false,
+    };
+  }
+
+  /**
+   * Reads one OUT channel's body into PDUs until it ends. A successor's PDUs are held until the
+   * predecessor's last one (OUT_R2/B3) has been handled: the two are separate TCP connections, so
+   * the successor's first bytes may well be read before the predecessor's last ones.
+   */
+  async #readOut(channel: OutChannel, body: AsyncIterable<Uint8Array>): Promise<void> {
     try {
       for await (const chunk of body) {
-        for (const pdu of this.#framer.push(chunk)) this.#fromOut(pdu);
-        if (this.#failure) return;
+        for (const pdu of channel.framer.push(chunk)) {
+          if (channel.retired) return;
+          if (channel === this.#out) this.#fromOut(pdu);
+          else this.#hold(channel, pdu);
+        }
+        if (this.#failure || channel.retired) return;
       }
+      if (channel.retired) return;
       this.#fail(
         new ConnectionError("the RPC proxy closed the OUT channel", { code: ErrorCode.CONNECTION_CLOSED }),
       );
     } catch (error) {
+      if (channel.retired) return;
       this.#fail(
         isMailwireError(error) && error.code !== ErrorCode.ABORTED
           ? error
@@ -383,15 +425,18 @@ export class RpcOverHttpConnection implements PduTransport {
       waiter.resolve();
       return;
     }
-    if (names.includes("OUT_R2/A2") || names.includes("OUT_R1/A2")) {
-      this.#fail(
-        new RpcHttpError(
-          "the RPC proxy asked to recycle the OUT channel, which this client does not do yet",
-          {
-            code: ErrorCode.PROTOCOL,
-          },
-        ),
-      );
+    if ((names.includes("OUT_R2/A2") || names.includes("OUT_R1/A2")) && !this.#outRecycle) {
+      this.#startOutRecycle();
+      return;
+    }
+    if (names.includes("OUT_R2/A6") && this.#outRecycle?.step === "A6") {
+      // 3.2.2.5.x OUT_R2/A6: the server has the successor; tell it (via the inbound proxy) to switch.
+      this.#outRecycle.step = "B3";
+      this.#writeControl(outR2A7({ successorChannelCookie: this.#outRecycle.successor.cookie }));
+      return;
+    }
+    if (names.includes("OUT_R2/B3") && this.#outRecycle?.step === "B3") {
+      this.#switchOut();
       return;
     }
     this.#fail(
@@ -410,7 +455,7 @@ export class RpcOverHttpConnection implements PduTransport {
     const ack = flowControlAckWithDestination(ForwardDestination.FDOutProxy, {
       bytesReceived: this.#outConsumed >>> 0,
       availableWindow: this.#receiveWindow,
-      channelCookie: this.#outCookie,
+      channelCookie: (this.#out as OutChannel).cookie,
     });
     this.#writeControl(ack);
   }
@@ -488,6 +533,90 @@ export class RpcOverHttpConnection implements PduTransport {
     void predecessor.client.destroy().catch(() => {});
   }
 
+  /**
+   * A successor's PDU before the switch. The proxy may send at most one window of data on it
+   * (3.2.1.4.1) plus a few RTS PDUs; past that the proxy is misbehaving, not slow.
+   */
+  #hold(channel: OutChannel, pdu: Uint8Array): void {
+    channel.heldBytes += pdu.length;
+    if (channel.heldBytes > this.#receiveWindow + RECYCLE_RESERVE) {
+      this.#fail(
+        new RpcHttpError("the RPC proxy sent too much on the successor OUT channel before switching to it", {
+          code: ErrorCode.LIMIT_EXCEEDED,
+          details: { window: this.#receiveWindow },
+        }),
+      );
+      return;
+    }
+    channel.held.push(pdu);
+  }
+
+  /**
+   * OUT_R1/A2 or OUT_R2/A2 ([MS-RPCH] 3.2.2.5.x): open the successor OUT channel, on its own
+   * authenticated connection, with OUT_R1/A3 (same bytes as OUT_R2/A3) naming the predecessor.
+   * The successor's response head arrives only once the proxy has switched to it, so its failure
+   * (a refusal, a drop) or a recycling that never completes fails the connection.
+   */
+  #startOutRecycle(): void {
+    const predecessor = this.#out as OutChannel;
+    const successor = this.#newOutChannel();
+    const timer = setTimeout(
+      () =>
+        this.#fail(
+          new TimeoutError("the RPC proxy did not complete OUT channel recycling in time", {
+            phase: "recycle",
+            timeoutMs: this.#connectMs,
+          }),
+        ),
+      this.#connectMs,
+    );
+    timer.unref();
+    this.#outRecycle = { successor, step: "A6", timer };
+    openOutChannel(
+      successor.client,
+      this.#url,
+      outR1A3({
+        virtualConnectionCookie: this.#virtualConnectionCookie,
+        predecessorChannelCookie: predecessor.cookie,
+        successorChannelCookie: successor.cookie,
+        receiveWindowSize: this.#receiveWindow,
+      }),
+      this.#idleMs,
+      this.#lifetime.signal,
+    ).then(
+      (response) => this.#readOut(successor, response.body),
+      (error: unknown) => {
+        if (!successor.retired) this.#fail(asError(error));
+      },
+    );
+  }
+
+  /**
+   * OUT_R2/B3, the predecessor's last PDU: from here on the successor is the OUT channel. Its
+   * held PDUs are delivered now, in order, after everything the predecessor carried; its flow
+   * control starts afresh (the proxy reset its count for the new channel cookie).
+   */
+  #switchOut(): void {
+    const recycle = this.#outRecycle as OutRecycle;
+    const predecessor = this.#out as OutChannel;
+    clearTimeout(recycle.timer);
+    this.#outRecycle = undefined;
+    predecessor.retired = true;
+    void predecessor.client.destroy().catch(() => {});
+    this.#out = recycle.successor;
+    // Bytes still queued from the predecessor were never the successor's; they are consumed
+    // first, so start the count below zero and acknowledge only successor bytes.
+    let queued = 0;
+    for (const pdu of this.#received) queued += pdu.length;
+    this.#outReceived = 0;
+    this.#outAcked = 0;
+    this.#outConsumed = -queued;
+    for (const pdu of recycle.successor.held.splice(0)) {
+      if (this.#failure) return;
+      this.#fromOut(pdu);
+    }
+  }
+
   #fail(error: Error): void {
     if (this.#failure || this.#state === "closed") return;
     this.#failure = error;
@@ -501,6 +630,7 @@ export class RpcOverHttpConnection implements PduTransport {
     this.#handshake = undefined;
     this.#recycleWaiter?.reject(error);
     this.#recycleWaiter = undefined;
+    if (this.#outRecycle) clearTimeout(this.#outRecycle.timer);
     for (const waiter of this.#windowWaiters.splice(0)) waiter.reject(error);
     for (const waiter of this.#receiveWaiters.splice(0)) waiter.reject(error);
   }
@@ -513,7 +643,12 @@ export class RpcOverHttpConnection implements PduTransport {
       inChannel.retired = true;
       inChannel.body.fail(this.#failure ?? new ClosedError("closed"));
     }
-    await Promise.allSettled([inChannel?.client.destroy(), this.#outClient?.destroy()]);
+    const outChannels = [this.#out, this.#outRecycle?.successor];
+    for (const channel of outChannels) if (channel) channel.retired = true;
+    await Promise.allSettled([
+      inChannel?.client.destroy(),
+      ...outChannels.map((channel) => channel?.client.destroy()),
+    ]);
   }
 }
 

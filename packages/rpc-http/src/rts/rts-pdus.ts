@@ -17,12 +17,13 @@ interface Shape {
   readonly commands: readonly RtsCommandTypeName[];
 }
 
-const { NONE, PING, OTHER_CMD, RECYCLE_CHANNEL, IN_CHANNEL, OUT_CHANNEL } = RtsFlag;
+const { NONE, PING, OTHER_CMD, RECYCLE_CHANNEL, IN_CHANNEL, OUT_CHANNEL, EOF } = RtsFlag;
 const RECYCLE_FOUR = ["Version", "Cookie", "Cookie", "Cookie"] as const;
 
 /**
- * [MS-RPCH] 2.2.4, by the spec's names. Only layouts read in the spec are listed; OUT_R1/A1,
- * OUT_R1/A6–A10, OUT_R2/A1, OUT_R2/B2 onwards and IN_R1/A4 are left out until checked.
+ * [MS-RPCH] 2.2.4, by the spec's names. IN_R1/A4, IN_R1/A6 and IN_R1/B1–B2 are left out until
+ * checked. Several OUT recycling PDUs share a layout (OUT_R1/A9, A10, A11 and OUT_R2/B1 are all
+ * one ANCE): which one arrived follows from the channel it came on and the recycling state.
  */
 export const RTS_PDU_SHAPES = {
   "CONN/A1": { flags: NONE, commands: ["Version", "Cookie", "Cookie", "ReceiveWindowSize"] },
@@ -61,6 +62,7 @@ export const RTS_PDU_SHAPES = {
   "IN_R2/A3": { flags: NONE, commands: ["Destination"] },
   "IN_R2/A4": { flags: NONE, commands: ["Destination"] },
   "IN_R2/A5": { flags: NONE, commands: ["Cookie"] },
+  "OUT_R1/A1": { flags: RECYCLE_CHANNEL, commands: ["Destination"] },
   "OUT_R1/A2": { flags: RECYCLE_CHANNEL, commands: ["Destination"] },
   "OUT_R1/A3": { flags: RECYCLE_CHANNEL, commands: [...RECYCLE_FOUR, "ReceiveWindowSize"] },
   "OUT_R1/A4": {
@@ -68,7 +70,13 @@ export const RTS_PDU_SHAPES = {
     commands: [...RECYCLE_FOUR, "ChannelLifetime", "ReceiveWindowSize", "ConnectionTimeout"],
   },
   "OUT_R1/A5": { flags: OUT_CHANNEL, commands: ["Destination", "Version", "ConnectionTimeout"] },
+  "OUT_R1/A6": { flags: OUT_CHANNEL, commands: ["Destination", "Version", "ConnectionTimeout"] },
+  "OUT_R1/A7": { flags: OUT_CHANNEL, commands: ["Destination", "Cookie"] },
+  "OUT_R1/A8": { flags: OUT_CHANNEL, commands: ["Destination", "Cookie"] },
+  "OUT_R1/A9": { flags: NONE, commands: ["ANCE"] },
+  "OUT_R1/A10": { flags: NONE, commands: ["ANCE"] },
   "OUT_R1/A11": { flags: NONE, commands: ["ANCE"] },
+  "OUT_R2/A1": { flags: RECYCLE_CHANNEL, commands: ["Destination"] },
   "OUT_R2/A2": { flags: RECYCLE_CHANNEL, commands: ["Destination"] },
   "OUT_R2/A3": { flags: RECYCLE_CHANNEL, commands: [...RECYCLE_FOUR, "ReceiveWindowSize"] },
   "OUT_R2/A4": { flags: NONE, commands: ["Cookie"] },
@@ -77,6 +85,9 @@ export const RTS_PDU_SHAPES = {
   "OUT_R2/A7": { flags: OUT_CHANNEL, commands: ["Destination", "Cookie", "Version"] },
   "OUT_R2/A8": { flags: OUT_CHANNEL, commands: ["Destination", "Cookie"] },
   "OUT_R2/B1": { flags: NONE, commands: ["ANCE"] },
+  "OUT_R2/B2": { flags: NONE, commands: ["NegativeANCE"] },
+  "OUT_R2/B3": { flags: EOF, commands: ["ANCE"] },
+  "OUT_R2/C1": { flags: PING, commands: ["Empty"] },
   PingTrafficSentNotify: { flags: OTHER_CMD, commands: ["PingTrafficSentNotify"] },
   Echo: { flags: RtsFlag.ECHO, commands: [] },
   Ping: { flags: PING, commands: [] },
@@ -250,6 +261,45 @@ export function inR2A5(fields: { successorChannelCookie: Uint8Array }): Uint8Arr
 /** 2.2.4.35 OUT_R2/A2 (and OUT_R1/A2): the outbound proxy asks the client to recycle the OUT channel. */
 export function outR2A2(): Uint8Array {
   return build("OUT_R2/A2", [number("Destination", ForwardDestination.FDClient)]);
+}
+
+/**
+ * 2.2.4.24 OUT_R1/A3 / 2.2.4.36 OUT_R2/A3 (same bytes): the body of the successor OUT channel's
+ * RPC_OUT_DATA request, naming the channel it replaces.
+ */
+export function outR1A3(fields: {
+  virtualConnectionCookie: Uint8Array;
+  predecessorChannelCookie: Uint8Array;
+  successorChannelCookie: Uint8Array;
+  receiveWindowSize: number;
+  version?: number;
+}): Uint8Array {
+  return build("OUT_R1/A3", [
+    version(fields.version),
+    cookie(fields.virtualConnectionCookie),
+    cookie(fields.predecessorChannelCookie),
+    cookie(fields.successorChannelCookie),
+    number("ReceiveWindowSize", fields.receiveWindowSize),
+  ]);
+}
+
+/** 2.2.4.39 OUT_R2/A6 (and 2.2.4.38 OUT_R2/A5): the server saw the successor OUT channel. */
+export function outR2A6(): Uint8Array {
+  return build("OUT_R2/A6", [number("Destination", ForwardDestination.FDClient), { type: "ANCE" }]);
+}
+
+/** 2.2.4.40 OUT_R2/A7: the client, on the IN channel, tells the server to switch to the successor. */
+export function outR2A7(fields: { successorChannelCookie: Uint8Array; version?: number }): Uint8Array {
+  return build("OUT_R2/A7", [
+    number("Destination", ForwardDestination.FDServer),
+    cookie(fields.successorChannelCookie),
+    version(fields.version),
+  ]);
+}
+
+/** 2.2.4.44 OUT_R2/B3: the last PDU on the predecessor OUT channel. */
+export function outR2B3(): Uint8Array {
+  return build("OUT_R2/B3", [{ type: "ANCE" }]);
 }
 
 /** 2.2.4.49: keeps an idle channel open through proxies. */

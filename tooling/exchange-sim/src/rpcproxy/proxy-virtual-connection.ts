@@ -8,6 +8,9 @@ import {
   connC2,
   flowControlAck,
   inR2A4,
+  outR2A2,
+  outR2A6,
+  outR2B3,
   ping,
   RTS,
   readRts,
@@ -26,6 +29,24 @@ export interface InSide {
   queued: Buffer[];
 }
 
+/**
+ * Bytes an OUT channel keeps free once data stops going on it: OUT_R2/A2, A6 and B3 (84 bytes),
+ * and the pings, flow control acks and IN_R2/A4s written while the successor opens.
+ */
+const OUT_RESERVE = 4096;
+
+interface OutSide {
+  socket: Socket;
+  cookie: string;
+  /** Body bytes written so far; never more than the Content-Length (outChannelLifetime). */
+  written: number;
+}
+
+/** OUT channel recycling ([MS-RPCH] 3.2.4.x, OUT_R2: one proxy keeps the virtual connection). */
+type OutRecycle =
+  | { step: "A3" }
+  | { step: "A7"; successor: { socket: Socket; cookie: string; window: number } };
+
 export interface VcEnvironment {
   settings: () => Required<Omit<RpcProxySettings, "backend">> & Pick<RpcProxySettings, "backend">;
   stats: RpcProxyStats;
@@ -38,7 +59,8 @@ export class ProxyVirtualConnection {
   readonly #env: VcEnvironment;
   in: InSide | undefined;
   successor: InSide | undefined;
-  out: { socket: Socket; cookie: string } | undefined;
+  out: OutSide | undefined;
+  #outRecycle: OutRecycle | undefined;
   #target = { server: "", port: 0 };
   #backend: Duplex | undefined;
   #backendReady = false;
@@ -69,11 +91,14 @@ export class ProxyVirtualConnection {
       this.protocolError("second OUT channel for one virtual connection");
       return;
     }
-    this.out = { socket, cookie: pdu.commands[2]?.cookie ?? "" };
+    this.#writeHead(socket);
+    this.out = { socket, cookie: pdu.commands[2]?.cookie ?? "", written: 0 };
     this.#target = target;
     this.#outWindow = pdu.commands[3]?.value ?? 0;
     this.#outAvailable = this.#outWindow;
-    socket.on("close", () => this.close("OUT channel closed"));
+    socket.on("close", () => {
+      if (this.out?.socket === socket) this.close("OUT channel closed");
+    });
     const settings = this.#env.settings();
     this.writeOut(connA3(settings.connectionTimeoutMs));
     if (settings.pingIntervalMs > 0) {
@@ -81,6 +106,74 @@ export class ProxyVirtualConnection {
       this.#pingTimer.unref();
     }
     this.#maybeConnect();
+  }
+
+  /** [MS-RPCH] 3.2.4.5.1: "200 Success", application/rpc, a large Content-Length streamed forever. */
+  #writeHead(socket: Socket): void {
+    const lifetime = this.#env.settings().outChannelLifetime;
+    socket.write(
+      `HTTP/1.1 200 Success\r\nContent-Type: application/rpc\r\nContent-Length: ${lifetime}\r\n\r\n`,
+    );
+  }
+
+  /**
+   * OUT_R2/A3 opened a successor OUT channel ([MS-RPCH] 3.2.4.5.6.1). The server's OUT_R2/A5
+   * reaches the client as OUT_R2/A6 on the predecessor; the successor gets no bytes (not even
+   * its 200 head) until the client's OUT_R2/A7 makes it the default channel.
+   */
+  attachOutSuccessor(socket: Socket, pdu: WirePdu): void {
+    const predecessorCookie = pdu.commands[2]?.cookie ?? "";
+    if (!this.out || this.#outRecycle?.step !== "A3" || this.out.cookie !== predecessorCookie) {
+      socket.destroy();
+      this.protocolError("OUT_R2/A3 without a pending recycling of the named OUT channel");
+      return;
+    }
+    const fault = this.#env.settings().outRecycleFault;
+    if (fault === "drop-successor") {
+      socket.destroy();
+      return;
+    }
+    const successor = { socket, cookie: pdu.commands[3]?.cookie ?? "", window: pdu.commands[4]?.value ?? 0 };
+    this.#outRecycle = { step: "A7", successor };
+    socket.on("close", () => {
+      if (this.#outRecycle?.step === "A7" && this.#outRecycle.successor.socket === socket) {
+        this.close("successor OUT channel closed");
+      } else if (this.out?.socket === socket) this.close("OUT channel closed");
+    });
+    if (fault === "ignore-successor") return;
+    this.writeOut(outR2A6());
+  }
+
+  /** Data stops on the current OUT channel; the client is asked for a successor (OUT_R2/A2). */
+  #startOutRecycle(): void {
+    if (this.#outRecycle) return;
+    this.#outRecycle = { step: "A3" };
+    this.writeOut(outR2A2());
+  }
+
+  /**
+   * OUT_R2/A7 on the IN channel (the server's OUT_R2/B1 folded in, [MS-RPCH] 3.2.4.5.10 B1W):
+   * OUT_R2/B3 ends the predecessor, the successor gets its 200 head and becomes the default
+   * OUT channel with fresh flow control, and the held PDUs go out on it.
+   */
+  #switchOut(successorCookie: string): void {
+    const recycle = this.#outRecycle;
+    const predecessor = this.out;
+    if (recycle?.step !== "A7" || recycle.successor.cookie !== successorCookie || !predecessor) {
+      this.protocolError("OUT_R2/A7 names no pending successor OUT channel");
+      return;
+    }
+    this.writeOut(outR2B3());
+    const { socket, cookie, window } = recycle.successor;
+    this.#outRecycle = undefined;
+    this.#writeHead(socket);
+    this.out = { socket, cookie, written: 0 };
+    this.#outWindow = window;
+    this.#outAvailable = window;
+    this.#outSent = 0;
+    this.#env.stats.recycledOutChannels += 1;
+    predecessor.socket.end();
+    this.#flushOut();
   }
 
   /** CONN/B1 opened the IN channel. */
@@ -168,6 +261,14 @@ export class ProxyVirtualConnection {
       this.#flushOut();
       return;
     }
+    if (shape === CLIENT_SHAPES.outR2A7) {
+      if (pdu.commands[0]?.value !== RTS.destination.server) {
+        this.protocolError("OUT_R2/A7 for another destination");
+        return;
+      }
+      this.#switchOut(pdu.commands[1]?.cookie ?? "");
+      return;
+    }
     if (shape === CLIENT_SHAPES.inR2A5) {
       this.#handOver(pdu.commands[0]?.cookie ?? "");
       return;
@@ -235,8 +336,14 @@ export class ProxyVirtualConnection {
   }
 
   #flushOut(): void {
-    while (this.#outQueue.length > 0) {
+    const lifetime = this.#env.settings().outChannelLifetime;
+    while (this.#outQueue.length > 0 && this.out) {
       const next = this.#outQueue[0] as Buffer;
+      // Data stops at OUT_R2/A2 and waits for the successor; it never crosses the Content-Length.
+      if (this.#outRecycle || this.out.written + next.length > lifetime - OUT_RESERVE) {
+        this.#startOutRecycle();
+        break;
+      }
       if (next.length > this.#outAvailable && !this.#env.settings().ignoreClientWindow) break;
       this.#outQueue.shift();
       this.#outAvailable -= next.length;
@@ -252,6 +359,11 @@ export class ProxyVirtualConnection {
 
   writeOut(bytes: Buffer): void {
     if (!this.out || this.#closed) return;
+    if (this.out.written + bytes.length > this.#env.settings().outChannelLifetime) {
+      this.protocolError("OUT channel lifetime used up before recycling completed");
+      return;
+    }
+    this.out.written += bytes.length;
     if (this.#env.isStalled()) this.#stalledBytes.push(bytes);
     else this.out.socket.write(bytes);
   }
@@ -273,6 +385,7 @@ export class ProxyVirtualConnection {
     this.in?.socket.destroy();
     this.successor?.socket.destroy();
     this.out?.socket.destroy();
+    if (this.#outRecycle?.step === "A7") this.#outRecycle.successor.socket.destroy();
     this.#backend?.destroy();
     this.#env.forget(this);
   }

@@ -14,7 +14,11 @@ export interface RpcProxySettings {
   backend?: RpcBackend | undefined;
   /** The inbound proxy's receive window for the IN channel (CONN/C2), default 64 KiB. */
   inReceiveWindow?: number;
-  /** Content-Length of the OUT channel response, default 1 GiB ([MS-RPCH] 2.2.2.2: 128 KB..2 GB). */
+  /**
+   * Content-Length of the OUT channel response, default 1 GiB ([MS-RPCH] 2.2.2.2: 128 KB..2 GB).
+   * The proxy never writes past it: when the next PDU would not fit (less a small reserve for
+   * the recycling PDUs) it recycles the OUT channel (OUT_R2/A2, [MS-RPCH] 3.2.4.4.x).
+   */
   outChannelLifetime?: number;
   /** ConnectionTimeout sent in CONN/A3 and CONN/C2, default 120 s (the spec's minimum). */
   connectionTimeoutMs?: number;
@@ -22,6 +26,11 @@ export interface RpcProxySettings {
   pingIntervalMs?: number;
   /** Fault: send backend PDUs without regard to the client's receive window (default false). */
   ignoreClientWindow?: boolean;
+  /**
+   * Fault in OUT channel recycling: "drop-successor" closes the successor OUT channel as soon as
+   * its OUT_R2/A3 arrives; "ignore-successor" keeps it open but never answers (no OUT_R2/A6).
+   */
+  outRecycleFault?: "none" | "drop-successor" | "ignore-successor";
 }
 
 export interface RpcProxyStats {
@@ -30,6 +39,8 @@ export interface RpcProxyStats {
   outChannels: number;
   echoRequests: number;
   recycledInChannels: number;
+  /** OUT channels replaced by a successor (OUT_R2/B3 sent, successor's 200 head written). */
+  recycledOutChannels: number;
   flowControlAcksSent: number;
   flowControlAcksReceived: number;
   pingsReceived: number;
@@ -49,6 +60,7 @@ export function emptyRpcProxyStats(): RpcProxyStats {
     outChannels: 0,
     echoRequests: 0,
     recycledInChannels: 0,
+    recycledOutChannels: 0,
     flowControlAcksSent: 0,
     flowControlAcksReceived: 0,
     pingsReceived: 0,

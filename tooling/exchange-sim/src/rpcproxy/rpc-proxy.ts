@@ -38,6 +38,7 @@ const DEFAULTS = {
   connectionTimeoutMs: 120_000,
   pingIntervalMs: 30_000,
   ignoreClientWindow: false,
+  outRecycleFault: "none",
 };
 
 export interface RpcProxy {
@@ -260,16 +261,25 @@ export function createRpcProxy(options: {
     } catch {
       return fail(400, "Bad Request");
     }
+    if (shapeOf(pdu) === CLIENT_SHAPES.outR2A3) {
+      // A successor OUT channel ([MS-RPCH] 3.2.4.5.6): its 200 head is written at the switch.
+      const vc = vcFor(pdu.commands[1]?.cookie ?? "", false);
+      if (!vc) {
+        stats.protocolErrors.push("OUT_R2/A3 for an unknown virtual connection");
+        return fail(400, "Bad Request");
+      }
+      stats.outChannels += 1;
+      vc.attachOutSuccessor(socket, pdu);
+      return;
+    }
     if (shapeOf(pdu) !== CLIENT_SHAPES.connA1) {
-      stats.protocolErrors.push(`OUT channel opened with ${shapeOf(pdu)} (only CONN/A1 is supported)`);
+      stats.protocolErrors.push(
+        `OUT channel opened with ${shapeOf(pdu)} (only CONN/A1 and OUT_R2/A3 are supported)`,
+      );
       return fail(400, "Bad Request");
     }
     const vc = vcFor(pdu.commands[1]?.cookie ?? "", true) as ProxyVirtualConnection;
     stats.outChannels += 1;
-    // [MS-RPCH] 3.2.4.5.1: "200 Success", application/rpc, a large Content-Length streamed forever.
-    socket.write(
-      `HTTP/1.1 200 Success\r\nContent-Type: application/rpc\r\nContent-Length: ${settings.outChannelLifetime}\r\n\r\n`,
-    );
     vc.attachOut(socket, pdu, target);
   };
 

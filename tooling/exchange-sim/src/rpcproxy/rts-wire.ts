@@ -4,7 +4,16 @@
 
 export const RTS = {
   ptype: 20,
-  flags: { none: 0, ping: 0x1, otherCmd: 0x2, recycle: 0x4, inChannel: 0x8, outChannel: 0x10, echo: 0x40 },
+  flags: {
+    none: 0,
+    ping: 0x1,
+    otherCmd: 0x2,
+    recycle: 0x4,
+    inChannel: 0x8,
+    outChannel: 0x10,
+    eof: 0x20,
+    echo: 0x40,
+  },
   command: {
     receiveWindowSize: 0,
     flowControlAck: 1,
@@ -141,6 +150,16 @@ export const connC2 = (receiveWindow: number, timeoutMs: number) =>
 /** 2.2.4.21 IN_R2/A4: the successor IN channel may take over. */
 export const inR2A4 = () => writeRts(RTS.flags.none, [{ u32: [c.destination, RTS.destination.client] }]);
 
+/** 2.2.4.35 OUT_R2/A2: the outbound proxy asks the client for a successor OUT channel. */
+export const outR2A2 = () => writeRts(RTS.flags.recycle, [{ u32: [c.destination, RTS.destination.client] }]);
+
+/** 2.2.4.39 OUT_R2/A6 (the server's OUT_R2/A5, forwarded): the successor is known to the server. */
+export const outR2A6 = () =>
+  writeRts(RTS.flags.none, [{ u32: [c.destination, RTS.destination.client] }, { bare: c.ance }]);
+
+/** 2.2.4.44 OUT_R2/B3: the last PDU on the predecessor OUT channel. */
+export const outR2B3 = () => writeRts(RTS.flags.eof, [{ bare: c.ance }]);
+
 /** 2.2.4.50 FlowControlAck, sent to the client on the OUT channel for its IN channel traffic. */
 export function flowControlAck(bytesReceived: number, availableWindow: number, cookieHex: string): Buffer {
   const out = Buffer.alloc(48);
@@ -167,6 +186,10 @@ export const CLIENT_SHAPES = {
   connB1: `0:${[c.version, c.cookie, c.cookie, c.channelLifetime, c.clientKeepalive, c.associationGroupId].join(",")}`,
   inR1A1: `${RTS.flags.recycle}:${[c.version, c.cookie, c.cookie, c.cookie].join(",")}`,
   inR2A5: `0:${c.cookie}`,
+  /** 2.2.4.24 OUT_R1/A3 and 2.2.4.36 OUT_R2/A3 (same layout): opens a successor OUT channel. */
+  outR2A3: `${RTS.flags.recycle}:${[c.version, c.cookie, c.cookie, c.cookie, c.receiveWindowSize].join(",")}`,
+  /** 2.2.4.40 OUT_R2/A7, on the IN channel: switch to the successor OUT channel. */
+  outR2A7: `${RTS.flags.outChannel}:${[c.destination, c.cookie, c.version].join(",")}`,
   ping: `${RTS.flags.ping}:`,
   ackWithDestination: `${RTS.flags.otherCmd}:${c.destination},${c.flowControlAck}`,
 } as const;
