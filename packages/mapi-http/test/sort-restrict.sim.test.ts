@@ -9,6 +9,7 @@ import {
   SessionTags,
   SortOrderDirection,
 } from "@mailwire/mapi";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MapiHttpMailboxTransport } from "../src/index.js";
 
@@ -96,6 +97,81 @@ describe("MapiSession sort and restriction over MAPI/HTTP against exchange-sim",
     ]);
     expect(batches.slice(1).every((batch) => batch[0] === "RopQueryRows")).toBe(true);
     expect(subjects(messages)).toEqual(inboxNewestFirst().map((m) => m.fixture.subject));
+    await session.close();
+  });
+
+  it("reads only the first page when the caller stops: the 10 newest cost one Execute", async () => {
+    const { session } = await open();
+    const { value: newest, batches } = await executes(async () => {
+      const out: MessageSummary[] = [];
+      for await (const m of session.listMessages(session.mailbox.folders.inbox, { pageSize: 10 })) {
+        out.push(m);
+        if (out.length === 10) break;
+      }
+      return out;
+    });
+    expect(batches).toHaveLength(1);
+    expect(subjects(newest)).toEqual(
+      inboxNewestFirst()
+        .slice(0, 10)
+        .map((m) => m.fixture.subject),
+    );
+    await session.close();
+  });
+
+  it("any search finds exactly what filtering the store finds (property test)", async () => {
+    const { session } = await open();
+    const stored = inboxNewestFirst();
+    const words = [
+      ...new Set(stored.flatMap((m) => m.fixture.subject.split(/\s+/)).filter((w) => w.length >= 3)),
+    ];
+    const senders = [...new Set(stored.map((m) => m.fixture.from.address.split("@")[0] ?? ""))];
+    const dates = stored.map((m) => m.fixture.date);
+    const contains = (haystack: string | undefined, needle: string) =>
+      (haystack ?? "").toLowerCase().includes(needle.toLowerCase());
+    const search = fc.record(
+      {
+        subject: fc.constantFrom(...words.slice(0, 40)),
+        text: fc.constantFrom(...words.slice(0, 40)),
+        from: fc.constantFrom(...senders),
+        unread: fc.boolean(),
+        since: fc.constantFrom(...dates),
+        before: fc.constantFrom(...dates),
+      },
+      { requiredKeys: [] },
+    );
+    let nonEmpty = 0;
+    await fc.assert(
+      fc.asyncProperty(search, async (query) => {
+        const expected = stored.filter((m) => {
+          const f = m.fixture;
+          if (query.subject !== undefined && !contains(f.subject, query.subject)) return false;
+          if (query.text !== undefined && !contains(f.subject, query.text) && !contains(f.text, query.text))
+            return false;
+          if (
+            query.from !== undefined &&
+            !contains(f.from.name ?? f.from.address, query.from) &&
+            !contains(f.from.address, query.from)
+          )
+            return false;
+          if (query.unread !== undefined && m.flags.seen === query.unread) return false;
+          if (query.since !== undefined && f.date < query.since) return false;
+          if (query.before !== undefined && f.date >= query.before) return false;
+          return true;
+        });
+        const found = await all(
+          session.listMessages(session.mailbox.folders.inbox, {
+            pageSize: 20,
+            restriction: messageSearchRestriction(query),
+          }),
+        );
+        expect(subjects(found)).toEqual(expected.map((m) => m.fixture.subject));
+        if (found.length > 0) nonEmpty += 1;
+      }),
+      { numRuns: 30 },
+    );
+    // Not only empty answers: with every field optional, many searches match something.
+    expect(nonEmpty).toBeGreaterThan(0);
     await session.close();
   });
 
