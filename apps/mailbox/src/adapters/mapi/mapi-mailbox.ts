@@ -12,9 +12,6 @@ import {
   PropertyType,
   propertyTag,
   type Restriction,
-  SessionTags,
-  type SortOrder,
-  SortOrderDirection,
 } from "@mailwire/mapi";
 import { guard, guardIterable, invalidId } from "../../errors.js";
 import type {
@@ -59,15 +56,6 @@ const ROLE_OF: Partial<Readonly<Record<MapiFolderRole, FolderRole>>> = {
   drafts: "drafts",
   junk: "junk",
 };
-
-/**
- * Newest first, then the newer MID first among messages delivered in the same instant, so the
- * order (and so paging) is the same on every read (MS-OXCTABL 2.2.2.13: RopSortTable).
- */
-const LIST_ORDER: readonly SortOrder[] = [
-  ...NEWEST_FIRST,
-  { propertyTag: SessionTags.PidTagMid, order: SortOrderDirection.Descending },
-];
 
 export interface MapiMailboxOptions extends AdapterOptions {
   /** Which transport carries the session (MAPI/HTTP or RPC/HTTP): errors and ids name it. */
@@ -187,7 +175,8 @@ export class MapiMailboxAdapter implements Mailbox {
     const folderId = mapiFolderId(this.protocol, folderToken, step);
     for await (const message of this.session.listMessages(folderId, {
       signal: options.signal,
-      sortOrders: LIST_ORDER,
+      // Newest first (RopSortTable on PidTagMessageDeliveryTime, MS-OXCTABL 2.2.2.13).
+      sortOrders: NEWEST_FIRST,
       restriction,
       ...(options.pageSize === undefined
         ? {}
