@@ -88,6 +88,22 @@ describe("MapiSession over RPC over HTTP with 128 KB OUT channels", () => {
     }
   });
 
+  it("delivers in order when the successor's data arrives before the predecessor's OUT_R2/B3", async () => {
+    const { session } = await openSession();
+    try {
+      sim.rpcProxy.configure({ outRecycleFault: "late-b3" });
+      const expected = sim.store.messages(sim.store.specialFolder("inbox").id).map((m) => m.fixture.subject);
+      for (let round = 0; round < 80 && sim.rpcProxy.stats.recycledOutChannels < 2; round++) {
+        expect(await pageInbox(session)).toEqual(expected);
+      }
+      expect(sim.rpcProxy.stats.recycledOutChannels).toBeGreaterThanOrEqual(2);
+      expect(await pageInbox(session)).toEqual(expected);
+      expect(sim.rpcProxy.stats.protocolErrors).toEqual([]);
+    } finally {
+      await session.close();
+    }
+  });
+
   it("fails with a typed error, not a hang, when the proxy refuses the successor OUT channel", async () => {
     const { session } = await openSession();
     try {

@@ -163,7 +163,8 @@ export class ProxyVirtualConnection {
       this.protocolError("OUT_R2/A7 names no pending successor OUT channel");
       return;
     }
-    this.writeOut(outR2B3());
+    const lateB3 = this.#env.settings().outRecycleFault === "late-b3";
+    if (!lateB3) this.writeOut(outR2B3());
     const { socket, cookie, window } = recycle.successor;
     this.#outRecycle = undefined;
     this.#writeHead(socket);
@@ -172,6 +173,13 @@ export class ProxyVirtualConnection {
     this.#outAvailable = window;
     this.#outSent = 0;
     this.#env.stats.recycledOutChannels += 1;
+    if (lateB3) {
+      // Fault: the successor's head and data reach the client before the predecessor's last
+      // PDU, as two TCP connections may; the client must still deliver in order.
+      this.#flushOut();
+      setTimeout(() => predecessor.socket.end(outR2B3()), 200).unref();
+      return;
+    }
     predecessor.socket.end();
     this.#flushOut();
   }

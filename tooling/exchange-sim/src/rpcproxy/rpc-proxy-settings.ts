@@ -28,9 +28,10 @@ export interface RpcProxySettings {
   ignoreClientWindow?: boolean;
   /**
    * Fault in OUT channel recycling: "drop-successor" closes the successor OUT channel as soon as
-   * its OUT_R2/A3 arrives; "ignore-successor" keeps it open but never answers (no OUT_R2/A6).
+   * its OUT_R2/A3 arrives; "ignore-successor" keeps it open but never answers (no OUT_R2/A6);
+   * "late-b3" switches to the successor (head and data) 200 ms before OUT_R2/B3 ends the predecessor.
    */
-  outRecycleFault?: "none" | "drop-successor" | "ignore-successor";
+  outRecycleFault?: "none" | "drop-successor" | "ignore-successor" | "late-b3";
 }
 
 export interface RpcProxyStats {
