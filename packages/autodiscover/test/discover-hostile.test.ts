@@ -53,7 +53,7 @@ async function recorder(answer: (request: { path: string }) => RecorderReply) {
 const address = () => sim.credentials.email;
 const POX = "/autodiscover/autodiscover.xml";
 
-describe("hostile: black-holed candidates", () => {
+describe("hostile: candidates that accept the connection and stay silent (TLS handshake hangs)", () => {
   it("times the silent ones out per candidate and still answers fast from the live one", async () => {
     const hole = await startBlackHole();
     cleanups.push(hole.close);
