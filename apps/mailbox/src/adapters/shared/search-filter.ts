@@ -1,7 +1,8 @@
 import type { MessageSummary, SearchQuery } from "../../mailbox.js";
 
 // Client-side evaluation of a SearchQuery, for the protocols (or the fields) the server cannot
-// search: POP3 has no search at all, MapiSession has no restriction on its contents tables yet.
+// search: POP3 has no search at all; IMAP and EWS results are re-checked with it where the
+// server's matching is looser than ours. (MAPI searches with a server-side restriction.)
 
 function contains(haystack: string | undefined, needle: string): boolean {
   return (haystack ?? "").toLocaleLowerCase().includes(needle.toLocaleLowerCase());
