@@ -33,7 +33,7 @@ const credentials = () => ({
   domain: sim.credentials.domain,
 });
 
-function openSession(connectMs = 30_000) {
+function openSession(connectMs = 30_000, channelLifetime?: number) {
   sim.rpcProxy.configure({ inReceiveWindow: 8 * 1024, outChannelLifetime: OUT_LIFETIME });
   const factory = rpcOverHttpTransportFactory({
     proxyUrl: sim.origin,
@@ -43,6 +43,7 @@ function openSession(connectMs = 30_000) {
     proxy: false,
     receiveWindow: 8 * 1024,
     timeouts: { connectMs },
+    ...(channelLifetime ? { channelLifetime } : {}),
   });
   return createRpcSessionOver(factory, {
     credentials: credentials(),
@@ -83,6 +84,26 @@ describe("MapiSession over RPC over HTTP with 128 KB OUT channels", () => {
         (request) => request.method === "RPC_OUT_DATA" && request.contentLength === 96,
       );
       expect(successors.length).toBeGreaterThanOrEqual(stats.recycledOutChannels);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("recycles IN and OUT channels in the same session (128 KB each), nothing lost", async () => {
+    const { session } = await openSession(30_000, 128 * 1024);
+    try {
+      const expected = sim.store.messages(sim.store.specialFolder("inbox").id).map((m) => m.fixture.subject);
+      const stats = () => sim.rpcProxy.stats;
+      for (
+        let round = 0;
+        round < 80 && (stats().recycledOutChannels < 2 || stats().recycledInChannels < 1);
+        round++
+      ) {
+        expect(await pageInbox(session)).toEqual(expected);
+      }
+      expect(stats().recycledOutChannels).toBeGreaterThanOrEqual(2);
+      expect(stats().recycledInChannels).toBeGreaterThanOrEqual(1);
+      expect(stats().protocolErrors).toEqual([]);
     } finally {
       await session.close();
     }
