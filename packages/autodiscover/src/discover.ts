@@ -261,6 +261,18 @@ function nothingFound(context: RoundContext, errors: unknown[]) {
   if (limit !== undefined) return limit;
   const informative = errors.find((error) => isMailwireError(error) && error.code !== "MW_ABORTED");
   const summary = summarize(context.trace);
+  // An endpoint that refused the credentials is the answer a caller can act on (a wrong
+  // password), not "no settings": say so with the code every other mailwire login failure has.
+  const refused = errors.find((error) => isMailwireError(error) && error.code === "MW_AUTH_FAILED");
+  if (refused !== undefined) {
+    return new AuthError(
+      `autodiscover: the server refused the credentials for ${context.email.address}: ${summary}`,
+      {
+        cause: refused,
+        details: { trace: context.trace.attempts },
+      },
+    );
+  }
   return new ProtocolError(`autodiscover found no settings for ${context.email.address}: ${summary}`, {
     cause: informative,
     details: { trace: context.trace.attempts },

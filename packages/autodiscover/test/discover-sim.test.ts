@@ -45,6 +45,21 @@ function options(extra: Partial<DiscoverOptions> = {}): DiscoverOptions {
 const address = () => sim.credentials.email;
 
 describe("discover() against exchange-sim", () => {
+  it("a wrong password ends in AuthError MW_AUTH_FAILED (not 'no settings'), with the trace and no password", async () => {
+    routes.set("https://autodiscover.mailwire.test", sim.port);
+    const wrong = "Wrong-Passw0rd!";
+    const failure = await discover(
+      address(),
+      options({
+        credentials: { username: sim.credentials.username, password: wrong, domain: sim.credentials.domain },
+      }),
+    ).catch((error: unknown) => error);
+    expect(failure).toMatchObject({ code: "MW_AUTH_FAILED" });
+    const error = failure as Error & { details: { trace: { errorCode?: string }[] } };
+    expect(error.details.trace.some((attempt) => attempt.errorCode === "MW_AUTH_FAILED")).toBe(true);
+    expect(`${error.message} ${JSON.stringify(error.details)}`).not.toContain(wrong);
+  });
+
   it("POX on autodiscover.<domain> with NTLM gives every endpoint and a trace", async () => {
     routes.set("https://autodiscover.mailwire.test", sim.port);
     const result = await discover(address(), options());
