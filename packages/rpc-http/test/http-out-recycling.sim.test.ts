@@ -158,6 +158,18 @@ describe("MapiSession over RPC over HTTP with 128 KB OUT channels", () => {
     }
   });
 
+  it("bounds what it holds from a successor that floods before the switch (MW_LIMIT_EXCEEDED)", async () => {
+    const { session } = await openSession();
+    try {
+      sim.rpcProxy.configure({ outRecycleFault: "flood-successor" });
+      const error = await drive(session);
+      expect(error).toBeInstanceOf(MailwireError);
+      expect((error as MailwireError).code).toBe(ErrorCode.LIMIT_EXCEEDED);
+    } finally {
+      await session.close().catch(() => {});
+    }
+  });
+
   it("times out (MW_TIMEOUT) when the proxy never completes the recycling", async () => {
     const { session } = await openSession(3_000);
     try {

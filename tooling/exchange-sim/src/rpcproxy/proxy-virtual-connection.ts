@@ -141,6 +141,11 @@ export class ProxyVirtualConnection {
       } else if (this.out?.socket === socket) this.close("OUT channel closed");
     });
     if (fault === "ignore-successor") return;
+    if (fault === "flood-successor") {
+      // A misbehaving proxy: 40 KB of pings on the successor before it is the OUT channel.
+      this.#writeHead(socket);
+      socket.write(Buffer.concat(Array.from({ length: 2048 }, () => ping())));
+    }
     this.writeOut(outR2A6());
   }
 

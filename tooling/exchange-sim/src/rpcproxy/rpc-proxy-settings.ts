@@ -29,9 +29,10 @@ export interface RpcProxySettings {
   /**
    * Fault in OUT channel recycling: "drop-successor" closes the successor OUT channel as soon as
    * its OUT_R2/A3 arrives; "ignore-successor" keeps it open but never answers (no OUT_R2/A6);
-   * "late-b3" switches to the successor (head and data) 200 ms before OUT_R2/B3 ends the predecessor.
+   * "late-b3" switches to the successor (head and data) 200 ms before OUT_R2/B3 ends the predecessor;
+   * "flood-successor" writes the successor's head and 40 KB of pings on it before OUT_R2/A6.
    */
-  outRecycleFault?: "none" | "drop-successor" | "ignore-successor" | "late-b3";
+  outRecycleFault?: "none" | "drop-successor" | "ignore-successor" | "late-b3" | "flood-successor";
 }
 
 export interface RpcProxyStats {
