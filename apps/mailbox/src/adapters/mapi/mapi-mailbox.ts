@@ -1,5 +1,4 @@
 import type { Readable } from "node:stream";
-import { sleep, throwIfAborted } from "@mailwire/core";
 import {
   type FolderInfo as MapiFolderInfo,
   type MapiFolderRole,
@@ -30,7 +29,6 @@ import type {
   WatchOptions,
 } from "../../mailbox.js";
 import type { AdapterOptions, SendFunction } from "../adapter-options.js";
-import { type FolderSnapshot, snapshotWatch } from "../shared/snapshot-watch.js";
 import {
   groupMapiByFolder,
   mapiFolderId,
@@ -38,6 +36,7 @@ import {
   mapiMessageRef,
   mapiMessageToken,
 } from "./mapi-ids.js";
+import { mapiWatch } from "./mapi-watch.js";
 import { parseTransportHeaders } from "./transport-headers.js";
 
 /** PidTagTransportMessageHeaders, PtypString (MS-OXPROPS 2.1070). */
@@ -95,7 +94,7 @@ function summaryOf(message: MapiSummary): MessageSummary {
 /**
  * `Mailbox` over a `MapiSession` from `@mailwire/mapi`, whichever transport carries it
  * (MAPI/HTTP or RPC/HTTP): hierarchy and contents tables, RopSetReadFlags, RopMoveCopyMessages,
- * RopDeleteMessages, NotificationWait for watch.
+ * RopDeleteMessages, notifications (with a folder comparison as the fallback) for watch.
  */
 export class MapiMailboxAdapter implements Mailbox {
   readonly protocol: "mapi-http" | "rpc-http";
@@ -385,30 +384,10 @@ export class MapiMailboxAdapter implements Mailbox {
       100,
       options.pollIntervalMs ?? this.session.connectInfo?.maximumPollingIntervalMs ?? 60_000,
     );
-    const snapshot = async (signal: AbortSignal | undefined): Promise<FolderSnapshot> => {
-      const state = new Map<string, boolean>();
-      // Order does not matter to a snapshot: the server's own order, no RopSortTable.
-      for await (const message of this.session.listMessages(folderId, { signal, sortOrders: [] })) {
-        state.set(mapiMessageToken(message.folderId, message.messageId), message.read);
-      }
-      return state;
-    };
-    // NotificationWait (MS-OXCMAPIHTTP 2.2.4.4) only says that something is pending; without
-    // RopRegisterNotification in MapiSession it may never say so, so the folder is also compared
-    // at least every `interval` (the server's maximum polling interval by default).
-    const wait = async (signal: AbortSignal | undefined): Promise<void> => {
-      const started = Date.now();
-      const pending = await this.session
-        .waitForNotifications({ signal, timeoutMs: interval })
-        .catch((error: unknown) => {
-          throwIfAborted(signal);
-          if (error instanceof Error && "code" in error && error.code === "MW_TIMEOUT") return false;
-          throw error;
-        });
-      const left = interval - (Date.now() - started);
-      if (!pending && left > 0) await sleep(left, signal);
-    };
-    return snapshotWatch({ folderId: mapiFolderToken(folderId), signal: options.signal, snapshot, wait });
+    // New mail from RopRegisterNotification + NotificationWait/EcDoAsyncWaitEx as it arrives;
+    // expunges, flag changes and anything a lost subscription missed from a full comparison at
+    // least every `interval` (the server's maximum polling interval by default).
+    return mapiWatch({ session: this.session, folderId, intervalMs: interval, signal: options.signal });
   }
 
   async close(): Promise<void> {
