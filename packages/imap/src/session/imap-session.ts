@@ -1,6 +1,6 @@
 import type { Readable } from "node:stream";
 import { type CallOptions, ClosedError, type Logger } from "@mailwire/core";
-import type { ImapFlow, SearchObject } from "imapflow";
+import type { ImapFlow, MailboxObject, SearchObject } from "imapflow";
 import type { ImapLoginMethod } from "../auth/authenticate-imap.js";
 import { formatSequenceSet } from "../codec/sequence-set.js";
 import type { ImapTlsMode } from "../connection/connect-options.js";
@@ -112,23 +112,105 @@ export class ImapSession {
   ): AsyncGenerator<MessageSummary, void, undefined> {
     const pageSize = Math.max(1, options.pageSize ?? 200);
     const newestFirst = (options.order ?? "newest") === "newest";
+    if (options.uids === undefined && newestFirst) {
+      yield* this.#newestBySequence(path, pageSize, options);
+      return;
+    }
     const uids = [...(options.uids ?? (await this.search(path, { all: true }, options)))].sort((a, b) =>
       newestFirst ? b - a : a - b,
     );
+    yield* this.#uidPages(path, uids, pageSize, newestFirst, options);
+  }
+
+  /** UID FETCH of `uids` (already in the wanted order), `pageSize` at a time. */
+  async *#uidPages(
+    path: string,
+    uids: readonly number[],
+    pageSize: number,
+    newestFirst: boolean,
+    options: CallOptions,
+  ): AsyncGenerator<MessageSummary, void, undefined> {
     for (let start = 0; start < uids.length; start += pageSize) {
       const chunk = uids.slice(start, start + pageSize);
-      const page = await this.#inMailbox(path, "FETCH", options, async () => {
-        const out: MessageSummary[] = [];
-        for await (const message of this.client.fetch(formatSequenceSet(chunk), SUMMARY_QUERY, {
-          uid: true,
-        })) {
-          out.push(toMessageSummary(message));
-        }
-        return out;
-      });
+      const page = await this.#fetchPage(path, formatSequenceSet(chunk), true, options);
       page.sort((a, b) => (newestFirst ? b.uid - a.uid : a.uid - b.uid));
       yield* page;
     }
+  }
+
+  /**
+   * The whole mailbox newest first without a UID SEARCH: sequence-number pages counted down
+   * from the EXISTS seen at the first page (`FETCH n-199:n`). Sequence numbers ascend with UIDs
+   * (RFC 9051 §2.3.1.2), so each page holds the next-lower UIDs. They shift only when an
+   * expunge is reported to this client, which the server may not do during a FETCH by sequence
+   * number (RFC 9051 §7.5.1), or when the folder is selected afresh; if either happens, or the
+   * count changes, the rest is listed by UID SEARCH, keeping only UIDs below the lowest already
+   * yielded: nothing yielded twice, nothing that existed throughout skipped, and messages
+   * appended after the listing began left out as the SEARCH-first listing leaves them out.
+   */
+  async *#newestBySequence(
+    path: string,
+    pageSize: number,
+    options: CallOptions,
+  ): AsyncGenerator<MessageSummary, void, undefined> {
+    let view: MailboxObject | undefined;
+    let total = 0;
+    let shifted = false;
+    const onChange = (event: { path?: string }): void => {
+      if (view !== undefined && event.path === view.path) shifted = true;
+    };
+    const stable = (): boolean =>
+      !shifted && view !== undefined && this.client.mailbox === view && view.exists === total;
+    this.client.on("expunge", onChange);
+    this.client.on("exists", onChange);
+    let lowest = Number.POSITIVE_INFINITY;
+    try {
+      for (let end = -1; end !== 0; ) {
+        const page = await this.#inMailbox(path, "FETCH", options, async () => {
+          if (view === undefined) {
+            view = this.client.mailbox || undefined;
+            total = view?.exists ?? 0;
+            end = total;
+          }
+          if (end <= 0 || !stable()) return undefined;
+          const from = Math.max(1, end - pageSize + 1);
+          const found = await this.#fetchPageUnlocked(`${from}:${end}`, false);
+          end = from - 1;
+          return found;
+        });
+        if (page === undefined) break;
+        page.sort((a, b) => b.uid - a.uid);
+        for (const summary of page) {
+          // Belt and braces: a page fetched across a shift could overlap the previous one.
+          if (summary.uid >= lowest) continue;
+          lowest = summary.uid;
+          yield summary;
+        }
+        if (!stable()) break;
+      }
+      if (view === undefined || stable()) return;
+    } finally {
+      this.client.off("expunge", onChange);
+      this.client.off("exists", onChange);
+    }
+    const rest = (await this.search(path, { all: true }, options)).filter((uid) => uid < lowest).reverse();
+    yield* this.#uidPages(path, rest, pageSize, true, options);
+  }
+
+  #fetchPage(path: string, range: string, uid: boolean, options: CallOptions): Promise<MessageSummary[]> {
+    return this.#inMailbox(path, "FETCH", options, () => this.#fetchPageUnlocked(range, uid));
+  }
+
+  async #fetchPageUnlocked(range: string, uid: boolean): Promise<MessageSummary[]> {
+    const out: MessageSummary[] = [];
+    for await (const message of this.client.fetch(range, SUMMARY_QUERY, { uid })) {
+      // A FETCH response without ENVELOPE is not an answer to this query but an unsolicited
+      // update (RFC 9051 §7.5.2), e.g. the \Deleted flag another connection just set, which
+      // imapflow hands over with the rest; it may even be outside `range`.
+      if (message.envelope === undefined) continue;
+      out.push(toMessageSummary(message));
+    }
+    return out;
   }
 
   /** UIDs matching an imapflow search query (RFC 9051 §6.4.4), ascending. */

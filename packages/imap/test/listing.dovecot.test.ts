@@ -1,0 +1,126 @@
+import { describeWithDovecot, useDovecot } from "@mailwire/dovecot-harness/vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { connectImap, type ImapConnectOptions, type ImapSession, type MessageSummary } from "../src/index.js";
+
+// The newest-first listing of a whole mailbox pages by sequence number without a UID SEARCH;
+// these tests hold it to the SEARCH-based listing and to changes made by another connection.
+
+function message(n: number): string {
+  return `From: a@mailwire.test\r\nTo: b@mailwire.test\r\nSubject: listing ${n}\r\nMessage-ID: <listing-${n}@mailwire.test>\r\n\r\nbody ${n}\r\n`;
+}
+
+describeWithDovecot("@mailwire/imap newest-first listing without SEARCH against Dovecot", () => {
+  const dovecot = useDovecot({ fixture: { messageCount: 5, largeMessageBytes: 0 } });
+  let writer: ImapSession;
+  let reader: ImapSession;
+  let next = 0;
+
+  function options(): ImapConnectOptions {
+    const server = dovecot();
+    const user = server.user("second");
+    return {
+      host: server.host,
+      port: server.ports.imaps,
+      tlsOptions: { ca: server.caPem },
+      auth: { username: user.username, password: user.password },
+      timeoutMs: 20_000,
+    };
+  }
+
+  async function appendOne(): Promise<number> {
+    next += 1;
+    const result = await writer.append("INBOX", message(next));
+    return result.uid as number;
+  }
+
+  /** Lists INBOX, running `during` once after `after` summaries have been yielded. */
+  async function list(pageSize: number, after: number, during: () => Promise<void>): Promise<number[]> {
+    const uids: number[] = [];
+    for await (const summary of reader.messages("INBOX", { pageSize })) {
+      uids.push(summary.uid);
+      if (uids.length === after) await during();
+    }
+    return uids;
+  }
+
+  function expectNewestFirstWithoutDuplicates(uids: readonly number[]): void {
+    expect(new Set(uids).size).toBe(uids.length);
+    for (let index = 1; index < uids.length; index++) {
+      expect(uids[index] as number).toBeLessThan(uids[index - 1] as number);
+    }
+  }
+
+  beforeAll(async () => {
+    writer = await connectImap(options());
+    reader = await connectImap(options());
+    const appended: number[] = [];
+    for (let n = 0; n < 60; n++) appended.push(await appendOne());
+    // UID gaps, so sequence numbers and UIDs differ.
+    await writer.delete(
+      "INBOX",
+      appended.filter((_, index) => index % 9 === 4),
+    );
+  });
+  afterAll(async () => {
+    await writer?.close();
+    await reader?.close();
+    vi.restoreAllMocks();
+  });
+
+  it("equals the UID SEARCH-based listing, summary for summary, and sends no SEARCH", async () => {
+    const all = await reader.search("INBOX", { all: true });
+    const bySearch: MessageSummary[] = [];
+    for await (const summary of reader.messages("INBOX", { pageSize: 7, uids: all })) bySearch.push(summary);
+    const search = vi.spyOn(reader.client, "search");
+    const bySequence: MessageSummary[] = [];
+    for await (const summary of reader.messages("INBOX", { pageSize: 7 })) bySequence.push(summary);
+    expect(search).not.toHaveBeenCalled();
+    search.mockRestore();
+    expect(bySequence.length).toBeGreaterThan(50);
+    expect(bySequence).toEqual(bySearch);
+  });
+
+  it("another connection appends one and expunges one mid-listing: nothing lost or repeated", async () => {
+    const before = await reader.search("INBOX", { all: true });
+    const gone = before[10] as number; // not yet listed when the change happens
+    let added = 0;
+    const search = vi.spyOn(reader.client, "search");
+    const listed = await list(8, 12, async () => {
+      added = await appendOne();
+      await writer.delete("INBOX", [gone]);
+    });
+    // The append reaches this session as EXISTS, so the rest came from the UID SEARCH fallback.
+    expect(search).toHaveBeenCalledTimes(1);
+    search.mockRestore();
+    expectNewestFirstWithoutDuplicates(listed);
+    const throughout = before.filter((uid) => uid !== gone);
+    expect(listed.filter((uid) => uid !== gone).sort((a, b) => a - b)).toEqual(throughout);
+    expect(listed).not.toContain(added);
+  });
+
+  it("an expunge reported between pages (NOOP) falls back without losing or repeating", async () => {
+    const before = await reader.search("INBOX", { all: true });
+    const gone = before.slice(0, 3); // the oldest three, listed last
+    const search = vi.spyOn(reader.client, "search");
+    const listed = await list(5, 6, async () => {
+      await writer.delete("INBOX", gone);
+      await reader.client.noop(); // the server may now report the EXPUNGEs
+    });
+    expect(search).toHaveBeenCalledTimes(1); // the fallback's UID SEARCH
+    search.mockRestore();
+    expectNewestFirstWithoutDuplicates(listed);
+    expect(listed.sort((a, b) => a - b)).toEqual(before.filter((uid) => !gone.includes(uid)));
+  });
+
+  it("another folder selected between pages: the rest is listed by UID, nothing lost or repeated", async () => {
+    const before = await reader.search("INBOX", { all: true });
+    const search = vi.spyOn(reader.client, "search");
+    const listed = await list(6, 7, async () => {
+      await reader.search("Drafts", { all: true });
+    });
+    expect(search).toHaveBeenCalledTimes(2); // Drafts, then the fallback's UID SEARCH of INBOX
+    search.mockRestore();
+    expectNewestFirstWithoutDuplicates(listed);
+    expect([...listed].sort((a, b) => a - b)).toEqual(before);
+  });
+});
