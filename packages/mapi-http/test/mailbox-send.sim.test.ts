@@ -154,11 +154,11 @@ describe("sending and RTF-only messages over MAPI/HTTP against exchange-sim", ()
 
   it("pages through a 500-message Inbox with QueryRows, in order, one Execute per page of at most 100 rows", async () => {
     const inboxFolder = sim.store.specialFolder("inbox");
-    const template = sim.store.messages(inboxFolder.id)[0];
-    expect(template).toBeDefined();
+    const template = sim.store.messages(inboxFolder.id)[0]?.fixture;
+    if (template === undefined) throw new Error("the fixture Inbox is empty");
     const missing = 500 - sim.store.messages(inboxFolder.id).length;
     for (let i = 0; i < missing; i++) {
-      sim.store.addMessage(inboxFolder.id, { ...(template?.fixture as never), subject: `Bulk ${i}` });
+      sim.store.addMessage(inboxFolder.id, { ...template, subject: `Bulk ${i}` });
     }
     const expected = sim.store.messages(inboxFolder.id).map((m) => m.fixture.subject);
     expect(expected.length).toBeGreaterThanOrEqual(500);
