@@ -86,7 +86,8 @@ const row = (name: string): AddressBookRow => [{ kind: "value", type: PropertyTy
 describe("MapiHttpAddressBook against a scripted server", () => {
   it("sends the MAPI/HTTP headers, keeps the session cookies and counts PENDING keep-alives", async () => {
     script = (type) => {
-      if (type === "Bind") return { body: bindOk, cookies: ["MapiContext=ctx1; path=/", "MapiSequence=s1; path=/"] };
+      if (type === "Bind")
+        return { body: bindOk, cookies: ["MapiContext=ctx1; path=/", "MapiSequence=s1; path=/"] };
       if (type === "Unbind") return { body: unbindOk };
       return {
         body: NspiBodies.GetMailboxUrl.response.encode({
@@ -190,13 +191,21 @@ describe("MapiHttpAddressBook against a scripted server", () => {
     script = (type) => {
       if (type === "Bind") return { body: bindOk };
       if (type === "Unbind") return { body: unbindOk };
-      if (type === "DNToMId") return { body: NspiBodies.DNToMId.response.encode({ statusCode: 7, auxiliaryBuffer: empty }) };
+      if (type === "DNToMId")
+        return { body: NspiBodies.DNToMId.response.encode({ statusCode: 7, auxiliaryBuffer: empty }) };
       return {
-        body: NspiBodies.GetPropList.response.encode({ statusCode: 0, errorCode: 0x8004010f, auxiliaryBuffer: empty }),
+        body: NspiBodies.GetPropList.response.encode({
+          statusCode: 0,
+          errorCode: 0x8004010f,
+          auxiliaryBuffer: empty,
+        }),
       };
     };
     const book = await MapiHttpAddressBook.connect({ url, http });
-    await expect(book.getPropList(5)).rejects.toMatchObject({ requestType: "GetPropList", errorCode: 0x8004010f });
+    await expect(book.getPropList(5)).rejects.toMatchObject({
+      requestType: "GetPropList",
+      errorCode: 0x8004010f,
+    });
     await expect(book.dnToMId(["/o=x"])).rejects.toMatchObject({ requestType: "DNToMId", statusCode: 7 });
     await book.close();
 
