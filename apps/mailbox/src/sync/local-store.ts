@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
 import { appendFile, mkdir, readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { FolderInfo, MessageDetail, MessageSummary } from "../mailbox.js";
 import { writeFileAtomic } from "../profile/profile-store.js";
+import { AttachmentStore } from "./attachment-store.js";
+import { storeKey as hash } from "./store-key.js";
 
 // The cached-mode store: plain JSON files, each written whole through a temp file and a rename,
 // so a process killed at any instant leaves every file either as it was or as it became, never
@@ -10,6 +11,7 @@ import { writeFileAtomic } from "../profile/profile-store.js";
 //   folders.json                    the folder list and when it was synced
 //   index/<hash(folderId)>.json     one folder's message summaries, newest first
 //   messages/<hash(messageId)>.json one message as `read` returned it
+//   attachments/<hash(messageId)>/  its attachment bytes, up to a size cap (attachment-store.ts)
 //   pending.jsonl                   changes made offline, replayed in order when back online
 
 export interface FolderIndex {
@@ -30,8 +32,6 @@ export type PendingChange =
 export interface SerializedOutgoing {
   readonly [key: string]: unknown;
 }
-
-const hash = (value: string) => createHash("sha256").update(value).digest("hex").slice(0, 40);
 
 /** JSON has no Date: revive the `date` fields the Mailbox types carry. */
 function reviveDates<T extends { date?: Date | undefined }>(value: T): T {
@@ -58,9 +58,11 @@ async function readJson<T>(path: string): Promise<T | undefined> {
 
 export class LocalStore {
   readonly directory: string;
+  readonly attachments: AttachmentStore;
 
   constructor(directory: string) {
     this.directory = directory;
+    this.attachments = new AttachmentStore(join(directory, "attachments"));
   }
 
   async #ensure(sub?: string): Promise<string> {
@@ -107,6 +109,7 @@ export class LocalStore {
 
   async removeMessage(messageId: string): Promise<void> {
     await rm(join(this.directory, "messages", `${hash(messageId)}.json`), { force: true });
+    await this.attachments.remove(messageId);
   }
 
   /** Finds a cached summary by id across the folder indexes this store knows. */

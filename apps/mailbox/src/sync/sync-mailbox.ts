@@ -1,5 +1,6 @@
 import { isMailwireError } from "@mailwire/core";
-import type { FolderInfo, Mailbox, MessageSummary, OutgoingMessage } from "../mailbox.js";
+import type { FolderInfo, Mailbox, MessageDetail, MessageSummary, OutgoingMessage } from "../mailbox.js";
+import { DEFAULT_MAX_ATTACHMENT_BYTES, type StoredAttachment } from "./attachment-store.js";
 import type { LocalStore } from "./local-store.js";
 import { isOfflineError } from "./offline-error.js";
 import { replayPending } from "./replay-pending.js";
@@ -33,6 +34,11 @@ export interface SyncOptions {
   readonly folderIds?: readonly string[] | undefined;
   /** Summaries only, bodies on demand (Outlook's "download headers" on a slow link). */
   readonly headersOnly?: boolean | undefined;
+  /**
+   * Attachments bigger than this many bytes are not kept (recorded as skipped); 0 keeps none.
+   * Default `DEFAULT_MAX_ATTACHMENT_BYTES` (10 MiB).
+   */
+  readonly maxAttachmentBytes?: number | undefined;
   readonly pageSize?: number | undefined;
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ((event: SyncProgress) => void) | undefined;
@@ -55,6 +61,10 @@ export interface SyncReport {
   downloaded: number;
   /** Messages the store already had (not downloaded again). */
   readonly alreadyCached: number;
+  /** Attachments written to the store in this pass. */
+  readonly attachmentsStored: number;
+  /** Attachments over `maxAttachmentBytes`, recorded as skipped. */
+  readonly attachmentsSkipped: number;
   /** Messages gone from the server and dropped from the store. */
   readonly removed: number;
   /** Offline changes sent to the server. */
@@ -79,7 +89,16 @@ export async function syncMailbox(
   store: LocalStore,
   options: SyncOptions = {},
 ): Promise<SyncReport> {
-  const counts = { folders: 0, listed: 0, downloaded: 0, alreadyCached: 0, removed: 0, replayed: 0 };
+  const counts = {
+    folders: 0,
+    listed: 0,
+    downloaded: 0,
+    alreadyCached: 0,
+    attachmentsStored: 0,
+    attachmentsSkipped: 0,
+    removed: 0,
+    replayed: 0,
+  };
   const headersOnly = options.headersOnly ?? false;
   const call = { signal: options.signal };
   try {
@@ -105,11 +124,47 @@ export async function syncMailbox(
   return { ...counts, headersOnly };
 }
 
+interface Counts {
+  listed: number;
+  downloaded: number;
+  alreadyCached: number;
+  attachmentsStored: number;
+  attachmentsSkipped: number;
+  removed: number;
+}
+
+/**
+ * Keeps a message's attachments (each up to the cap) and then their manifest; the manifest is
+ * the mark that they are done, so a pass cut short fetches them again next time.
+ */
+async function syncAttachments(
+  mailbox: Mailbox,
+  detail: MessageDetail,
+  store: LocalStore,
+  counts: Counts,
+  options: SyncOptions,
+): Promise<void> {
+  const limit = Math.max(0, options.maxAttachmentBytes ?? DEFAULT_MAX_ATTACHMENT_BYTES);
+  const kept: StoredAttachment[] = [];
+  for (const attachment of detail.attachments) {
+    const entry = await store.attachments.save(
+      detail.id,
+      attachment,
+      () => mailbox.openAttachment(detail.id, attachment.id, { signal: options.signal }),
+      limit,
+    );
+    kept.push(entry);
+    if (entry.state === "stored") counts.attachmentsStored += 1;
+    else counts.attachmentsSkipped += 1;
+  }
+  await store.attachments.saveManifest({ messageId: detail.id, attachments: kept });
+}
+
 async function syncFolder(
   mailbox: Mailbox,
   store: LocalStore,
   folder: FolderInfo,
-  counts: { listed: number; downloaded: number; alreadyCached: number; removed: number },
+  counts: Counts,
   options: SyncOptions,
 ): Promise<void> {
   const listed: MessageSummary[] = [];
@@ -140,6 +195,8 @@ async function syncFolder(
   });
 
   const missing: MessageSummary[] = [];
+  // Kept earlier without their attachments (read online, or by an older version): those only.
+  const lackingAttachments: MessageDetail[] = [];
   for (const summary of listed) {
     const cached = await store.message(summary.id);
     if (cached === undefined) missing.push(summary);
@@ -147,6 +204,9 @@ async function syncFolder(
       counts.alreadyCached += 1;
       // Flags change without the message changing: update the copy, no download.
       if (cached.read !== summary.read) await store.saveMessage({ ...cached, read: summary.read });
+      if (cached.attachments.length > 0 && (await store.attachments.manifest(cached.id)) === undefined) {
+        lackingAttachments.push(cached);
+      }
     }
   }
   options.onProgress?.({
@@ -158,9 +218,12 @@ async function syncFolder(
   });
   if (options.headersOnly) return;
 
+  for (const cached of lackingAttachments) await syncAttachments(mailbox, cached, store, counts, options);
   let done = 0;
   for (const summary of missing) {
     const detail = await mailbox.read(summary.id, { signal: options.signal });
+    // Attachments before the message: the message file is what marks it done.
+    await syncAttachments(mailbox, detail, store, counts, options);
     await store.saveMessage(detail);
     counts.downloaded += 1;
     done += 1;

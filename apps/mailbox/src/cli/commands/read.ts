@@ -3,6 +3,7 @@ import { mkdir } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { pipeline } from "node:stream/promises";
 import type { MessageDetail } from "../../mailbox.js";
+import type { StoredAttachment } from "../../sync/attachment-store.js";
 import { notFound } from "../cli-error.js";
 import { bool, type Command, str } from "../command.js";
 import { ExitCode } from "../exit-codes.js";
@@ -24,11 +25,21 @@ export function safeFileName(name: string, taken: Set<string>): string {
   return candidate;
 }
 
+/** Why the store cannot give an attachment's bytes. */
+function offlineReason(entry: StoredAttachment | undefined): string {
+  if (entry?.state === "skipped") {
+    const size = entry.size === undefined ? "" : ` (${entry.size} bytes)`;
+    return `over the ${entry.limit}-byte cap when synced${size}; connect to save it`;
+  }
+  return "not in the local store (sync while online)";
+}
+
 export const readCommand: Command = {
   name: "read",
   summary: "show a message: headers, text body, attachments",
   usage: `mailbox read <id> [--save-attachments DIR] [--headers] [--html]
-  --save-attachments DIR  write every attachment into DIR (created if needed)
+  --save-attachments DIR  write every attachment into DIR (created if needed); offline, from
+                          the local store (exit 4 if some attachment was not kept by sync)
   --headers               print every header field, not only From/To/Cc/Date/Subject
   --html                  print the HTML body when there is one`,
   positionals: [1, 1],
@@ -76,22 +87,39 @@ export const readCommand: Command = {
         }
       }
       const saved: { name: string; path: string }[] = [];
+      const unavailable: { name: string; reason: string }[] = [];
       const dir = str(values, "save-attachments");
       if (dir !== undefined && message.attachments.length > 0) {
-        if (!session.mailbox)
-          throw notFound("attachments are not kept in the local store: connect to save them");
         await mkdir(dir, { recursive: true });
         const taken = new Set<string>();
+        const mailbox = session.mailbox;
+        // Offline: the bytes sync kept (attachments over its size cap were not kept).
+        const kept = mailbox ? undefined : await session.store?.attachments.manifest(message.id);
         for (const a of message.attachments) {
+          const stream = mailbox
+            ? await mailbox.openAttachment(message.id, a.id, { signal: context.signal })
+            : await session.store?.attachments.open(message.id, a.id);
+          if (!stream) {
+            const reason = offlineReason(kept?.attachments.find((entry) => entry.id === a.id));
+            unavailable.push({ name: a.name, reason });
+            out.note(`not saved: ${a.name}: ${reason}`);
+            continue;
+          }
           const path = join(dir, safeFileName(a.name, taken));
-          const stream = await session.mailbox.openAttachment(message.id, a.id, { signal: context.signal });
           await pipeline(stream, createWriteStream(path, { flags: "wx" }));
           saved.push({ name: a.name, path });
           out.note(`saved ${path}`);
         }
       }
-      out.document({ type: "message", source, message: toJson(message), saved });
-      return ExitCode.OK;
+      out.document({
+        type: "message",
+        source,
+        message: toJson(message),
+        saved,
+        ...(unavailable.length > 0 ? { unavailable } : {}),
+      });
+      // Some attachment needs the server: the same exit as any read the store cannot serve.
+      return unavailable.length > 0 ? ExitCode.OFFLINE : ExitCode.OK;
     } finally {
       await session.close();
     }

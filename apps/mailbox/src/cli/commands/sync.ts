@@ -1,3 +1,4 @@
+import { DEFAULT_MAX_ATTACHMENT_BYTES } from "../../sync/attachment-store.js";
 import { LocalStore } from "../../sync/local-store.js";
 import { type SyncProgress, syncMailbox } from "../../sync/sync-mailbox.js";
 import { bool, type Command, str, strs } from "../command.js";
@@ -11,10 +12,13 @@ import { folderList } from "./folder-list.js";
 export const syncCommand: Command = {
   name: "sync",
   summary: "cached mode: bring the local store up to date (resumes where it stopped)",
-  usage: `mailbox sync [--folder F]... [--headers-only | --full] [--page-size N] [--progress]
+  usage: `mailbox sync [--folder F]... [--headers-only | --full] [--page-size N] [--max-attachment-size BYTES] [--progress]
   sends what was queued offline, then per folder downloads only what the store lacks
   --headers-only   summaries only, bodies on demand (the default on a slow link)
   --full           bodies too, even on a slow link
+  --max-attachment-size BYTES
+                   keep attachments up to this size for offline reading (default 10485760;
+                   0: none); bigger ones are recorded as skipped
   --progress       draw the progress bar even when stderr is not a terminal
   --json           NDJSON progress records, then {"type":"done",...}
   exit code 4 when the server went away mid-way: run it again to resume`,
@@ -24,6 +28,7 @@ export const syncCommand: Command = {
     "headers-only": { type: "boolean" },
     full: { type: "boolean" },
     "page-size": { type: "string" },
+    "max-attachment-size": { type: "string" },
     progress: { type: "boolean" },
   },
   async run(context, values) {
@@ -62,10 +67,16 @@ export const syncCommand: Command = {
       const pageSize = str(values, "page-size")
         ? positiveInt(str(values, "page-size"), "page-size", 50)
         : undefined;
+      const maxAttachmentBytes = positiveInt(
+        str(values, "max-attachment-size"),
+        "max-attachment-size",
+        DEFAULT_MAX_ATTACHMENT_BYTES,
+      );
       const report = await syncMailbox(mailbox, store, {
         folderIds,
         headersOnly,
         pageSize,
+        maxAttachmentBytes,
         signal: context.signal,
         onProgress,
       });
@@ -74,6 +85,7 @@ export const syncCommand: Command = {
       context.out.text(
         `${report.interrupted ? "Sync interrupted" : "Synced"}: ${report.folders} folder(s), ${report.listed} listed, ` +
           `${report.downloaded} downloaded, ${report.alreadyCached} already cached, ${report.removed} removed, ` +
+          `${report.attachmentsStored} attachment(s) kept, ${report.attachmentsSkipped} over the size cap, ` +
           `${report.replayed} offline change(s) sent${report.headersOnly ? " (headers only)" : ""}`,
       );
       if (report.interrupted) {
