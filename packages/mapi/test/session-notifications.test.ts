@@ -65,4 +65,28 @@ describe("MapiSession.notifications (MS-OXCNOTIF)", () => {
     setTimeout(() => controller.abort(new Error("stop")), 20);
     await expect(loop).rejects.toThrow("stop");
   });
+
+  it("an abort while the notifications are being fetched lets that Execute finish (regression: it broke RPC sessions)", async () => {
+    const { session, engine, transport } = await setup();
+    const controller = new AbortController();
+    const signals: (AbortSignal | undefined)[] = [];
+    const execute = transport.execute.bind(transport);
+    transport.execute = async (buffer, options = {}) => {
+      signals.push(options.signal);
+      if (signals.length > 1) controller.abort(new Error("stop")); // mid-fetch
+      return execute(buffer, options);
+    };
+    const received: MapiNotification[] = [];
+    const loop = (async () => {
+      for await (const n of session.notifications({ signal: controller.signal })) received.push(n);
+    })();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    engine.newMail(INBOX, 0x77n);
+    await expect(loop).rejects.toThrow("stop");
+    // The register call carried the signal; the fetch did not, completed, and its event was yielded.
+    expect(signals[0]).toBe(controller.signal);
+    expect(signals[1]).toBeUndefined();
+    expect(received.map((n) => n.messageId)).toEqual([0x77n]);
+    await session.listFolders(); // the session is still usable
+  });
 });

@@ -133,7 +133,12 @@ export async function* subscriptionEvents(
     for (;;) {
       for (const notify of host.router.take(subscription.handle)) yield toNotification(notify);
       host.checkGeneration(subscription);
-      if (await host.wait(options)) await host.send(new RopBatch(), options, { evenIfEmpty: true });
+      if (await host.wait(options)) {
+        // The fetch is one short Execute. Cancelling it half-way would leave the session unusable
+        // for the caller's other calls (RPC: the connection carrying the call; MAPI/HTTP: the
+        // request sequence), so `signal` ends the wait but lets a started fetch finish.
+        await host.send(new RopBatch(), { ...options, signal: undefined }, { evenIfEmpty: true });
+      }
     }
   } finally {
     host.router.close(subscription.handle);
