@@ -26,6 +26,8 @@ beforeAll(async () => {
     },
     { auth: false },
   );
+  // startSim points its RPC proxy at its own DCE/RPC server; this one has no server behind it.
+  noMapi.rpcProxy.configure({ backend: undefined });
 });
 afterAll(async () => {
   await sim?.close();
