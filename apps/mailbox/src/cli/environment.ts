@@ -1,9 +1,11 @@
 import type { Readable, Writable } from "node:stream";
-import type { CallOptions, Mailbox, OutgoingMessage, ProtocolName } from "../mailbox.js";
+import type { SendFunction } from "../adapters/adapter-options.js";
+import type { Mailbox, ProtocolName } from "../mailbox.js";
 import type { Secret } from "../profile/credentials.js";
 import type { Profile, ServerEndpoint } from "../profile/profile.js";
 
-export type SendFunction = (message: OutgoingMessage, options?: CallOptions) => Promise<void>;
+// The adapters' type: the CLI hands its SMTP sender to IMAP/POP3 mailboxes through it.
+export type { SendFunction };
 
 // The CLI's seams: its streams and environment, and the backend that turns an address or a
 // saved profile into a connected Mailbox. `node dist/cli.js` uses the library backend

@@ -2,7 +2,7 @@ import type { Readable } from "node:stream";
 import { buffer } from "node:stream/consumers";
 import { LimitExceededError, throwIfAborted } from "@mailwire/core";
 import type { ImapAddress, ImapFolder, ImapSession, MessageSummary as ImapSummary } from "@mailwire/imap";
-import { guard, guardIterable, UnsupportedOperationError } from "../../errors.js";
+import { guard, guardIterable } from "../../errors.js";
 import type {
   Address,
   CallOptions,
@@ -19,6 +19,7 @@ import type {
   WatchOptions,
 } from "../../mailbox.js";
 import type { AdapterOptions, SendFunction } from "../adapter-options.js";
+import { sendThroughInjected } from "../shared/injected-send.js";
 import { attachmentStream, detailFrom, parseMessage } from "../shared/mime-detail.js";
 import { matchesSummary } from "../shared/search-filter.js";
 import {
@@ -325,16 +326,7 @@ export class ImapMailboxAdapter implements Mailbox {
     return guard(
       "imap",
       "send",
-      async () => {
-        if (!this.#send) {
-          throw new UnsupportedOperationError(
-            "imap",
-            "send",
-            "IMAP has no submission; pass a `send` (SMTP) option",
-          );
-        }
-        await this.#send(message, options);
-      },
+      () => sendThroughInjected("imap", this.#send, message, options),
       this.#secrets,
     );
   }

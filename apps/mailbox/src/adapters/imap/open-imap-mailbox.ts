@@ -1,8 +1,8 @@
-import { ErrorCode, isMailwireError } from "@mailwire/core";
 import { connectImap, type ImapConnectOptions, type ImapSession } from "@mailwire/imap";
 import { toMailboxError } from "../../errors.js";
 import type { AdapterOptions } from "../adapter-options.js";
 import { connectStep } from "../shared/connect-step.js";
+import { rememberRefusal } from "../shared/refusal-memory.js";
 import { ImapMailboxAdapter } from "./imap-mailbox.js";
 
 export interface ImapMailboxOptions extends AdapterOptions {
@@ -18,20 +18,14 @@ export interface ImapMailboxOptions extends AdapterOptions {
 export async function openImapMailbox(options: ImapMailboxOptions): Promise<ImapMailboxAdapter> {
   const auth = options.connect.auth;
   const secrets = ["password" in auth ? auth.password : undefined];
-  let refused: unknown;
-  const connect = async (signal: AbortSignal | undefined): Promise<ImapSession> => {
-    if (refused !== undefined) throw refused;
-    try {
-      return await connectImap({
+  const connect = rememberRefusal(
+    (signal): Promise<ImapSession> =>
+      connectImap({
         ...options.connect,
         signal: signal ?? options.connect.signal,
         timeoutMs: options.timeoutMs ?? options.connect.timeoutMs,
-      });
-    } catch (error) {
-      if (isMailwireError(error) && error.code === ErrorCode.AUTH_FAILED) refused = error;
-      throw error;
-    }
-  };
+      }),
+  );
   try {
     const session = await connect(options.signal);
     return new ImapMailboxAdapter(session, { ...options, secrets, reconnect: connect });

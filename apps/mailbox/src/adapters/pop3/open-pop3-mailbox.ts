@@ -1,8 +1,8 @@
-import { ErrorCode, isMailwireError } from "@mailwire/core";
 import { connectPop3, type Pop3Client, type Pop3ConnectOptions } from "@mailwire/pop3";
 import { toMailboxError } from "../../errors.js";
 import type { AdapterOptions } from "../adapter-options.js";
 import { connectStep } from "../shared/connect-step.js";
+import { rememberRefusal } from "../shared/refusal-memory.js";
 import { Pop3MailboxAdapter } from "./pop3-mailbox.js";
 
 export interface Pop3MailboxOptions extends AdapterOptions {
@@ -18,20 +18,14 @@ export interface Pop3MailboxOptions extends AdapterOptions {
 export async function openPop3Mailbox(options: Pop3MailboxOptions): Promise<Pop3MailboxAdapter> {
   const auth = options.connect.auth;
   const secrets = ["password" in auth ? auth.password : undefined];
-  let refused: unknown;
-  const connect = async (signal: AbortSignal | undefined): Promise<Pop3Client> => {
-    if (refused !== undefined) throw refused;
-    try {
-      return await connectPop3({
+  const connect = rememberRefusal(
+    (signal): Promise<Pop3Client> =>
+      connectPop3({
         ...options.connect,
         signal: signal ?? options.connect.signal,
         timeoutMs: options.timeoutMs ?? options.connect.timeoutMs,
-      });
-    } catch (error) {
-      if (isMailwireError(error) && error.code === ErrorCode.AUTH_FAILED) refused = error;
-      throw error;
-    }
-  };
+      }),
+  );
   try {
     const first = await connect(options.signal);
     return new Pop3MailboxAdapter(first, { ...options, connect, secrets });

@@ -24,6 +24,7 @@ import type {
 } from "../../mailbox.js";
 import type { AdapterOptions, SendFunction } from "../adapter-options.js";
 import { decodePart, encodePart, packId, unpackId } from "../shared/ids.js";
+import { sendThroughInjected } from "../shared/injected-send.js";
 import { attachmentStream, detailFrom, parseMessage } from "../shared/mime-detail.js";
 import { matchesSummary, matchesText } from "../shared/search-filter.js";
 import { snapshotWatch } from "../shared/snapshot-watch.js";
@@ -304,16 +305,7 @@ export class Pop3MailboxAdapter implements Mailbox {
     return guard(
       "pop3",
       "send",
-      async () => {
-        if (!this.#send) {
-          throw new UnsupportedOperationError(
-            "pop3",
-            "send",
-            "POP3 has no submission; pass a `send` (SMTP) option",
-          );
-        }
-        await this.#send(message, options);
-      },
+      () => sendThroughInjected("pop3", this.#send, message, options),
       this.#secrets,
     );
   }
