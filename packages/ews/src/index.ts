@@ -47,11 +47,18 @@ export {
   propertyPathNode,
 } from "./model/property-path.js";
 export {
+  DAY_OF_WEEK_INDEXES,
+  DAYS_OF_WEEK,
   type DayOfWeek,
+  type DayOfWeekIndex,
+  MONTHS,
   type Month,
+  type OtherRecurrencePart,
+  RELATIVE_DAYS,
   type Recurrence,
   type RecurrencePattern,
   type RecurrenceRange,
+  type RelativeDay,
   readRecurrence,
   recurrenceNode,
 } from "./model/recurrence.js";

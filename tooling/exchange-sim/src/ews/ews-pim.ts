@@ -16,10 +16,10 @@ import {
 
 // Calendar, contacts and tasks for the EWS endpoint (MS-OXWSMTGS, MS-OXWSCONT, MS-OXWSTASK).
 // The shared mailbox store holds messages only, so these items live here, per sim, in three
-// virtual folders (calendar, contacts, tasks); other protocols do not see them. CalendarView
-// expands daily and weekly series into occurrences. UpdateItem applies SetItemField (indexed
+// virtual folders (calendar, contacts, tasks); other protocols do not see them. UpdateItem applies SetItemField (indexed
 // entries merged by Key) and DeleteItemField; GetUserAvailability answers for the owner's calendar
-// from these items (other mailboxes: ErrorMailRecipientNotFound).
+// from these items (other mailboxes: ErrorMailRecipientNotFound). CalendarView expands daily,
+// weekly, absolute/relative monthly and absolute/relative yearly series (day granularity, in UTC).
 
 export const PIM_FOLDERS = {
   calendar: "fld-calendar",
@@ -67,6 +67,59 @@ const DAY = 86_400_000;
 const startOf = (entry: { item: PimItem; occurrence: { start: Date } | undefined }) =>
   (entry.occurrence?.start ?? new Date(text(one(entry.item.node, "Start")))).getTime();
 const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+const INDEXES = ["First", "Second", "Third", "Fourth"];
+
+const monthsBetween = (from: Date, to: Date) =>
+  (to.getUTCFullYear() - from.getUTCFullYear()) * 12 + to.getUTCMonth() - from.getUTCMonth();
+
+/** DayOfWeekType (MS-OXWSCDATA): a weekday, or Day / Weekday / WeekendDay. */
+function isKind(kind: string, date: Date): boolean {
+  const weekday = date.getUTCDay();
+  if (kind === "Day") return true;
+  if (kind === "Weekday") return weekday >= 1 && weekday <= 5;
+  if (kind === "WeekendDay") return weekday === 0 || weekday === 6;
+  return WEEKDAYS[weekday] === kind;
+}
+
+/**
+ * Whether `date` is an occurrence day of a monthly/yearly pattern within its month: DayOfMonth for
+ * the absolute patterns; for the relative ones, the DayOfWeekIndex-th day (First..Fourth, or
+ * Last) of those matching DaysOfWeek.
+ */
+function matchesInMonth(pattern: EwsNode, date: Date): boolean {
+  const dayOfMonth = text(one(pattern, "DayOfMonth"));
+  if (dayOfMonth) return date.getUTCDate() === Number(dayOfMonth);
+  const kind = text(one(pattern, "DaysOfWeek"));
+  if (!isKind(kind, date)) return false;
+  const year = date.getUTCFullYear();
+  const month = date.getUTCMonth();
+  const daysInMonth = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
+  let ordinal = 0;
+  for (let d = 1; d <= date.getUTCDate(); d++)
+    if (isKind(kind, new Date(Date.UTC(year, month, d)))) ordinal++;
+  const index = text(one(pattern, "DayOfWeekIndex"));
+  if (index === "Last") {
+    for (let d = date.getUTCDate() + 1; d <= daysInMonth; d++)
+      if (isKind(kind, new Date(Date.UTC(year, month, d)))) return false;
+    return true;
+  }
+  return INDEXES.indexOf(index) + 1 === ordinal;
+}
 
 export class EwsPim {
   readonly #items = new Map<string, PimItem>();
@@ -176,13 +229,16 @@ export class EwsPim {
     if (recurrence === undefined) return overlaps(start, end) ? [undefined] : [];
     const daily = one(recurrence, "DailyRecurrence");
     const weekly = one(recurrence, "WeeklyRecurrence");
+    const monthly =
+      one(recurrence, "AbsoluteMonthlyRecurrence") ?? one(recurrence, "RelativeMonthlyRecurrence");
+    const yearly = one(recurrence, "AbsoluteYearlyRecurrence") ?? one(recurrence, "RelativeYearlyRecurrence");
     const range =
       one(recurrence, "EndDateRecurrence") ??
       one(recurrence, "NumberedRecurrence") ??
       one(recurrence, "NoEndRecurrence");
     const last = one(range, "EndDate") ? new Date(`${text(one(range, "EndDate"))}T23:59:59Z`) : to;
     const count = Number(text(one(range, "NumberOfOccurrences")) || Number.POSITIVE_INFINITY);
-    const interval = Number(text(one(daily ?? weekly, "Interval")) || 1);
+    const interval = Number(text(one(daily ?? weekly ?? monthly, "Interval")) || 1);
     const days = new Set(text(one(weekly, "DaysOfWeek")).split(/\s+/));
     const duration = end.getTime() - start.getTime();
     const found: Array<{ start: Date; end: Date }> = [];
@@ -195,7 +251,11 @@ export class EwsPim {
         ? day % interval === 0
         : weekly
           ? week % interval === 0 && days.has(WEEKDAYS[s.getUTCDay()] ?? "")
-          : day === 0;
+          : monthly
+            ? monthsBetween(start, s) % interval === 0 && matchesInMonth(monthly, s)
+            : yearly
+              ? text(one(yearly, "Month")) === MONTHS[s.getUTCMonth()] && matchesInMonth(yearly, s)
+              : day === 0;
       if (!matches) continue;
       produced += 1;
       const e = new Date(s.getTime() + duration);
