@@ -5,11 +5,13 @@
 // and clients sit in SYN_SENT, retransmitting - what a firewall that drops packets looks like.
 // Not backlog 0: node:net reads 0 as "use the default" (511), so every connect would complete
 // and this would only be a server that accepts and stays silent (that is black-hole.ts).
-// Prints the port; the parent kills it.
+// Optional arguments: host and port (default 127.0.0.1, any free port; the bench's network
+// namespace puts holes on 127.0.0.2:443 and :80). Prints the port; the parent kills it.
 import { createServer } from "node:net";
 
+const [host = "127.0.0.1", port = "0"] = process.argv.slice(2);
 const server = createServer();
-server.listen({ port: 0, host: "127.0.0.1", backlog: 1 }, () => {
+server.listen({ port: Number(port), host, backlog: 1 }, () => {
   process.stdout.write(`${server.address().port}\n`, () => {
     Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0);
   });

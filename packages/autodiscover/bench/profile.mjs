@@ -1,0 +1,112 @@
+// Where the time of one discover() goes, scenario by scenario (issue 5's ≤ 1.5× goal): runs the
+// bench's scenarios in alternating rounds in one process and reports, per discover(), the
+// median wall time, the median CPU time of this process (process.cpuUsage: user + system, so
+// it counts the client's own work and not the sim's, which runs in another process) and how
+// many TLS secure contexts, TCP connects and HTTP clients it cost. CPU time is the figure to
+// compare changes with on a loaded machine; wall time moves with the load.
+//
+// Usage: npm run build -w @mailwire/autodiscover && node bench/profile.mjs
+// Env: PROFILE_ROUNDS (default 40), PROFILE_SCENARIOS (comma list of alone, holed, holed0,
+// direct; default all), PROFILE_SHARED_TLS=1 (what-if: tls.connect gets one SecureContext per
+// distinct CA instead of building one per connection, as @mailwire/core could do; a
+// simulation by patching node:tls here, not something discover() does). For a CPU profile of one scenario:
+//   PROFILE_SCENARIOS=holed0 node --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.mjs
+import net from "node:net";
+import { loadavg } from "node:os";
+import tls from "node:tls";
+import { median, startBenchSetup } from "./setup.mjs";
+
+const ROUNDS = Number(process.env.PROFILE_ROUNDS ?? 40);
+const SCENARIOS = {
+  alone: (setup) => setup.concurrent(false, {}, true),
+  holed: (setup) => setup.concurrent(false),
+  holed0: (setup) => setup.concurrent(false, { priorityGraceMs: 0 }),
+  direct: (setup) => setup.concurrent(true),
+};
+const chosen = (process.env.PROFILE_SCENARIOS ?? Object.keys(SCENARIOS).join(","))
+  .split(",")
+  .map((name) => name.trim())
+  .filter((name) => name in SCENARIOS);
+
+// Counters: node:tls builds one SecureContext per connect unless it is handed one (each parses
+// the CA it is given); every connect undici makes goes through net.connect or tls.connect.
+// The synchronous time spent in them is summed too (tls.connect's includes its SecureContext).
+const counts = { secureContexts: 0, secureContextMs: 0, sockets: 0, connectMs: 0 };
+const createSecureContext = tls.createSecureContext;
+tls.createSecureContext = (...args) => {
+  counts.secureContexts++;
+  const started = performance.now();
+  try {
+    return createSecureContext(...args);
+  } finally {
+    counts.secureContextMs += performance.now() - started;
+  }
+};
+if (process.env.PROFILE_SHARED_TLS === "1") {
+  const contexts = new Map();
+  const connect = tls.connect;
+  tls.connect = (options, ...rest) => {
+    if (typeof options !== "object" || options.secureContext !== undefined) return connect(options, ...rest);
+    const key = String(options.ca ?? "") + String(options.rejectUnauthorized);
+    let secureContext = contexts.get(key);
+    if (secureContext === undefined) {
+      secureContext = createSecureContext({ ca: options.ca });
+      contexts.set(key, secureContext);
+    }
+    return connect({ ...options, secureContext }, ...rest);
+  };
+}
+// undici's connector calls net.connect / tls.connect through the module objects.
+for (const module of [net, tls]) {
+  const connect = module.connect;
+  module.connect = (...args) => {
+    counts.sockets++;
+    const started = performance.now();
+    try {
+      return connect(...args);
+    } finally {
+      counts.connectMs += performance.now() - started;
+    }
+  };
+}
+
+const setup = await startBenchSetup();
+const results = Object.fromEntries(
+  chosen.map((name) => [name, { wall: [], cpu: [], tls: [], tlsMs: [], sockets: [], connectMs: [] }]),
+);
+const loadAtStart = loadavg();
+try {
+  for (const name of chosen) await SCENARIOS[name](setup); // warm-up
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of chosen) {
+      const before = { ...counts };
+      const cpu = process.cpuUsage();
+      const wall = await SCENARIOS[name](setup);
+      const used = process.cpuUsage(cpu);
+      const result = results[name];
+      result.wall.push(wall);
+      result.cpu.push((used.user + used.system) / 1000);
+      result.tls.push(counts.secureContexts - before.secureContexts);
+      result.sockets.push(counts.sockets - before.sockets);
+      result.tlsMs.push(counts.secureContextMs - before.secureContextMs);
+      result.connectMs.push(counts.connectMs - before.connectMs);
+    }
+  }
+} finally {
+  await setup.close();
+}
+const load = (values) => values.map((value) => value.toFixed(1)).join(" ");
+console.log(`rounds ${ROUNDS}, node ${process.version}`);
+console.log(`load average (1/5/15 min) at start ${load(loadAtStart)}, at end ${load(loadavg())}`);
+console.log(
+  "| scenario | wall ms | CPU ms | secure contexts | their ms | connects | connect() ms (sync, incl. contexts) |",
+);
+console.log("|---|---:|---:|---:|---:|---:|---:|");
+for (const name of chosen) {
+  const r = results[name];
+  const ms = (values) => median(values).toFixed(2);
+  console.log(
+    `| ${name} | ${ms(r.wall)} | ${ms(r.cpu)} | ${median(r.tls)} | ${ms(r.tlsMs)} | ${median(r.sockets)} | ${ms(r.connectMs)} |`,
+  );
+}
+console.log("(medians per discover() call)");
