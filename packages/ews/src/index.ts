@@ -110,6 +110,13 @@ export {
   type CalendarEvent,
   type FreeBusyView,
 } from "./operations/get-user-availability.js";
+export {
+  type AttachmentShape,
+  type EmbeddedItem,
+  type FetchedAttachment,
+  type NewItemAttachment,
+  readFetchedAttachment,
+} from "./operations/item-attachments.js";
 export type { Page } from "./operations/paging.js";
 export type { CalendarViewOptions } from "./operations/pim-operations.js";
 export type { Resolution, ResolveNamesResult } from "./operations/resolve-names.js";

@@ -1,7 +1,7 @@
 import type { Readable } from "node:stream";
 import type { EwsFolder } from "../model/folder.js";
 import type { FolderRef, ItemId } from "../model/ids.js";
-import type { EwsItem } from "../model/item.js";
+import type { EwsAttachmentInfo, EwsItem } from "../model/item.js";
 import type { NewCalendarItem, NewContact, NewTask } from "../model/pim-items.js";
 import type { FolderShape, ItemShape } from "../model/shape.js";
 import type { EwsNotification } from "../notifications/events.js";
@@ -50,6 +50,14 @@ import {
   type AvailabilityOptions,
   getUserAvailability,
 } from "../operations/get-user-availability.js";
+import {
+  type AttachmentShape,
+  createItemAttachments,
+  type FetchedAttachment,
+  getAttachments,
+  getItemAttachment,
+  type NewItemAttachment,
+} from "../operations/item-attachments.js";
 import { copyItems, deleteItems, markAllItemsAsRead, moveItems } from "../operations/item-mutations.js";
 import type { Page } from "../operations/paging.js";
 import {
@@ -210,6 +218,28 @@ export class EwsClient implements AsyncDisposable {
   }
   deleteAttachments(attachmentIds: readonly string[], options?: SoapCallOptions) {
     return deleteAttachments(this.soap, attachmentIds, options);
+  }
+  /** Embeds items (a message, calendar item, contact or task each) as attachments of `parent`. */
+  createItemAttachments(
+    parent: ItemId,
+    attachments: readonly NewItemAttachment[],
+    options?: SoapCallOptions,
+  ): Promise<EwsResult<CreatedAttachment>[]> {
+    return createItemAttachments(this.soap, parent, attachments, options);
+  }
+  /** GetAttachment read whole: file attachments as bytes, item attachments as typed items. */
+  getAttachments(
+    attachmentIds: readonly string[],
+    options?: SoapCallOptions & { shape?: AttachmentShape | undefined },
+  ): Promise<EwsResult<FetchedAttachment>[]> {
+    return getAttachments(this.soap, attachmentIds, options);
+  }
+  /** The item embedded in an item attachment, typed like getItem's (`item.kind`, `item.element`). */
+  getItemAttachment(
+    attachmentId: string,
+    options?: SoapCallOptions & { shape?: AttachmentShape | undefined },
+  ): Promise<{ info: EwsAttachmentInfo; item: EwsItem }> {
+    return getItemAttachment(this.soap, attachmentId, options);
   }
 
   // Bulk transfer (MS-OXWSBTRF)

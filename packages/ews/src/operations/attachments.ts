@@ -26,7 +26,7 @@ export interface CreatedAttachment {
 }
 
 /** AttachmentId's RootItemId/RootItemChangeKey attributes (MS-OXWSCORE AttachmentIdType). */
-function readAttachmentId(element: XmlElement | undefined): CreatedAttachment | undefined {
+export function readAttachmentId(element: XmlElement | undefined): CreatedAttachment | undefined {
   const attributes = element?.attributes;
   if (attributes?.Id === undefined) return undefined;
   const created: CreatedAttachment = { attachmentId: attributes.Id };

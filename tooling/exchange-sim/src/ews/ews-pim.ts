@@ -47,7 +47,7 @@ interface PimItem {
 }
 
 /** Writes a parsed request element back as markup in the types namespace. */
-function serialize(node: EwsNode): string {
+export function serializeNode(node: EwsNode): string {
   let out = "";
   for (const [key, value] of Object.entries(node)) {
     if (key.startsWith("@") || key === "#text" || !Array.isArray(value)) continue;
@@ -56,7 +56,7 @@ function serialize(node: EwsNode): string {
         .filter(([name]) => name.startsWith("@"))
         .map(([name, v]) => ` ${name.slice(1)}="${x(String(v))}"`)
         .join("");
-      out += `<t:${key}${attributes}>${x(text(child))}${serialize(child)}</t:${key}>`;
+      out += `<t:${key}${attributes}>${x(text(child))}${serializeNode(child)}</t:${key}>`;
     }
   }
   return out;
@@ -136,7 +136,7 @@ export class EwsPim {
 
   #render(item: PimItem, occurrence?: { start: Date; end: Date }): string {
     let derived = "";
-    let body = serialize(item.node);
+    let body = serializeNode(item.node);
     if (item.kind === "CalendarItem") {
       const recurring = one(item.node, "Recurrence") !== undefined;
       const type = occurrence ? "Occurrence" : recurring ? "RecurringMaster" : "Single";

@@ -1,6 +1,6 @@
 import type { FixtureAddress } from "@mailwire/fixtures";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
-import type { ListedAttachment } from "./ews-attachments.js";
+import { attachmentXml, type ListedAttachment } from "./ews-attachments.js";
 import { changeKey, folderIdXml, ROOT_ID } from "./ews-ids.js";
 import { all, attr, type EwsNode, one, text, x } from "./ews-xml.js";
 
@@ -62,12 +62,7 @@ export function messageXml(
   if ((options.withBody && full) || shape.additional.has("item:Attachments")) {
     if (attachments.length > 0) {
       parts.push(
-        `<t:Attachments>${attachments
-          .map(
-            ({ id, attachment: a }) =>
-              `<t:FileAttachment><t:AttachmentId Id="${id}"/><t:Name>${x(a.name)}</t:Name><t:ContentType>${x(a.contentType)}</t:ContentType>${a.contentId ? `<t:ContentId>${x(a.contentId)}</t:ContentId>` : ""}<t:Size>${a.bytes.length}</t:Size><t:IsInline>${a.inline}</t:IsInline></t:FileAttachment>`,
-          )
-          .join("")}</t:Attachments>`,
+        `<t:Attachments>${attachments.map((listed) => attachmentXml(listed, false)).join("")}</t:Attachments>`,
       );
     }
   }

@@ -1,6 +1,6 @@
 import type { ServerResponse } from "node:http";
 import type { RouteContext, Router } from "../http/router.js";
-import { EwsAttachments } from "./ews-attachments.js";
+import { attachmentXml, EwsAttachments } from "./ews-attachments.js";
 import { archiveItem, exportItems, uploadItems } from "./ews-bulk.js";
 import {
   createEwsControl,
@@ -88,22 +88,30 @@ async function write(res: ServerResponse, chunk: string | Buffer): Promise<void>
   if (!res.write(chunk)) await new Promise<void>((resolve) => res.once("drain", resolve));
 }
 
-/** GetAttachment, streamed: base64 written in slices with backpressure, as a large download would be. */
+/**
+ * GetAttachment. One file attachment is streamed: base64 written in slices with backpressure, as
+ * a large download would be. Item attachments (the embedded item as markup) and batches are
+ * answered in one piece.
+ */
 async function getAttachment(
   context: EwsContext,
   request: ReturnType<typeof parseRequest>,
   res: ServerResponse,
 ): Promise<void> {
-  const id = attr(path(request, "AttachmentIds", "AttachmentId"), "Id") ?? "";
-  const attachment = context.attachments.find(context.store, id)?.attachment;
+  const ids = all(one(request, "AttachmentIds"), "AttachmentId").map((node) => attr(node, "Id") ?? "");
+  const found = ids.map((id) => context.attachments.find(context.store, id));
+  const [id = ""] = ids;
+  const attachment = found.length === 1 && found[0]?.item === undefined ? found[0]?.attachment : undefined;
   const open = `${envelopeHead(context.version)}<m:GetAttachmentResponse xmlns:m="${NS.m}" xmlns:t="${NS.t}"><m:ResponseMessages>`;
   const close = `</m:ResponseMessages></m:GetAttachmentResponse>${ENVELOPE_TAIL}`;
   if (attachment === undefined) {
-    send(
-      res,
-      200,
-      `${open}${errorMessage("GetAttachment", "ErrorInvalidIdMalformed", "Id is malformed.", "<m:Attachments/>")}${close}`,
+    // Item attachments, several ids, or unknown ids: one buffered reply, a message per id.
+    const messages = found.map((listed) =>
+      listed === undefined
+        ? errorMessage("GetAttachment", "ErrorInvalidIdMalformed", "Id is malformed.", "<m:Attachments/>")
+        : `<m:GetAttachmentResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Attachments>${attachmentXml(listed, true)}</m:Attachments></m:GetAttachmentResponseMessage>`,
     );
+    send(res, 200, `${open}${messages.join("")}${close}`);
     return;
   }
   res.writeHead(200, { "Content-Type": "text/xml; charset=utf-8" });
