@@ -1,8 +1,8 @@
 import type { FixtureAttachment } from "@mailwire/fixtures";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
 import { changeKey, EwsIdError } from "./ews-ids.js";
-import { serializeNode } from "./ews-pim.js";
 import { type EwsContext, perItem } from "./ews-operation.js";
+import { serializeNode } from "./ews-pim.js";
 import {
   all,
   attr,
