@@ -1,7 +1,8 @@
 import type { Socket } from "node:net";
-import { Agent, buildConnector, Client, type Dispatcher, EnvHttpProxyAgent, ProxyAgent } from "undici";
+import type { buildConnector as Connectors, Dispatcher } from "undici";
 import type { HttpTlsOptions } from "../types.js";
 import { observeConnector } from "./connector.js";
+import { Agent, buildConnector, Client, EnvHttpProxyAgent, ProxyAgent } from "./undici-parts.js";
 
 export interface TransportSettings {
   readonly tls: HttpTlsOptions;
@@ -17,7 +18,7 @@ function toBuffer(value: string | Uint8Array): string | Buffer {
 }
 
 /** Our TLS options in the shape node:tls (through undici's buildConnector) expects. */
-function connectOptions(settings: TransportSettings): buildConnector.BuildOptions {
+function connectOptions(settings: TransportSettings): Connectors.BuildOptions {
   const { tls } = settings;
   const options: Record<string, unknown> = {
     timeout: settings.connectTimeoutMs,
@@ -33,7 +34,7 @@ function connectOptions(settings: TransportSettings): buildConnector.BuildOption
   if (tls.pfx !== undefined) options.pfx = Buffer.from(tls.pfx);
   if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
   if (tls.servername !== undefined) options.servername = tls.servername;
-  return options as buildConnector.BuildOptions;
+  return options as Connectors.BuildOptions;
 }
 
 /**
@@ -84,7 +85,7 @@ export function createSlotDispatcher(
     const { connect, ...rest } = options as { connect?: unknown };
     const inner =
       typeof connect === "function"
-        ? (connect as buildConnector.connector)
+        ? (connect as Connectors.connector)
         : buildConnector({ ...tlsConnect, ...(connect as object | undefined) });
     client = new SlotClient(origin, { ...rest, connect: observeConnector(inner, hooks) });
     return client;
@@ -104,7 +105,7 @@ export function createSlotDispatcher(
 
 function createAgent(
   settings: TransportSettings,
-  tlsConnect: buildConnector.BuildOptions,
+  tlsConnect: Connectors.BuildOptions,
   factory: (origin: string | URL, options: object) => Dispatcher,
 ): Dispatcher {
   const common = {
