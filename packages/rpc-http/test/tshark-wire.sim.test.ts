@@ -4,7 +4,14 @@ import { join } from "node:path";
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { MapiSession } from "@mailwire/mapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { EmsmdbRpcTransport, NspiRpcClient, rowMap, tcpTransportFactory } from "../src/index.js";
+import {
+  decodeRtsPdu,
+  EmsmdbRpcTransport,
+  matchRtsPdu,
+  NspiRpcClient,
+  rowMap,
+  tcpTransportFactory,
+} from "../src/index.js";
 import {
   connA1,
   connA2,
@@ -39,7 +46,13 @@ import {
 import { type TcpConversation, writePcap } from "./tshark/pcap-writer.js";
 import { type RecordedCall, recordedCalls } from "./tshark/recorded-calls.js";
 import { type RecordingRelay, startRecordingRelay } from "./tshark/recording-relay.js";
-import { hasTshark, readCapture, type TsharkReport, tsharkVersion } from "./tshark/tshark-findings.js";
+import {
+  hasTshark,
+  readCapture,
+  rtsInfo,
+  type TsharkReport,
+  tsharkVersion,
+} from "./tshark/tshark-findings.js";
 
 // The issue's wire check: Debian's tshark decodes an NSPI session, an EMSMDB MapiSession (both
 // over ncacn_ip_tcp against exchange-sim, NTLM at packet integrity so the stubs stay readable)
@@ -125,6 +138,9 @@ async function emsmdbSession(): Promise<void> {
   await session.close();
 }
 
+let rtsBuilt: Uint8Array[] = [];
+let rtsInfoLines: string[] = [];
+
 /** Every RTS PDU our codec builds (client and proxy side), one TCP stream, in handshake order. */
 function rtsConversation(serverPort: number): TcpConversation {
   const cookie = (n: number) => new Uint8Array(16).fill(n);
@@ -202,6 +218,7 @@ function rtsConversation(serverPort: number): TcpConversation {
     [true, ping()],
     [false, echo()],
   ];
+  rtsBuilt = pdus.map(([, payload]) => payload);
   return {
     clientPort: 40_000,
     serverPort,
@@ -224,6 +241,7 @@ beforeAll(async () => {
   const capture = join(dir, "session.pcap");
   writeFileSync(capture, writePcap([...relay.conversations(), rtsConversation(relay.port)]));
   report = readCapture(capture, relay.port);
+  rtsInfoLines = rtsInfo(capture, relay.port);
   console.log(`tshark-wire: ${tsharkVersion()}, ${capture}`, {
     frames: report.frames,
     dcerpc: report.dcerpcFrames,
@@ -318,6 +336,20 @@ describe.skipIf(!tshark)("tshark reads a session against exchange-sim", () => {
     expect(report.nspiFrames).toBeGreaterThan(20);
     expect(report.emsmdbFrames).toBeGreaterThan(6);
     expect(report.rtsFrames).toBe(20);
+  });
+
+  it("names each RTS PDU with commands as our shape table does (MS-RPCH 2.2.4)", () => {
+    expect(rtsInfoLines).toHaveLength(rtsBuilt.length);
+    rtsBuilt.forEach((bytes, index) => {
+      const ours = matchRtsPdu(decodeRtsPdu(bytes));
+      expect(ours.length).toBeGreaterThan(0);
+      if (ours.includes("Ping") || ours.includes("Echo")) return; // divergence 4: no name, malformed
+      const theirs = (rtsInfoLines[index] ?? "").split(/,\s*/).filter(Boolean);
+      expect(
+        theirs.filter((name) => (ours as string[]).includes(name)),
+        `${ours} vs ${theirs}`,
+      ).not.toEqual([]);
+    });
   });
 
   it("flags nothing but the documented dissector divergences", () => {

@@ -149,6 +149,13 @@ export function explain(finding: TsharkFinding): KnownDivergence | undefined {
   return undefined;
 }
 
+/** tshark's Info column of each RTS PDU, in frame order (its RPCH dissector names known shapes). */
+export function rtsInfo(capture: string, dcerpcPort: number): string[] {
+  return tshark(capture, dcerpcPort, ["-Y", "dcerpc.pkt_type == 20", "-T", "fields", "-e", "_ws.col.Info"])
+    .split("\n")
+    .filter((line) => line.trim() !== "");
+}
+
 export function readCapture(capture: string, dcerpcPort: number): TsharkReport {
   const out = tshark(capture, dcerpcPort, [
     "-Y",
