@@ -211,6 +211,8 @@ export {
   type LineConnectionOptions,
   LineReader,
   type LineReaderOptions,
+  type RawBytesConsumer,
+  type RawReadOptions,
   type ReadLineOptions,
   type ResolvedSocketTimeouts,
   SocketLimits,

@@ -1,6 +1,7 @@
 import type { Readable } from "node:stream";
 import { ClosedError, InvalidArgumentError, type LineConnection, type TlsSessionInfo } from "@mailwire/core";
 import type { Pop3AuthMethod } from "./auth/pop3-auth.js";
+import { retrieveBuffers } from "./bulk-retrieve.js";
 import type { Pop3Capabilities } from "./codec/capabilities.js";
 import { checkMessageNumber, encodeCommandLine } from "./codec/command.js";
 import { Pop3Limits } from "./codec/limits.js";
@@ -33,6 +34,16 @@ export interface Pop3RetrievedBuffer {
 export interface Pop3BulkOptions extends Pop3StreamOptions {
   /** Commands in flight; default the client's pipelineWindow. Ignored (1) without PIPELINING. */
   window?: number | undefined;
+}
+
+/** Options of retrieveManyBuffers. */
+export interface Pop3BulkBufferOptions extends Pop3BulkOptions {
+  /**
+   * Longest message body collected; a longer one fails with LimitExceededError (and the
+   * connection, since the rest of it is still on the wire). Default
+   * Pop3Limits.maxBufferedMessageBytes (256 MiB).
+   */
+  maxMessageBytes?: number | undefined;
 }
 
 /** A language the server offers for its replies (RFC 6856 §3). */
@@ -217,36 +228,25 @@ export class Pop3Client implements AsyncDisposable {
 
   /**
    * retrieveMany with each body collected into one Buffer, for messages known to be small
-   * (the bulk form of retrieveBuffer). The transport collects each body itself, so this costs
-   * no stream, listener or iterator per message; a body is in memory whole, so keep to
-   * retrieveMany for messages that may be large.
+   * (the bulk form of retrieveBuffer). The replies are decoded straight from the socket
+   * chunks, many per chunk, with no stream, listener, timer or promise per message; a body is
+   * in memory whole (at most maxMessageBytes), so keep to retrieveMany for messages that may
+   * be large. A body that arrived whole in one socket chunk of about its size may be a view
+   * of that chunk rather than a copy (the chunk is never reused).
    */
-  async *retrieveManyBuffers(
+  retrieveManyBuffers(
     messageNumbers: readonly number[],
-    options: Pop3BulkOptions = {},
+    options: Pop3BulkBufferOptions = {},
   ): AsyncGenerator<Pop3RetrievedBuffer, void, undefined> {
-    const numbers = messageNumbers.map(checkMessageNumber);
-    const release = await this.#channel.acquire(options.signal);
-    const channel = this.#channel;
-    try {
-      yield* pipeline<Pop3RetrievedBuffer>({
-        count: numbers.length,
-        window: this.#window(options.window),
-        send: (from, to) => channel.sendMany(commandLines("RETR", numbers, from, to), options),
-        // Collected by the transport itself: no Readable, listeners or ticks per message.
-        receive: (index) =>
-          channel
-            .readOkBodyBuffer(RETR_CONTEXT, options)
-            .then((body) => ({ messageNumber: numbers[index] as number, body })),
-        discard: async () => {
-          const status = await channel.readStatus(options);
-          if (status.ok) await channel.readBodyBuffer(options);
-        },
-        abandon: () => channel.connection.destroy(),
-      });
-    } finally {
-      release();
-    }
+    // Framed straight from the socket chunks, many replies per chunk: see retrieveBuffers.
+    return retrieveBuffers(
+      this.#channel,
+      () => {
+        this.#checkOpen();
+        return { numbers: messageNumbers.map(checkMessageNumber), window: this.#window(options.window) };
+      },
+      options,
+    );
   }
 
   /** DELE n (RFC 1939 §5): marks the message; QUIT deletes it, RSET unmarks it. */
@@ -427,8 +427,6 @@ export class Pop3Client implements AsyncDisposable {
     }
   }
 }
-
-const RETR_CONTEXT = { command: "RETR" } as const;
 
 /** The command lines `keyword n` for numbers[from] to numbers[to - 1]. */
 function commandLines(keyword: string, numbers: readonly number[], from: number, to: number): string[] {

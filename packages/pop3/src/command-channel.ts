@@ -149,44 +149,6 @@ export class CommandChannel {
   }
 
   /**
-   * The same body collected into one Buffer by the transport, with no stream in between: the
-   * cheap form for many small bodies (a pipelined bulk download).
-   */
-  async readBodyBuffer(options: Pop3StreamOptions = {}): Promise<Buffer> {
-    const body = await this.connection.readDotTerminatedBytes({
-      signal: options.signal,
-      idleTimeoutMs: options.idleTimeoutMs,
-    });
-    return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  }
-
-  /**
-   * A status line and, after +OK, its dot-terminated body collected into one Buffer: what
-   * expectOk() then readBodyBuffer() do, in one async step instead of six nested ones (the
-   * per-message promises were a visible share of a pipelined download's CPU). -ERR throws
-   * the typed error and leaves the connection in step (no body follows, RFC 1939 §3).
-   */
-  async readOkBodyBuffer(context: ErrorContext, options: Pop3StreamOptions = {}): Promise<Buffer> {
-    const line = await this.connection.readLineBytes({
-      signal: options.signal,
-      timeoutMs: options.timeoutMs,
-    });
-    let status: Pop3StatusLine;
-    try {
-      status = parseStatusLine(line);
-    } catch (error) {
-      this.connection.destroy();
-      throw error;
-    }
-    if (!status.ok) throw errorFromStatus(status, context);
-    const body = await this.connection.readDotTerminatedBytes({
-      signal: options.signal,
-      idleTimeoutMs: options.idleTimeoutMs,
-    });
-    return Buffer.isBuffer(body) ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  }
-
-  /**
    * The lines of a multi-line body (CAPA, LIST, UIDL, LANG), lazily, each at most
    * Pop3Limits.maxLineLength and at most Pop3Limits.maxListingEntries of them. Ending the
    * iteration early reads (and discards) the rest, so the connection stays usable.

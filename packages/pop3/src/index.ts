@@ -6,6 +6,7 @@ export {
   type Pop3TokenAuth,
 } from "./auth/pop3-auth.js";
 export {
+  type Pop3BulkBufferOptions,
   type Pop3BulkOptions,
   Pop3Client,
   type Pop3Language,
@@ -31,6 +32,11 @@ export {
   parseUniqueIdListing,
 } from "./codec/listing.js";
 export { Pop3ResponseCode } from "./codec/response-code.js";
+export {
+  type Pop3DecodedReply,
+  RetrReplyDecoder,
+  type RetrReplyDecoderOptions,
+} from "./codec/retr-reply-decoder.js";
 export { hasResponseCode, type Pop3StatusLine, parseStatusLine } from "./codec/status-line.js";
 export type { Pop3CallOptions, Pop3StreamOptions } from "./command-channel.js";
 export type { Pop3ConnectOptions, Pop3TlsMode } from "./connect-options.js";

@@ -36,6 +36,25 @@ export interface CollectReadOptions extends StreamReadOptions {
   maxBytes?: number | undefined;
 }
 
+export interface RawReadOptions {
+  signal?: AbortSignal | undefined;
+  /**
+   * Longest silence while the read is pending (the peer owes bytes); default the idle
+   * timeout. Re-armed by every chunk, not per frame the consumer finds in it.
+   */
+  timeoutMs?: number | undefined;
+  /** What is being read, for the timeout message: e.g. "pipelined RETR replies". */
+  what?: string | undefined;
+}
+
+/**
+ * Takes the bytes of a raw read as they arrive, synchronously. Returns -1 to take the whole
+ * chunk and wait for more, or, once the read is complete, how many bytes of this chunk
+ * belonged to it (0 to chunk.length): the rest goes back to the line buffer. Throwing fails
+ * the connection (the reply stream is out of step) with the error thrown.
+ */
+export type RawBytesConsumer = (chunk: Uint8Array) => number;
+
 export interface WriteOptions {
   signal?: AbortSignal | undefined;
   /** Longest wait for the socket to drain when the server is not reading. */

@@ -5,6 +5,8 @@ export { type ConnectOptions, connect } from "./connect.js";
 export type {
   CollectReadOptions,
   LineConnectionOptions,
+  RawBytesConsumer,
+  RawReadOptions,
   ReadLineOptions,
   StartTlsOptions,
   StreamReadOptions,

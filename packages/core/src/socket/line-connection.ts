@@ -18,6 +18,8 @@ import { LineReader } from "./codec/line-reader.js";
 import type {
   CollectReadOptions,
   LineConnectionOptions,
+  RawBytesConsumer,
+  RawReadOptions,
   ReadLineOptions,
   StartTlsOptions,
   StreamReadOptions,
@@ -73,7 +75,20 @@ interface CollectRead {
   readonly onAbort: (() => void) | undefined;
 }
 
-type PendingRead = LineRead | StreamRead | CollectRead;
+/** Every byte handed to a consumer that frames the replies itself (readRaw). */
+interface RawRead {
+  readonly kind: "raw";
+  readonly consume: RawBytesConsumer;
+  readonly what: string;
+  readonly idleMs: number;
+  readonly resolve: () => void;
+  readonly reject: (error: MailwireError) => void;
+  /** Only when the caller passed a signal. */
+  readonly signal: AbortSignal | undefined;
+  readonly onAbort: (() => void) | undefined;
+}
+
+type PendingRead = LineRead | StreamRead | CollectRead | RawRead;
 
 const textDecoder = new TextDecoder("utf-8");
 const noop = () => {};
@@ -245,6 +260,49 @@ export class LineConnection implements AsyncDisposable {
     } catch (error) {
       return Promise.reject(this.#failOnCodecError(error));
     }
+  }
+
+  /**
+   * Hands every received byte to `consume`, synchronously and unframed, until it reports the
+   * end of what it wanted (see RawBytesConsumer); bytes already buffered come first. For a
+   * protocol layer that frames many replies per socket chunk itself (a pipelined POP3
+   * download): the timer, abort listener and flow control are set up once for the whole read
+   * rather than once per reply. The socket flows while the read is pending, so the consumer
+   * bounds what it keeps; the idle timeout runs throughout, re-armed by every chunk. A throw
+   * from `consume` fails the connection and rejects the read with that error.
+   */
+  readRaw(consume: RawBytesConsumer, options: RawReadOptions = {}): Promise<void> {
+    try {
+      this.#checkReadable();
+      throwIfAborted(options.signal);
+    } catch (error) {
+      return Promise.reject(this.#failOnCodecError(error));
+    }
+    const signal = options.signal;
+    return new Promise<void>((resolve, reject) => {
+      const onAbort = signal ? () => this.#fail(toAbortError(signal)) : undefined;
+      this.#op = {
+        kind: "raw",
+        consume,
+        what: options.what ?? "a raw read",
+        idleMs: options.timeoutMs ?? this.#timeouts.idleMs,
+        resolve,
+        reject,
+        signal,
+        onAbort,
+      };
+      if (signal && onAbort) signal.addEventListener("abort", onAbort, { once: true });
+      this.#pump();
+    });
+  }
+
+  /**
+   * Reports a line that a raw read's consumer framed itself (a status line) to the logger and
+   * the `mailwire:socket:line` channel, as readLine() does for the lines it reads. Costs a
+   * check when nobody listens.
+   */
+  traceLine(line: Uint8Array): void {
+    this.#lineReceived(line);
   }
 
   /**
@@ -464,6 +522,14 @@ export class LineConnection implements AsyncDisposable {
         while (this.#op === op && this.#collectBody(op));
         if (this.#op === op && this.#ended)
           this.#fail(this.#peerClosed("in the middle of a dot-terminated body"));
+      } else if (op?.kind === "raw") {
+        for (
+          let raw = this.#reader.takeRaw();
+          raw;
+          raw = this.#op === op ? this.#reader.takeRaw() : undefined
+        )
+          this.#feedRaw(op, raw);
+        if (this.#op === op && this.#ended) this.#fail(this.#peerClosed(`in the middle of ${op.what}`));
       } else if (op) {
         while (op.wantMore && this.#op === op) {
           if (!this.#pushBody(op)) {
@@ -537,6 +603,23 @@ export class LineConnection implements AsyncDisposable {
     return true;
   }
 
+  /** Gives one chunk to a raw read's consumer; settles the read when the consumer is done. */
+  #feedRaw(op: RawRead, chunk: Uint8Array): void {
+    let taken: number;
+    try {
+      taken = op.consume(chunk);
+    } catch (error) {
+      // Whatever the consumer threw, it took bytes it could not frame: the stream is out of step.
+      this.#fail(asMailwireError(error, this));
+      return;
+    }
+    if (taken < 0) return;
+    if (taken < chunk.length) this.#reader.unshift(chunk.subarray(taken));
+    this.#op = undefined;
+    this.#endRead(op);
+    op.resolve();
+  }
+
   /** Reads from the socket only when someone will take the bytes: TCP flow control does the rest. */
   #updateFlow(): void {
     if (this.#destroyed || this.#upgrading || this.#closedByUs) return;
@@ -554,7 +637,7 @@ export class LineConnection implements AsyncDisposable {
       if (socket.readableFlowing !== true) socket.resume();
     } else if (socket.readableFlowing !== false) socket.pause();
     // The idle clock runs only while we wait on the server, never while the consumer is slow.
-    if (op?.kind === "collect") {
+    if (op?.kind === "collect" || op?.kind === "raw") {
       if (!this.#deadline.running && !this.#ended && Number.isFinite(op.idleMs))
         this.#deadline.start(op.idleMs);
     } else if (op?.kind === "stream") {
@@ -583,7 +666,7 @@ export class LineConnection implements AsyncDisposable {
         }),
       );
     } else {
-      const what = op.kind === "stream" ? op.what : "a dot-terminated body";
+      const what = op.kind === "collect" ? "a dot-terminated body" : op.what;
       this.#fail(
         new TimeoutError(`No data for ${op.idleMs} ms in the middle of ${what}`, {
           phase: "idle",
@@ -661,8 +744,16 @@ export class LineConnection implements AsyncDisposable {
   }
 
   readonly #onData = (chunk: Buffer | string): void => {
+    const op = this.#op;
     // Bytes arrived: a body's idle wait starts over (a line's timeout is for the whole line).
-    if (this.#op !== undefined && this.#op.kind !== "line") this.#deadline.touch();
+    if (op !== undefined && op.kind !== "line") this.#deadline.touch();
+    if (op?.kind === "raw" && this.#reader.bufferedLength === 0 && typeof chunk !== "string") {
+      // The common case of a raw read: straight to the consumer, no line buffer in between,
+      // and the flow stays as it is (a raw read always flows) unless the read just ended.
+      this.#feedRaw(op, chunk);
+      if (this.#op !== op) this.#updateFlow();
+      return;
+    }
     try {
       this.#reader.push(typeof chunk === "string" ? Buffer.from(chunk, "utf8") : chunk);
     } catch (error) {

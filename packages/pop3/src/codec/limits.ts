@@ -43,6 +43,12 @@ export const Pop3Limits = {
   maxResponseCodeLength: 128,
   /** LIST/UIDL entries accepted in one multi-line response: ten million messages. */
   maxListingEntries: 10_000_000,
+  /**
+   * Longest message body retrieveManyBuffers collects into memory: 256 MiB. Above any real
+   * server's message size limit (Exchange Online accepts up to 150 MB, most providers 25-50 MB),
+   * so it only stops a server that sends a body without end.
+   */
+  maxBufferedMessageBytes: 256 * 1024 * 1024,
   /** Commands in flight at once when pipelining (RFC 2449 §6.6); see Pop3ClientOptions.pipelineWindow. */
   defaultPipelineWindow: 32,
   /**
