@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import type { Dispatcher } from "undici";
 import { createSlotDispatcher, type SlotDispatcher, type TransportSettings } from "./dispatcher-factory.js";
 import { type SocketState, socketState } from "./socket-state.js";
+import type { UndiciParts } from "./undici-parts.js";
 
 let nextSlotId = 1;
 
@@ -25,8 +26,10 @@ function lowerCaseScheme(scheme: string): string {
 export class ConnectionSlot {
   readonly id = nextSlotId++;
   readonly origin: string;
-  readonly dispatcher: Dispatcher;
-  readonly #connection: SlotDispatcher;
+  readonly #settings: TransportSettings;
+  /** Built on the slot's first request (undici is loaded then). */
+  #connection: SlotDispatcher | undefined;
+  #ended: "close" | "destroy" | undefined;
   socket: Socket | undefined;
   /** Requests dispatched and not yet finished (response body not yet consumed). */
   inFlight = 0;
@@ -37,18 +40,31 @@ export class ConnectionSlot {
   constructor(origin: string, settings: TransportSettings, onIdle: () => void) {
     this.origin = origin;
     this.#onIdle = onIdle;
-    this.#connection = createSlotDispatcher(settings, (socket) => {
-      this.socket = socket;
-    });
-    this.dispatcher = this.#connection.dispatcher;
+    this.#settings = settings;
   }
 
-  close(): Promise<void> {
-    return this.#connection.close();
+  /** The undici dispatcher behind this slot, built on first use. */
+  dispatcher(undici: UndiciParts): Dispatcher {
+    if (this.#connection === undefined) {
+      this.#connection = createSlotDispatcher(undici, this.#settings, (socket) => {
+        this.socket = socket;
+      });
+      // Closed before its first request (one that waited for a connection while the client
+      // closed): undici then refuses the request as it would have on a dispatcher built earlier.
+      if (this.#ended === "close") void this.#connection.close();
+      else if (this.#ended === "destroy") void this.#connection.destroy();
+    }
+    return this.#connection.dispatcher;
   }
 
-  destroy(): Promise<void> {
-    return this.#connection.destroy();
+  async close(): Promise<void> {
+    this.#ended ??= "close";
+    await this.#connection?.close();
+  }
+
+  async destroy(): Promise<void> {
+    this.#ended = "destroy";
+    await this.#connection?.destroy();
   }
 
   get state(): SocketState | undefined {

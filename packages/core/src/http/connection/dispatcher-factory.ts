@@ -2,7 +2,7 @@ import type { Socket } from "node:net";
 import type { buildConnector as Connectors, Dispatcher } from "undici";
 import type { HttpTlsOptions } from "../types.js";
 import { observeConnector } from "./connector.js";
-import { Agent, buildConnector, Client, EnvHttpProxyAgent, ProxyAgent } from "./undici-parts.js";
+import type { UndiciParts } from "./undici-parts.js";
 
 export interface TransportSettings {
   readonly tls: HttpTlsOptions;
@@ -55,17 +55,31 @@ export interface SlotDispatcher {
  * socket disconnects with nothing counted as connected, even while requests are still
  * queued on it; the next dispatch then builds a second Client with a second socket. A
  * slot must be exactly one connection, so it keeps its one Client across that: the
- * Agent's close is ignored and the factory hands back the same Client.
+ * Agent's close is ignored and the factory hands back the same Client. (A function of the
+ * loaded Client class: undici is loaded on the first request.)
  */
-class SlotClient extends Client {
-  allowClose = false;
-  override close(...args: unknown[]): never {
-    if (this.allowClose) return (super.close as (...a: unknown[]) => never).apply(this, args);
-    return Promise.resolve() as never;
+function defineSlotClient(Client: UndiciParts["Client"]) {
+  return class SlotClient extends Client {
+    allowClose = false;
+    override close(...args: unknown[]): never {
+      if (this.allowClose) return (super.close as (...a: unknown[]) => never).apply(this, args);
+      return Promise.resolve() as never;
+    }
+  };
+}
+type SlotClient = InstanceType<ReturnType<typeof defineSlotClient>>;
+const slotClients = new WeakMap<UndiciParts["Client"], ReturnType<typeof defineSlotClient>>();
+function slotClientClass(Client: UndiciParts["Client"]): ReturnType<typeof defineSlotClient> {
+  let SlotClient = slotClients.get(Client);
+  if (SlotClient === undefined) {
+    SlotClient = defineSlotClient(Client);
+    slotClients.set(Client, SlotClient);
   }
+  return SlotClient;
 }
 
 export function createSlotDispatcher(
+  undici: UndiciParts,
   settings: TransportSettings,
   onSocket: (socket: Socket) => void,
 ): SlotDispatcher {
@@ -75,6 +89,8 @@ export function createSlotDispatcher(
     expectedPrincipalName: settings.tls.expectedPrincipalName,
     connectTimeoutMs: settings.connectTimeoutMs,
   };
+  const { buildConnector } = undici;
+  const SlotClient = slotClientClass(undici.Client);
   let client: SlotClient | undefined;
   const factory = (origin: string | URL, options: object): Dispatcher => {
     if (client && !client.destroyed) {
@@ -90,7 +106,7 @@ export function createSlotDispatcher(
     client = new SlotClient(origin, { ...rest, connect: observeConnector(inner, hooks) });
     return client;
   };
-  const dispatcher = createAgent(settings, tlsConnect, factory);
+  const dispatcher = createAgent(undici, settings, tlsConnect, factory);
   return {
     dispatcher,
     close: async () => {
@@ -104,6 +120,7 @@ export function createSlotDispatcher(
 }
 
 function createAgent(
+  { Agent, EnvHttpProxyAgent, ProxyAgent }: UndiciParts,
   settings: TransportSettings,
   tlsConnect: Connectors.BuildOptions,
   factory: (origin: string | URL, options: object) => Dispatcher,

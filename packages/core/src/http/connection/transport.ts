@@ -8,6 +8,7 @@ import type { ConnectionSlot } from "./connection-slot.js";
 import type { TransportSettings } from "./dispatcher-factory.js";
 import { type Lease, OriginPool } from "./origin-pool.js";
 import { socketState } from "./socket-state.js";
+import { loadedUndici, loadUndici } from "./undici-parts.js";
 
 function undiciCode(error: unknown): unknown {
   return typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
@@ -65,6 +66,14 @@ export function createTransport(
     const { url, method, signal } = request;
     const origin = originOf(url);
     const started = performance.now();
+    const mapError = (error: unknown) =>
+      toMailwireError(error, { target: `${method} ${describeTarget(url)}`, signal });
+    // undici is loaded by the first request of the process (see undici-parts.ts).
+    const undici =
+      loadedUndici() ??
+      (await loadUndici().catch((error: unknown) => {
+        throw mapError(error);
+      }));
     let slot = request.connection;
     if (!slot) {
       const pool = poolFor(origin);
@@ -74,12 +83,11 @@ export function createTransport(
     const observed = diagnostics.observed();
     if (observed)
       diagnostics.request({ method, url, headers: request.headers, connectionId: slot.state?.id });
-    const mapError = (error: unknown) =>
-      toMailwireError(error, { target: `${method} ${describeTarget(url)}`, signal });
     slot.begin();
     const finish = endOnce(slot);
     try {
-      const options: Parameters<typeof slot.dispatcher.request>[0] = {
+      const dispatcher = slot.dispatcher(undici);
+      const options: Parameters<typeof dispatcher.request>[0] = {
         origin,
         path: url.search === "" ? url.pathname : `${url.pathname}${url.search}`,
         method: method as never,
@@ -103,7 +111,7 @@ export function createTransport(
       // promise keeps its handlers, so its late rejection is never unhandled.
       // (raceAbort on a signal that has already fired would leave `pending` unobserved.)
       throwIfAborted(signal);
-      const pending = slot.dispatcher.request(options);
+      const pending = dispatcher.request(options);
       const data = await (signal === undefined ? pending : raceAbort(pending, signal));
       // pipelining is 1, so the socket that delivered these headers is the slot's current one.
       const state = socketState(slot.socket);
