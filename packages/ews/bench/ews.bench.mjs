@@ -7,7 +7,9 @@
 //      each in its own child process per round: wall time, items/s, CPU seconds, peak RSS
 //      (process.memoryUsage().rss sampled every 5 ms, and the kernel's maxRSS);
 //      and a "transport floor" child sending the same requests through our SoapClient / core's
-//      HTTP client without parsing the replies (what any client on this HTTP stack starts from);
+//      HTTP client without parsing the replies (what any client on this HTTP stack starts from),
+//      a second floor sending them over node:https (Node's native HTTP parser), and ours again
+//      in a process started with --liftoff-only (a deployment's V8 flag, see decision 0002);
 //   2. peak RSS of a child streaming a 100 MB attachment with downloadAttachment into a SHA-256;
 //   3. our parsing against bare fast-xml-parser on FindItem/GetItem responses recorded from the
 //      sim once: the XML reader alone (parseXml), and everything the client does with a reply
@@ -23,8 +25,8 @@
 //
 // Environment: BENCH_ROUNDS (3), BENCH_ITEMS (10000), BENCH_FETCH (1000), BENCH_PAGE (1000),
 // BENCH_BATCH (100), BENCH_ATTACHMENT_MB (100; 0 skips), BENCH_PARSE_ITERATIONS (20),
-// BENCH_DIST (the built entry to measure), BENCH_CLIENTS ("ours", "ews-js", "floor", comma-separated;
-// all by default).
+// BENCH_DIST (the built entry to measure), BENCH_CLIENTS ("ours", "ours-liftoff", "ews-js", "floor",
+// "floor-https", comma-separated; all by default).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -147,6 +149,15 @@ try {
 
   const clients = {
     ours: { label: `@mailwire/ews (dist)`, script: here("./child-ours.mjs"), env: {} },
+    // The same client in a process started with V8's --liftoff-only: a deployment's choice (it
+    // slows all WebAssembly in that process; a library must not set it), shown because it
+    // removes undici's TurboFan compile of its llhttp parser (docs/decisions/0002).
+    "ours-liftoff": {
+      label: "@mailwire/ews, --liftoff-only",
+      script: here("./child-ours.mjs"),
+      env: {},
+      execArgv: ["--liftoff-only"],
+    },
     "ews-js": {
       label: `ews-javascript-api ${version("ews-javascript-api")}`,
       script: here("./child-ewsjs.cjs"),
@@ -162,7 +173,7 @@ try {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       try {
-        const result = await runChild(clients[name].script, base, clients[name].env);
+        const result = await runChild(clients[name].script, base, clients[name].env, clients[name].execArgv);
         result.wrong = verify(result, subjects);
         runs[name].push(result);
         console.error(
@@ -177,22 +188,32 @@ try {
 
   // --- the transport floor -----------------------------------------------------------------
 
-  const floors = [];
-  if (!process.env.BENCH_CLIENTS || process.env.BENCH_CLIENTS.split(",").includes("floor")) {
-    for (let round = 0; round < ROUNDS; round++) {
+  // floor: core's HTTP client (undici); floor-https: the same envelopes over node:https, whose
+  // HTTP parser is Node's native llhttp. Alternating rounds, like the clients.
+  const floorKinds = {
+    floor: { label: "floor: core HTTP (undici)", script: here("./child-floor.mjs") },
+    "floor-https": { label: "floor: node:https", script: here("./child-floor-https.mjs") },
+  };
+  const floorNames = Object.keys(floorKinds).filter(
+    (name) => !process.env.BENCH_CLIENTS || process.env.BENCH_CLIENTS.split(",").includes(name),
+  );
+  const floorRuns = Object.fromEntries(floorNames.map((name) => [name, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of round % 2 === 0 ? floorNames : [...floorNames].reverse()) {
       try {
-        const result = await runChild(here("./child-floor.mjs"), base, {});
+        const result = await runChild(floorKinds[name].script, base, {});
         if (result.listed !== ITEMS || result.fetched !== FETCH)
           throw new Error(`listed ${result.listed}, fetched ${result.fetched}`);
-        floors.push(result);
+        floorRuns[name].push(result);
         console.error(
-          `round ${round + 1} floor: CPU ${result.cpuSeconds.toFixed(2)} s, peak ${(result.peakRss / MIB).toFixed(0)} MiB`,
+          `round ${round + 1} ${name}: CPU ${result.cpuSeconds.toFixed(2)} s, peak ${(result.peakRss / MIB).toFixed(0)} MiB`,
         );
       } catch (error) {
-        console.error(`round ${round + 1} floor: failed: ${error.message}`);
+        console.error(`round ${round + 1} ${name}: failed: ${error.message}`);
       }
     }
   }
+  const floors = floorRuns.floor ?? [];
 
   // --- the large attachment ----------------------------------------------------------------
 
@@ -264,11 +285,16 @@ try {
       `${pad(clients[name].label, 30)}${padLeft(s.list.toFixed(2), 8)}${padLeft(fmt(ITEMS / s.list), 8)}${padLeft(s.get.toFixed(2), 7)}${padLeft(fmt(FETCH / s.get), 7)}${padLeft(s.total.toFixed(2), 9)}${padLeft(`${s.min.toFixed(2)}-${s.max.toFixed(2)}`, 12)}${padLeft(fmt((ITEMS + FETCH) / s.total), 9)}${padLeft(s.cpu.toFixed(2), 7)}${padLeft(`${(s.rss / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(s.baseline / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(s.heap / MIB).toFixed(0)} MiB`, 11)}  ${s.verified}${s.problem ? `: ${s.problem.error ?? s.problem.wrong}` : ""}`,
     );
   }
-  if (floors.length > 0) {
-    const rss = median(floors.map((run) => run.peakRss));
-    const total = median(floors.map((run) => run.listSeconds + run.getSeconds));
+  for (const name of floorNames) {
+    const runs = floorRuns[name];
+    if (runs.length === 0) {
+      out(`${pad(floorKinds[name].label, 30)}failed`);
+      continue;
+    }
+    const rss = median(runs.map((run) => run.peakRss));
+    const total = median(runs.map((run) => run.listSeconds + run.getSeconds));
     out(
-      `${pad("transport floor (same requests, unparsed)", 30)}${padLeft(median(floors.map((run) => run.listSeconds)).toFixed(2), 8)}${padLeft("", 8)}${padLeft(median(floors.map((run) => run.getSeconds)).toFixed(2), 7)}${padLeft("", 7)}${padLeft(total.toFixed(2), 9)}${padLeft("", 12)}${padLeft("", 9)}${padLeft(median(floors.map((run) => run.cpuSeconds)).toFixed(2), 7)}${padLeft(`${(rss / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(median(floors.map((run) => run.baselineRss)) / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(median(floors.map((run) => run.heapPeak)) / MIB).toFixed(0)} MiB`, 11)}  ${floors.length}/${ROUNDS} runs`,
+      `${pad(floorKinds[name].label, 30)}${padLeft(median(runs.map((run) => run.listSeconds)).toFixed(2), 8)}${padLeft("", 8)}${padLeft(median(runs.map((run) => run.getSeconds)).toFixed(2), 7)}${padLeft("", 7)}${padLeft(total.toFixed(2), 9)}${padLeft("", 12)}${padLeft("", 9)}${padLeft(median(runs.map((run) => run.cpuSeconds)).toFixed(2), 7)}${padLeft(`${(rss / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(median(runs.map((run) => run.baselineRss)) / MIB).toFixed(0)} MiB`, 10)}${padLeft(`${(median(runs.map((run) => run.heapPeak)) / MIB).toFixed(0)} MiB`, 11)}  ${runs.length}/${ROUNDS} runs (same requests, unparsed)`,
     );
   }
   out();
@@ -291,6 +317,19 @@ try {
       const floor = median(floors.map((run) => run.peakRss));
       out(
         `${pad("  ours above the transport floor", 46)}${padLeft(`${ours.rss >= floor ? "+" : "-"}${(Math.abs(ours.rss - floor) / MIB).toFixed(0)} MiB`, 10)}${padLeft("", 10)}  (floor ${(floor / MIB).toFixed(0)} MiB = ${(floor / theirs.rss).toFixed(2)} of ews-javascript-api's peak)`,
+      );
+    }
+    const liftoff = summary["ours-liftoff"];
+    if (liftoff?.n > 0) {
+      out(
+        `${pad("  ours in a process run with --liftoff-only", 46)}${padLeft((liftoff.rss / theirs.rss).toFixed(2), 10)}${padLeft("<= 0.33", 10)}  ${liftoff.rss / theirs.rss <= 1 / 3 ? "yes" : "NO"} (${(liftoff.rss / MIB).toFixed(0)} MiB; a deployment's V8 flag, not the library's default)`,
+      );
+    }
+    const native = floorRuns["floor-https"] ?? [];
+    if (native.length > 0) {
+      const floor = median(native.map((run) => run.peakRss));
+      out(
+        `${pad("  transport floor on node:https instead", 46)}${padLeft((floor / theirs.rss).toFixed(2), 10)}${padLeft("", 10)}  (${(floor / MIB).toFixed(0)} MiB; what a node:http engine in core would start from)`,
       );
     }
     out(
@@ -317,7 +356,7 @@ try {
   }
   out();
   out(
-    "items/s = (listed + fetched) / (list s + get s). Peak RSS: the child's highest RSS (5 ms samples and the kernel's maxRSS), whole process; baseline: RSS after loading the client, before the first request; peak heap: highest sampled V8 heapUsed. CPU s: the child's user + system time during the workload; the sim's is not in it. Both clients verify the sim's certificate against its CA. MB = 10^6 octets, MiB = 2^20.",
+    "items/s = (listed + fetched) / (list s + get s). Floors: the same requests with the replies read and dropped unparsed, through core's HTTP client (undici) or node:https (Node's native HTTP parser), both loading @mailwire/ews. Peak RSS: the child's highest RSS (5 ms samples and the kernel's maxRSS), whole process; baseline: RSS after loading the client, before the first request; peak heap: highest sampled V8 heapUsed. CPU s: the child's user + system time during the workload; the sim's is not in it. Both clients verify the sim's certificate against its CA. MB = 10^6 octets, MiB = 2^20.",
   );
   console.log(lines.join("\n"));
 } finally {
