@@ -26,6 +26,14 @@ export {
   readItem,
 } from "./model/item.js";
 export {
+  MEETING_RESPONSE_TYPES,
+  type MeetingMessageClass,
+  type MeetingMessageDetails,
+  type MeetingResponseType,
+  meetingMessageClass,
+  readMeetingDetails,
+} from "./model/meeting-messages.js";
+export {
   type CalendarDetails,
   type ContactDetails,
   calendarItemNode,
@@ -117,6 +125,11 @@ export {
   type NewItemAttachment,
   readFetchedAttachment,
 } from "./operations/item-attachments.js";
+export type {
+  MeetingCancellation,
+  MeetingResponse,
+  MeetingResponseKind,
+} from "./operations/meeting-responses.js";
 export type { Page } from "./operations/paging.js";
 export type { CalendarViewOptions } from "./operations/pim-operations.js";
 export type { Resolution, ResolveNamesResult } from "./operations/resolve-names.js";

@@ -59,6 +59,12 @@ import {
   type NewItemAttachment,
 } from "../operations/item-attachments.js";
 import { copyItems, deleteItems, markAllItemsAsRead, moveItems } from "../operations/item-mutations.js";
+import {
+  cancelCalendarItems,
+  type MeetingCancellation,
+  type MeetingResponse,
+  respondToMeetings,
+} from "../operations/meeting-responses.js";
 import type { Page } from "../operations/paging.js";
 import {
   type CalendarViewOptions,
@@ -292,6 +298,23 @@ export class EwsClient implements AsyncDisposable {
   }
   updateTasks(updates: readonly PimUpdate<NewTask>[], options?: Parameters<typeof updateTasks>[2]) {
     return updateTasks(this.soap, updates, options);
+  }
+  /**
+   * Accepts, tentatively accepts or declines meeting requests (AcceptItem, TentativelyAcceptItem,
+   * DeclineItem); `disposition` defaults to SendAndSaveCopy.
+   */
+  respondToMeetings(
+    responses: readonly MeetingResponse[],
+    options?: Parameters<typeof respondToMeetings>[2],
+  ): Promise<EwsResult<ItemId | undefined>[]> {
+    return respondToMeetings(this.soap, responses, options);
+  }
+  /** CancelCalendarItem: the organizer cancels meetings and the attendees are told. */
+  cancelCalendarItems(
+    cancellations: readonly MeetingCancellation[],
+    options?: Parameters<typeof cancelCalendarItems>[2],
+  ): Promise<EwsResult<ItemId | undefined>[]> {
+    return cancelCalendarItems(this.soap, cancellations, options);
   }
   /** GetUserAvailability (MS-OXWSAVAIL): free/busy per mailbox, one typed result each. */
   getUserAvailability(

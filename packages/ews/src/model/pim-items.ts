@@ -151,6 +151,12 @@ export interface CalendarDetails {
   isRecurring?: boolean;
   calendarItemType?: string;
   recurrence?: Recurrence;
+  /** Whether the item has attendees (a meeting rather than an appointment). */
+  isMeeting?: boolean;
+  isCancelled?: boolean;
+  /** This mailbox's answer: "Organizer" on the organizer's item, else Accept, Tentative, NoResponseReceived... */
+  myResponseType?: string;
+  legacyFreeBusyStatus?: string;
 }
 
 const mailboxOf = (element: XmlElement | undefined): EwsMailbox => {
@@ -177,6 +183,8 @@ export function readCalendarDetails(item: XmlElement): CalendarDetails {
     ["end", "End"],
     ["location", "Location"],
     ["calendarItemType", "CalendarItemType"],
+    ["myResponseType", "MyResponseType"],
+    ["legacyFreeBusyStatus", "LegacyFreeBusyStatus"],
   ] as const) {
     const value = childText(item, name);
     if (value !== undefined) details[key] = value;
@@ -185,6 +193,10 @@ export function readCalendarDetails(item: XmlElement): CalendarDetails {
   if (allDay !== undefined) details.isAllDayEvent = allDay;
   const recurring = childBoolean(item, "IsRecurring");
   if (recurring !== undefined) details.isRecurring = recurring;
+  const meeting = childBoolean(item, "IsMeeting");
+  if (meeting !== undefined) details.isMeeting = meeting;
+  const cancelled = childBoolean(item, "IsCancelled");
+  if (cancelled !== undefined) details.isCancelled = cancelled;
   const organizer = childElement(childElement(item, "Organizer"), "Mailbox");
   if (organizer) details.organizer = mailboxOf(organizer);
   const recurrence = readRecurrence(childElement(item, "Recurrence"));

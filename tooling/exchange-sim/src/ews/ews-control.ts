@@ -1,3 +1,7 @@
+import type { FixtureAddress } from "@mailwire/fixtures";
+import type { MailboxStore } from "../store/mailbox-store.js";
+import type { DeliveredMeetingRequest } from "./ews-meetings.js";
+
 // Test controls for the sim's EWS endpoint: throttling as Exchange does it (an ErrorServerBusy
 // SOAP fault with BackOffMilliseconds), a schema version the "server" speaks, raw replies for
 // hostile-response tests, and a log of what clients sent.
@@ -46,6 +50,24 @@ export interface EwsSimControl {
   expireSubscriptions(): void;
   /** Heartbeat interval and forced close of streaming connections (instead of ConnectionTimeout minutes). */
   streaming: { heartbeatMs: number; closeAfterMs: number | undefined };
+  /**
+   * Meetings from other mailboxes (ews-meetings.ts): a meeting request delivered to `store`'s
+   * Inbox with its tentative calendar item, and later its cancellation.
+   */
+  meetings: {
+    deliverRequest(
+      store: MailboxStore,
+      options: {
+        organizer: FixtureAddress;
+        subject: string;
+        start: string;
+        end: string;
+        location?: string;
+        body?: string;
+      },
+    ): DeliveredMeetingRequest;
+    deliverCancellation(store: MailboxStore, requestId: string): { cancellationId: string };
+  };
   /** Requests received, newest last (at most 100 kept). */
   readonly requests: EwsRequestRecord[];
   clear(): void;
@@ -63,11 +85,14 @@ export interface EwsControlInternals extends EwsSimControl {
   record(record: EwsRequestRecord): void;
 }
 
-export function createEwsControl(notifications: {
-  dropStreams(): void;
-  expireSubscriptions(): void;
-  settings: { heartbeatMs: number; closeAfterMs: number | undefined };
-}): EwsControlInternals {
+export function createEwsControl(
+  notifications: {
+    dropStreams(): void;
+    expireSubscriptions(): void;
+    settings: { heartbeatMs: number; closeAfterMs: number | undefined };
+  },
+  meetings: EwsSimControl["meetings"],
+): EwsControlInternals {
   const queue: EwsInjected[] = [];
   const requests: EwsRequestRecord[] = [];
   const push = (count: number, injected: EwsInjected) => {
@@ -81,6 +106,10 @@ export function createEwsControl(notifications: {
     dropStreams: () => notifications.dropStreams(),
     expireSubscriptions: () => notifications.expireSubscriptions(),
     streaming: notifications.settings,
+    meetings: {
+      deliverRequest: (store, options) => meetings.deliverRequest(store, options),
+      deliverCancellation: (store, requestId) => meetings.deliverCancellation(store, requestId),
+    },
     clear() {
       queue.length = 0;
       requests.length = 0;

@@ -11,6 +11,36 @@ export interface EwsContext {
   address: string;
   /** Attachment changes made over EWS (see ews-attachments.ts). */
   attachments: EwsAttachments;
+  /**
+   * The request as received. The parsed form groups children by name, so where the order of
+   * differently named siblings matters (one response per item, in order), it is read from here.
+   */
+  raw?: string;
+}
+
+/**
+ * The names among `names` in the order they occur in `raw` (element start tags, any prefix), for
+ * answering mixed sibling lists in document order; falls back to grouped order without `raw`.
+ */
+export function documentOrder(
+  raw: string | undefined,
+  names: Iterable<string>,
+  counts: Map<string, number>,
+): string[] {
+  const wanted = new Set(names);
+  const order: string[] = [];
+  if (raw !== undefined) {
+    for (const match of raw.matchAll(/<(?:[\w.-]+:)?([\w.-]+)[\s/>]/g)) {
+      const name = match[1] ?? "";
+      if (wanted.has(name)) order.push(name);
+    }
+  }
+  // Every parsed node must be answered exactly once, whatever the text scan found.
+  const expected = [...wanted].flatMap((name) => Array<string>(counts.get(name) ?? 0).fill(name));
+  const sameCounts = [...wanted].every(
+    (name) => order.filter((n) => n === name).length === (counts.get(name) ?? 0),
+  );
+  return sameCounts ? order : expected;
 }
 
 /** Returns the complete response envelope. */

@@ -153,6 +153,36 @@ export class EwsPim {
     return `<t:${item.kind}><t:ItemId Id="${item.id}" ChangeKey="CK${item.changeNumber}"/><t:ParentFolderId Id="${item.folder}"/><t:ItemClass>${ITEM_CLASS[item.kind]}</t:ItemClass>${body}${derived}</t:${item.kind}>`;
   }
 
+  /** Adds a calendar item built elsewhere (a meeting request's tentative item); returns its id. */
+  addCalendarItem(node: EwsNode): string {
+    const item: PimItem = {
+      id: `pim-${this.#next++}`,
+      kind: "CalendarItem",
+      folder: PIM_FOLDERS.calendar,
+      node,
+      changeNumber: ++this.#changes,
+    };
+    this.#items.set(item.id, item);
+    return item.id;
+  }
+
+  calendarItem(id: string): { node: EwsNode; changeKey: string } | undefined {
+    const item = this.#items.get(id);
+    return item?.kind === "CalendarItem"
+      ? { node: item.node, changeKey: `CK${item.changeNumber}` }
+      : undefined;
+  }
+
+  /** A new change key after the node was changed in place. */
+  touch(id: string): void {
+    const item = this.#items.get(id);
+    if (item) item.changeNumber = ++this.#changes;
+  }
+
+  removeItem(id: string): void {
+    this.#items.delete(id);
+  }
+
   create(context: EwsContext, request: EwsNode): string {
     const messages: string[] = [];
     for (const [kind, nodes] of Object.entries(one(request, "Items") ?? {})) {
@@ -167,6 +197,13 @@ export class EwsPim {
             ),
           );
           continue;
+        }
+        if (kind === "CalendarItem" && (one(node, "RequiredAttendees") || one(node, "OptionalAttendees"))) {
+          // A meeting: this mailbox organizes it (MS-OXWSMTGS MyResponseType "Organizer").
+          node.IsMeeting = [{ "#text": "true" }];
+          node.UID = [{ "#text": `sim-${Date.now()}-${this.#next}` }];
+          node.MyResponseType = [{ "#text": "Organizer" }];
+          node.Organizer = [{ Mailbox: [{ EmailAddress: [{ "#text": context.address }] }] }];
         }
         const item: PimItem = {
           id: `pim-${this.#next++}`,

@@ -2,6 +2,7 @@ import type { FixtureAddress } from "@mailwire/fixtures";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
 import { attachmentXml, type ListedAttachment } from "./ews-attachments.js";
 import { changeKey, folderIdXml, ROOT_ID } from "./ews-ids.js";
+import { meetingFieldsXml, meetingOf } from "./ews-meetings.js";
 import { all, attr, type EwsNode, one, text, x } from "./ews-xml.js";
 
 // Renders store folders and messages as t:Folder / t:Message (MS-OXWSFOLD FolderType,
@@ -51,7 +52,8 @@ export function messageXml(
   }
   parts.push(`<t:ItemId Id="${message.id}" ChangeKey="${changeKey(message)}"/>`);
   if (want("item:ParentFolderId")) parts.push(folderIdXml(store, message.folderId, "t:ParentFolderId"));
-  if (want("item:ItemClass")) parts.push("<t:ItemClass>IPM.Note</t:ItemClass>");
+  const meeting = meetingOf(store, message.id);
+  if (want("item:ItemClass")) parts.push(`<t:ItemClass>${meeting?.itemClass ?? "IPM.Note"}</t:ItemClass>`);
   if (want("item:Subject")) parts.push(`<t:Subject>${x(f.subject)}</t:Subject>`);
   if (full) parts.push("<t:Sensitivity>Normal</t:Sensitivity>");
   if ((options.withBody && full) || shape.additional.has("item:Body")) {
@@ -80,7 +82,10 @@ export function messageXml(
   if (want("message:InternetMessageId"))
     parts.push(`<t:InternetMessageId>${x(f.messageId)}</t:InternetMessageId>`);
   if (want("message:IsRead")) parts.push(`<t:IsRead>${message.flags.seen}</t:IsRead>`);
-  return `<t:Message>${parts.join("")}</t:Message>`;
+  // Meeting messages (ews-meetings.ts) are MessageType subtypes: their own fields follow.
+  if (meeting && full) parts.push(meetingFieldsXml(store, meeting));
+  const kind = meeting?.kind ?? "Message";
+  return `<t:${kind}>${parts.join("")}</t:${kind}>`;
 }
 
 function iso(date: Date): string {

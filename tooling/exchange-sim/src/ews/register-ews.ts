@@ -29,6 +29,7 @@ import {
   moveItem,
   updateItem,
 } from "./ews-item-ops.js";
+import { EwsMeetings, RESPONSE_OBJECTS } from "./ews-meetings.js";
 import { EwsNotifications } from "./ews-notifications.js";
 import type { EwsContext, EwsOperation } from "./ews-operation.js";
 import { EwsPim, PIM_KINDS } from "./ews-pim.js";
@@ -129,9 +130,16 @@ async function getAttachment(
 export function registerEws(router: Router): EwsSimControl {
   const notifications = new EwsNotifications();
   const pim = new EwsPim();
+  const meetings = new EwsMeetings(pim);
   const attachments = new EwsAttachments();
   /** Calendar/contact/task requests go to ews-pim.ts; undefined means "a message request". */
   const routePim = (context: EwsContext, name: string, request: EwsNode): string | undefined => {
+    if (
+      name === "CreateItem" &&
+      Object.keys(one(request, "Items") ?? {}).some((kind) => RESPONSE_OBJECTS.has(kind))
+    ) {
+      return meetings.respond(context, request);
+    }
     if (
       name === "CreateItem" &&
       Object.keys(one(request, "Items") ?? {}).some((kind) => PIM_KINDS.has(kind))
@@ -161,7 +169,7 @@ export function registerEws(router: Router): EwsSimControl {
     }
     return undefined;
   };
-  const control: EwsControlInternals = createEwsControl(notifications);
+  const control: EwsControlInternals = createEwsControl(notifications, meetings);
   const handler = async ({ req, res, body, store, user }: RouteContext) => {
     const version = control.serverVersion;
     const injected = control.take();
@@ -192,8 +200,10 @@ export function registerEws(router: Router): EwsSimControl {
       return;
     }
     let request: ReturnType<typeof parseRequest>;
+    let raw = "";
     try {
-      request = parseRequest((await body()).toString("utf8"));
+      raw = (await body()).toString("utf8");
+      request = parseRequest(raw);
     } catch (error) {
       send(
         res,
@@ -242,6 +252,7 @@ export function registerEws(router: Router): EwsSimControl {
       version,
       address: user?.username.includes("@") ? user.username : store.user.address,
       attachments,
+      raw,
     };
     if (operation[0] === "GetAttachment") return getAttachment(context, operation[1], res);
     if (operation[0] === "ExportItems") return exportItems(context, operation[1], res);

@@ -1,0 +1,457 @@
+import type { FixtureAddress, FixtureMessage } from "@mailwire/fixtures";
+import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
+import { changeKey, EwsIdError, resolveOneFolder } from "./ews-ids.js";
+import { documentOrder, type EwsContext, perItem } from "./ews-operation.js";
+import type { EwsPim } from "./ews-pim.js";
+import {
+  all,
+  attr,
+  type EwsNode,
+  NS,
+  one,
+  operationResponse,
+  parseRequest,
+  successMessage,
+  text,
+  x,
+} from "./ews-xml.js";
+
+// Meetings for the EWS endpoint (MS-OXWSMTGS). A meeting request arrives in the Inbox (the test
+// control deliverRequest stands in for another mailbox's organizer): a store message whose MIME
+// carries a text/calendar METHOD:REQUEST part, so other protocols see it too, plus the tentative
+// calendar item Exchange puts in the attendee's calendar. EWS renders such messages as
+// t:MeetingRequest / t:MeetingResponse / t:MeetingCancellation with their ItemClass
+// (IPM.Schedule.Meeting.*). CreateItem with AcceptItem / TentativelyAcceptItem / DeclineItem
+// (ReferenceItemId: the request or the calendar item) sets the calendar item's MyResponseType and
+// free/busy status (a decline removes it) and marks the request processed; SendAndSaveCopy keeps
+// the response in Sent Items, SaveOnly keeps it as a draft without changing the calendar.
+// CancelCalendarItem removes the organizer's own meeting and keeps the cancellation in Sent Items.
+// The request stays in the Inbox after a response (Exchange moves it to Deleted Items).
+
+export interface MeetingInfo {
+  kind: "MeetingRequest" | "MeetingResponse" | "MeetingCancellation";
+  itemClass: string;
+  uid: string;
+  /** The attendee's calendar item in this mailbox (requests and incoming cancellations). */
+  calendarItemId?: string;
+  start: string;
+  end: string;
+  location: string;
+  organizer: FixtureAddress;
+  attendees: string[];
+  hasBeenProcessed: boolean;
+  responseType: string;
+}
+
+interface Registry {
+  infos: Map<string, MeetingInfo>;
+  /** The change key of a calendar item, or undefined once it is gone. */
+  calendarKey: (id: string) => string | undefined;
+}
+
+const registries = new WeakMap<MailboxStore, Registry>();
+
+/** The meeting view of a store message, if it is one (used by ews-render.ts). */
+export function meetingOf(store: MailboxStore, messageId: string): MeetingInfo | undefined {
+  return registries.get(store)?.infos.get(messageId);
+}
+
+const mailboxXml = (address: FixtureAddress) =>
+  `<t:Mailbox>${address.name ? `<t:Name>${x(address.name)}</t:Name>` : ""}<t:EmailAddress>${x(address.address)}</t:EmailAddress><t:RoutingType>SMTP</t:RoutingType></t:Mailbox>`;
+
+/** MeetingMessageType's fields, then the subtype's (schema order), appended after the message fields. */
+export function meetingFieldsXml(store: MailboxStore, info: MeetingInfo): string {
+  const key = info.calendarItemId ? registries.get(store)?.calendarKey(info.calendarItemId) : undefined;
+  const associated =
+    info.calendarItemId && key
+      ? `<t:AssociatedCalendarItemId Id="${info.calendarItemId}" ChangeKey="${key}"/>`
+      : "";
+  const common = `${associated}<t:IsDelegated>false</t:IsDelegated><t:IsOutOfDate>false</t:IsOutOfDate><t:HasBeenProcessed>${info.hasBeenProcessed}</t:HasBeenProcessed><t:ResponseType>${info.responseType}</t:ResponseType><t:UID>${x(info.uid)}</t:UID><t:IsOrganizer>false</t:IsOrganizer>`;
+  const when = `<t:Start>${info.start}</t:Start><t:End>${info.end}</t:End>`;
+  if (info.kind === "MeetingRequest") {
+    const attendees = info.attendees
+      .map((address) => `<t:Attendee>${mailboxXml({ address })}</t:Attendee>`)
+      .join("");
+    return `${common}<t:MeetingRequestType>NewMeetingRequest</t:MeetingRequestType><t:IntendedFreeBusyStatus>Busy</t:IntendedFreeBusyStatus>${when}<t:IsAllDayEvent>false</t:IsAllDayEvent><t:Location>${x(info.location)}</t:Location><t:Organizer>${mailboxXml(info.organizer)}</t:Organizer>${attendees ? `<t:RequiredAttendees>${attendees}</t:RequiredAttendees>` : ""}`;
+  }
+  return `${common}${when}<t:Location>${x(info.location)}</t:Location>`;
+}
+
+const icalDate = (iso: string) =>
+  new Date(iso)
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
+const icalText = (value: string) => value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r?\n/g, "\\n");
+
+/** A store message whose MIME has a text/plain part and the iCalendar part (RFC 5546) it stands for. */
+function meetingFixture(options: {
+  from: FixtureAddress;
+  to: string[];
+  subject: string;
+  text: string;
+  method: "REQUEST" | "REPLY" | "CANCEL";
+  partstat?: string;
+  info: Pick<MeetingInfo, "uid" | "start" | "end" | "location" | "organizer">;
+  folder: string[];
+}): FixtureMessage {
+  const date = new Date();
+  const messageId = `<${date.getTime()}.${Math.random().toString(36).slice(2)}@sim.mailwire.test>`;
+  const { info } = options;
+  const ical = [
+    "BEGIN:VCALENDAR",
+    "PRODID:-//mailwire//exchange-sim//EN",
+    "VERSION:2.0",
+    `METHOD:${options.method}`,
+    "BEGIN:VEVENT",
+    `UID:${info.uid}`,
+    `DTSTAMP:${icalDate(date.toISOString())}`,
+    `DTSTART:${icalDate(info.start)}`,
+    `DTEND:${icalDate(info.end)}`,
+    `SUMMARY:${icalText(options.subject)}`,
+    `LOCATION:${icalText(info.location)}`,
+    `ORGANIZER:mailto:${info.organizer.address}`,
+    ...options.to.map(
+      (address) => `ATTENDEE${options.partstat ? `;PARTSTAT=${options.partstat}` : ""}:mailto:${address}`,
+    ),
+    ...(options.method === "CANCEL" ? ["STATUS:CANCELLED"] : []),
+    "END:VEVENT",
+    "END:VCALENDAR",
+  ].join("\r\n");
+  const boundary = `sim-${Math.random().toString(36).slice(2)}`;
+  const raw = Buffer.from(
+    `From: ${options.from.address}\r\nTo: ${options.to.join(", ")}\r\nSubject: ${options.subject}\r\nDate: ${date.toUTCString()}\r\nMessage-ID: ${messageId}\r\nMIME-Version: 1.0\r\nContent-Type: multipart/alternative; boundary="${boundary}"\r\n\r\n--${boundary}\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n${options.text.replace(/\r?\n/g, "\r\n")}\r\n--${boundary}\r\nContent-Type: text/calendar; charset=utf-8; method=${options.method}\r\n\r\n${ical}\r\n--${boundary}--\r\n`,
+  );
+  return {
+    id: "",
+    folder: options.folder,
+    raw: new Uint8Array(raw),
+    subject: options.subject,
+    from: options.from,
+    to: options.to.map((address) => ({ address })),
+    date,
+    flags: { seen: false, flagged: false, answered: false },
+    size: raw.length,
+    messageId,
+    hasAttachments: false,
+    cc: [],
+    references: [],
+    text: options.text,
+    attachments: [],
+    contentType: "multipart/alternative",
+  };
+}
+
+const RESPONSES: Readonly<
+  Record<string, { response: string; busy: string; itemClass: string; prefix: string; partstat: string }>
+> = {
+  AcceptItem: {
+    response: "Accept",
+    busy: "Busy",
+    itemClass: "IPM.Schedule.Meeting.Resp.Pos",
+    prefix: "Accepted",
+    partstat: "ACCEPTED",
+  },
+  TentativelyAcceptItem: {
+    response: "Tentative",
+    busy: "Tentative",
+    itemClass: "IPM.Schedule.Meeting.Resp.Tent",
+    prefix: "Tentative",
+    partstat: "TENTATIVE",
+  },
+  DeclineItem: {
+    response: "Decline",
+    busy: "Free",
+    itemClass: "IPM.Schedule.Meeting.Resp.Neg",
+    prefix: "Declined",
+    partstat: "DECLINED",
+  },
+};
+
+export const RESPONSE_OBJECTS = new Set([...Object.keys(RESPONSES), "CancelCalendarItem"]);
+
+export interface DeliveredMeetingRequest {
+  requestId: string;
+  calendarItemId: string;
+}
+
+export class EwsMeetings {
+  readonly #pim: EwsPim;
+
+  constructor(pim: EwsPim) {
+    this.#pim = pim;
+  }
+
+  #registry(store: MailboxStore): Registry {
+    let registry = registries.get(store);
+    if (registry === undefined) {
+      registry = { infos: new Map(), calendarKey: (id) => this.#pim.calendarItem(id)?.changeKey };
+      registries.set(store, registry);
+    }
+    return registry;
+  }
+
+  #save(store: MailboxStore, folderId: string, fixture: FixtureMessage, info: MeetingInfo): StoreMessage {
+    const message = store.addMessage(folderId, { ...fixture, folder: store.folder(folderId).path });
+    this.#registry(store).infos.set(message.id, info);
+    return message;
+  }
+
+  /** A meeting request from `organizer` arrives in the Inbox; a tentative calendar item is added. */
+  deliverRequest(
+    store: MailboxStore,
+    options: {
+      organizer: FixtureAddress;
+      subject: string;
+      start: string;
+      end: string;
+      location?: string;
+      body?: string;
+    },
+  ): DeliveredMeetingRequest {
+    const owner = store.user.address;
+    const uid = `sim-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const location = options.location ?? "";
+    const organizerXml = `<t:Organizer><t:Mailbox>${options.organizer.name ? `<t:Name>${x(options.organizer.name)}</t:Name>` : ""}<t:EmailAddress>${x(options.organizer.address)}</t:EmailAddress></t:Mailbox></t:Organizer>`;
+    const markup = `<t:CalendarItem xmlns:t="${NS.t}"><t:Subject>${x(options.subject)}</t:Subject><t:Start>${options.start}</t:Start><t:End>${options.end}</t:End><t:LegacyFreeBusyStatus>Tentative</t:LegacyFreeBusyStatus><t:Location>${x(location)}</t:Location><t:IsMeeting>true</t:IsMeeting><t:IsCancelled>false</t:IsCancelled><t:UID>${uid}</t:UID><t:MyResponseType>NoResponseReceived</t:MyResponseType>${organizerXml}<t:RequiredAttendees><t:Attendee><t:Mailbox><t:EmailAddress>${x(owner)}</t:EmailAddress></t:Mailbox></t:Attendee></t:RequiredAttendees></t:CalendarItem>`;
+    const node = one(parseRequest(markup), "CalendarItem") as EwsNode;
+    const calendarItemId = this.#pim.addCalendarItem(node);
+    const info: MeetingInfo = {
+      kind: "MeetingRequest",
+      itemClass: "IPM.Schedule.Meeting.Request",
+      uid,
+      calendarItemId,
+      start: options.start,
+      end: options.end,
+      location,
+      organizer: options.organizer,
+      attendees: [owner],
+      hasBeenProcessed: false,
+      responseType: "NoResponseReceived",
+    };
+    const request = this.#save(
+      store,
+      store.specialFolder("inbox").id,
+      meetingFixture({
+        from: options.organizer,
+        to: [owner],
+        subject: options.subject,
+        text: options.body ?? "",
+        method: "REQUEST",
+        info,
+        folder: [],
+      }),
+      info,
+    );
+    return { requestId: request.id, calendarItemId };
+  }
+
+  /** The organizer cancels a delivered meeting: a cancellation in the Inbox, the calendar item marked cancelled. */
+  deliverCancellation(store: MailboxStore, requestId: string): { cancellationId: string } {
+    const request = meetingOf(store, requestId);
+    if (request?.kind !== "MeetingRequest") throw new Error(`${requestId} is not a meeting request`);
+    const calendar = request.calendarItemId ? this.#pim.calendarItem(request.calendarItemId) : undefined;
+    if (calendar && request.calendarItemId) {
+      calendar.node.IsCancelled = [{ "#text": "true" }];
+      calendar.node.Subject = [{ "#text": `Canceled: ${text(one(calendar.node, "Subject"))}` }];
+      this.#pim.touch(request.calendarItemId);
+    }
+    const subject = `Canceled: ${store.message(requestId).fixture.subject}`;
+    const info: MeetingInfo = {
+      ...request,
+      kind: "MeetingCancellation",
+      itemClass: "IPM.Schedule.Meeting.Canceled",
+      hasBeenProcessed: false,
+    };
+    const message = this.#save(
+      store,
+      store.specialFolder("inbox").id,
+      meetingFixture({
+        from: request.organizer,
+        to: request.attendees,
+        subject,
+        text: "The meeting has been canceled.",
+        method: "CANCEL",
+        info,
+        folder: [],
+      }),
+      info,
+    );
+    return { cancellationId: message.id };
+  }
+
+  /** CreateItem whose Items are response objects (AcceptItem, ..., CancelCalendarItem). */
+  respond(context: EwsContext, request: EwsNode): string {
+    const disposition = attr(request, "MessageDisposition");
+    const saved = one(request, "SavedItemFolderId");
+    const items = one(request, "Items");
+    const messages: string[] = [];
+    const counts = new Map([...RESPONSE_OBJECTS].map((kind) => [kind, all(items, kind).length]));
+    const taken = new Map<string, number>();
+    // One response message per response object, in request order (mixed kinds allowed).
+    for (const kind of documentOrder(context.raw, RESPONSE_OBJECTS, counts)) {
+      const index = taken.get(kind) ?? 0;
+      taken.set(kind, index + 1);
+      const node = all(items, kind)[index];
+      if (node === undefined) continue;
+      messages.push(
+        perItem("CreateItem", () => {
+          // Response objects need a disposition (MS-OXWSMTGS; ErrorMessageDispositionRequired).
+          if (disposition === undefined) {
+            throw new EwsIdError(
+              "ErrorMessageDispositionRequired",
+              "MessageDisposition is required for this operation.",
+            );
+          }
+          const folder = saved ? resolveOneFolder(context.store, saved) : undefined;
+          return kind === "CancelCalendarItem"
+            ? this.#cancel(context, node, disposition, folder)
+            : this.#respond(context, kind, node, disposition, folder);
+        }),
+      );
+    }
+    return operationResponse(context.version, "CreateItem", messages);
+  }
+
+  #respond(
+    context: EwsContext,
+    kind: string,
+    node: EwsNode,
+    disposition: string,
+    folder: string | undefined,
+  ): string {
+    const { store } = context;
+    const ref = attr(one(node, "ReferenceItemId"), "Id") ?? "";
+    const registry = this.#registry(store);
+    let requestId: string | undefined;
+    let calendarItemId: string | undefined;
+    const direct = registry.infos.get(ref);
+    if (direct?.kind === "MeetingRequest") {
+      requestId = ref;
+      calendarItemId = direct.calendarItemId;
+    } else if (this.#pim.calendarItem(ref)) {
+      calendarItemId = ref;
+      requestId = [...registry.infos].find(
+        ([, info]) => info.kind === "MeetingRequest" && info.calendarItemId === ref,
+      )?.[0];
+    } else {
+      throw new EwsIdError("ErrorItemNotFound", "The specified object was not found in the store.");
+    }
+    const calendar = calendarItemId ? this.#pim.calendarItem(calendarItemId) : undefined;
+    if (calendar && text(one(calendar.node, "MyResponseType")) === "Organizer") {
+      throw new EwsIdError("ErrorInvalidRequest", "The organizer cannot respond to their own meeting.");
+    }
+    const request = requestId ? registry.infos.get(requestId) : undefined;
+    const how = RESPONSES[kind];
+    if (how === undefined || (calendar === undefined && request === undefined)) {
+      throw new EwsIdError("ErrorItemNotFound", "The specified object was not found in the store.");
+    }
+    if (disposition !== "SaveOnly") {
+      if (calendar && calendarItemId) {
+        if (kind === "DeclineItem") this.#pim.removeItem(calendarItemId);
+        else {
+          calendar.node.MyResponseType = [{ "#text": how.response }];
+          calendar.node.LegacyFreeBusyStatus = [{ "#text": how.busy }];
+          this.#pim.touch(calendarItemId);
+        }
+      }
+      if (request) {
+        request.hasBeenProcessed = true;
+        request.responseType = how.response;
+        if (requestId) store.setFlags(requestId, { seen: true });
+      }
+    }
+    if (disposition === "SendOnly") return successMessage("CreateItem", "<m:Items/>");
+    const basis = request ?? {
+      uid: text(one(calendar?.node, "UID")),
+      start: text(one(calendar?.node, "Start")),
+      end: text(one(calendar?.node, "End")),
+      location: text(one(calendar?.node, "Location")),
+      organizer: { address: text(one(one(one(calendar?.node, "Organizer"), "Mailbox"), "EmailAddress")) },
+    };
+    const subject = `${how.prefix}: ${requestId ? store.message(requestId).fixture.subject : text(one(calendar?.node, "Subject"))}`;
+    const info: MeetingInfo = {
+      kind: "MeetingResponse",
+      itemClass: how.itemClass,
+      uid: basis.uid,
+      start: basis.start,
+      end: basis.end,
+      location: basis.location,
+      organizer: basis.organizer,
+      attendees: [store.user.address],
+      hasBeenProcessed: true,
+      responseType: how.response,
+    };
+    const message = this.#save(
+      store,
+      folder ?? store.specialFolder(disposition === "SaveOnly" ? "drafts" : "sent").id,
+      meetingFixture({
+        from: { address: context.address },
+        to: [basis.organizer.address],
+        subject,
+        text: text(one(node, "Body")),
+        method: "REPLY",
+        partstat: how.partstat,
+        info,
+        folder: [],
+      }),
+      info,
+    );
+    return successMessage(
+      "CreateItem",
+      disposition === "SaveOnly"
+        ? `<m:Items><t:MeetingResponse><t:ItemId Id="${message.id}" ChangeKey="${changeKey(message)}"/></t:MeetingResponse></m:Items>`
+        : "<m:Items/>",
+    );
+  }
+
+  #cancel(context: EwsContext, node: EwsNode, disposition: string, folder: string | undefined): string {
+    if (disposition === "SaveOnly") {
+      throw new EwsIdError(
+        "ErrorInvalidRequest",
+        "A cancellation must be sent (SendOnly or SendAndSaveCopy).",
+      );
+    }
+    const ref = attr(one(node, "ReferenceItemId"), "Id") ?? "";
+    const calendar = this.#pim.calendarItem(ref);
+    if (calendar === undefined) {
+      throw new EwsIdError("ErrorItemNotFound", "The specified object was not found in the store.");
+    }
+    if (text(one(calendar.node, "MyResponseType")) !== "Organizer") {
+      throw new EwsIdError("ErrorInvalidRequest", "Only the organizer can cancel a meeting.");
+    }
+    const attendees = ["RequiredAttendees", "OptionalAttendees"].flatMap((list) =>
+      all(one(calendar.node, list), "Attendee").map((a) => text(one(one(a, "Mailbox"), "EmailAddress"))),
+    );
+    this.#pim.removeItem(ref);
+    if (disposition === "SendAndSaveCopy") {
+      const info: MeetingInfo = {
+        kind: "MeetingCancellation",
+        itemClass: "IPM.Schedule.Meeting.Canceled",
+        uid: text(one(calendar.node, "UID")),
+        start: text(one(calendar.node, "Start")),
+        end: text(one(calendar.node, "End")),
+        location: text(one(calendar.node, "Location")),
+        organizer: { address: context.address },
+        attendees,
+        hasBeenProcessed: true,
+        responseType: "Organizer",
+      };
+      this.#save(
+        context.store,
+        folder ?? context.store.specialFolder("sent").id,
+        meetingFixture({
+          from: { address: context.address },
+          to: attendees,
+          subject: `Canceled: ${text(one(calendar.node, "Subject"))}`,
+          text: text(one(node, "NewBodyContent")),
+          method: "CANCEL",
+          info,
+          folder: [],
+        }),
+        info,
+      );
+    }
+    return successMessage("CreateItem", "<m:Items/>");
+  }
+}
