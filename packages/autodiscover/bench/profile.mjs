@@ -7,7 +7,8 @@
 //
 // Usage: npm run build -w @mailwire/autodiscover && node bench/profile.mjs
 // Env: PROFILE_ROUNDS (default 40), PROFILE_SCENARIOS (comma list of alone, holed, holed0,
-// direct; default all), PROFILE_SHARED_TLS=1 (what-if: tls.connect gets one SecureContext per
+// direct; default all), PROFILE_TWO_LIVE=1 (also: both POX candidates live, how far candidate 1
+// lags when candidate 2 answers first - what the grace window is for), PROFILE_SHARED_TLS=1 (what-if: tls.connect gets one SecureContext per
 // distinct CA instead of building one per connection, as @mailwire/core could do; a
 // simulation by patching node:tls here, not something discover() does). For a CPU profile of one scenario:
 //   PROFILE_SCENARIOS=holed0 node --cpu-prof --cpu-prof-dir=/tmp/prof bench/profile.mjs
@@ -77,6 +78,7 @@ const results = Object.fromEntries(
 const loadAtStart = loadavg();
 try {
   for (const name of chosen) await SCENARIOS[name](setup); // warm-up
+  setup.stats.inversions = 0;
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of chosen) {
       const before = { ...counts };
@@ -91,6 +93,19 @@ try {
       result.tlsMs.push(counts.secureContextMs - before.secureContextMs);
       result.connectMs.push(counts.connectMs - before.connectMs);
     }
+  }
+  if (process.env.PROFILE_TWO_LIVE === "1") {
+    const lags = [];
+    for (let round = 0; round < ROUNDS; round++) lags.push(await setup.twoLive());
+    const late = lags.filter((entry) => entry.lagMs > 0);
+    console.log(
+      `two live POX candidates: candidate 1 second in ${late.length} of ${ROUNDS} rounds; lags ${late
+        .map(
+          (entry) =>
+            `${entry.lagMs.toFixed(1)} ms (${Math.round((100 * entry.lagMs) / entry.firstAnswerMs)} %)`,
+        )
+        .join(", ")}`,
+    );
   }
 } finally {
   await setup.close();
@@ -110,3 +125,5 @@ for (const name of chosen) {
   );
 }
 console.log("(medians per discover() call)");
+if (chosen.includes("direct"))
+  console.log(`direct: SRV won over a live candidate 1 in ${setup.stats.inversions} of ${ROUNDS} rounds`);
