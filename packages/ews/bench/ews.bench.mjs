@@ -5,7 +5,7 @@
 //        ews-js    ews-javascript-api 0.15, default XHR (axios), FirstClassProperties (what the
 //                  Managed API sends as AllProperties)
 //      each in its own child process per round: wall time, items/s, CPU seconds, peak RSS
-//      (process.memoryUsage().rss sampled every 5 ms, and the kernel's maxRSS);
+//      (process.memoryUsage().rss sampled every 5 ms, and the kernel's VmHWM for the child's own memory);
 //      and a "transport floor" child sending the same requests through our SoapClient / core's
 //      HTTP client without parsing the replies (what any client on this HTTP stack starts from),
 //      a second floor sending them over node:https (Node's native HTTP parser), and ours again
@@ -356,7 +356,7 @@ try {
   }
   out();
   out(
-    "items/s = (listed + fetched) / (list s + get s). Floors: the same requests with the replies read and dropped unparsed, through core's HTTP client (undici) or node:https (Node's native HTTP parser), both loading @mailwire/ews. Peak RSS: the child's highest RSS (5 ms samples and the kernel's maxRSS), whole process; baseline: RSS after loading the client, before the first request; peak heap: highest sampled V8 heapUsed. CPU s: the child's user + system time during the workload; the sim's is not in it. Both clients verify the sim's certificate against its CA. MB = 10^6 octets, MiB = 2^20.",
+    "items/s = (listed + fetched) / (list s + get s). Floors: the same requests with the replies read and dropped unparsed, through core's HTTP client (undici) or node:https (Node's native HTTP parser), both loading @mailwire/ews. Peak RSS: the child's highest RSS (5 ms samples and the kernel's VmHWM for the child's own memory), whole process; baseline: RSS after loading the client, before the first request; peak heap: highest sampled V8 heapUsed. CPU s: the child's user + system time during the workload; the sim's is not in it. Both clients verify the sim's certificate against its CA. MB = 10^6 octets, MiB = 2^20.",
   );
   console.log(lines.join("\n"));
 } finally {
