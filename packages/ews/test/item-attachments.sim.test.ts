@@ -173,6 +173,21 @@ describe("item attachments", () => {
     ).rejects.toMatchObject({ code: "MW_INVALID_ARGUMENT" });
   });
 
+  it("answers a raw request mixing file and item attachments in request order", async () => {
+    const [draft] = await client.createMessages([{ subject: "mixed" }]);
+    if (!draft?.ok || !draft.value) throw new Error("draft failed");
+    const response = await client.callRaw(
+      "CreateAttachment",
+      `<m:CreateAttachment><m:ParentItemId Id="${draft.value.id}"/><m:Attachments><t:ItemAttachment><t:Name>first</t:Name><t:Message><t:Subject>inner</t:Subject></t:Message></t:ItemAttachment><t:FileAttachment><t:Name>second</t:Name><t:Content>aGk=</t:Content></t:FileAttachment><t:ItemAttachment><t:Name>third</t:Name><t:Task><t:Subject>t</t:Subject></t:Task></t:ItemAttachment></m:Attachments></m:CreateAttachment>`,
+    );
+    const kinds = response.body.children[0]?.children.map(
+      (message) => message.children.find((c) => c.name === "Attachments")?.children[0]?.name,
+    );
+    expect(kinds).toEqual(["ItemAttachment", "FileAttachment", "ItemAttachment"]);
+    const listed = (await client.getItem(draft.value)).attachments?.map((a) => a.name);
+    expect(listed?.sort()).toEqual(["first", "second", "third"]);
+  });
+
   it("a bad parent fails per attachment", async () => {
     const [result] = await client.createItemAttachments({ id: "msg-9999" }, [
       { name: "x", item: { message: { subject: "s" } } },

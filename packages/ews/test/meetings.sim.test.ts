@@ -212,6 +212,53 @@ describe("the organizer's meeting", () => {
     expect(full.body?.text).toBe("Moved to July");
   });
 
+  it("deleting a meeting you organize with SendToAllAndSaveCopy sends (and keeps) a cancellation; SendToNone does not", async () => {
+    const created = await client.createCalendarItems(
+      [
+        {
+          subject: "Retro",
+          start: "2025-06-09T13:00:00Z",
+          end: "2025-06-09T14:00:00Z",
+          requiredAttendees: ["megan.bowen@mailwire.test"],
+        },
+        {
+          subject: "Quiet retro",
+          start: "2025-06-10T13:00:00Z",
+          end: "2025-06-10T14:00:00Z",
+          requiredAttendees: ["megan.bowen@mailwire.test"],
+        },
+      ],
+      { sendMeetingInvitations: "SendToAllAndSaveCopy" },
+    );
+    const [loud, quiet] = created.map((r) => (r.ok ? r.value : undefined));
+    if (!loud || !quiet) throw new Error("create failed");
+    expect(
+      (await client.deleteItems([loud], { sendMeetingCancellations: "SendToAllAndSaveCopy" }))[0]?.ok,
+    ).toBe(true);
+    expect((await client.deleteItems([quiet], { sendMeetingCancellations: "SendToNone" }))[0]?.ok).toBe(true);
+    const subjects = (await itemsIn("sentitems")).map((item) => [item.kind, item.subject]);
+    expect(subjects).toContainEqual(["MeetingCancellation", "Canceled: Retro"]);
+    expect(subjects).not.toContainEqual(["MeetingCancellation", "Canceled: Quiet retro"]);
+  });
+
+  it("FindItem restricted on item:ItemClass finds only the meeting requests", async () => {
+    const { requestId } = deliver("Find me");
+    const found: string[] = [];
+    for await (const item of client.findItems("inbox", {
+      restriction: {
+        compare: "item:ItemClass",
+        operator: "isEqualTo",
+        value: "IPM.Schedule.Meeting.Request",
+      },
+    })) {
+      found.push(item.itemId.id);
+    }
+    expect(found).toContain(requestId);
+    expect(found.length).toBe(
+      (await itemsIn("inbox")).filter((item) => item.itemClass === "IPM.Schedule.Meeting.Request").length,
+    );
+  });
+
   it("a response object without MessageDisposition is ErrorMessageDispositionRequired", async () => {
     const { requestId } = deliver("Raw");
     const response = await client.callRaw(

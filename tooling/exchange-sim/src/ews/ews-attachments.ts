@@ -1,7 +1,7 @@
 import type { FixtureAttachment } from "@mailwire/fixtures";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
 import { changeKey, EwsIdError } from "./ews-ids.js";
-import { type EwsContext, perItem } from "./ews-operation.js";
+import { documentOrder, type EwsContext, perItem } from "./ews-operation.js";
 import { serializeNode } from "./ews-pim.js";
 import {
   all,
@@ -89,8 +89,7 @@ export class EwsAttachments {
   }
 
   /**
-   * An ItemAttachment: the embedded item is kept as sent. (The parser groups children by name,
-   * so a request mixing file and item attachments is answered files first.)
+   * An ItemAttachment: the embedded item is kept as sent.
    */
   #createItem(context: EwsContext, parentId: string, node: EwsNode): string {
     return perItem(
@@ -121,11 +120,10 @@ export class EwsAttachments {
 
   create(context: EwsContext, request: EwsNode): string {
     const parentId = attr(one(request, "ParentItemId"), "Id") ?? "";
-    const files = all(one(request, "Attachments"), "FileAttachment");
-    const items = all(one(request, "Attachments"), "ItemAttachment").map((node) =>
-      this.#createItem(context, parentId, node),
-    );
-    const messages = files.map((node) =>
+    const container = one(request, "Attachments");
+    const files = all(container, "FileAttachment");
+    const items = all(container, "ItemAttachment").map((node) => this.#createItem(context, parentId, node));
+    const fileMessages = files.map((node) =>
       perItem(
         "CreateAttachment",
         () => {
@@ -149,7 +147,15 @@ export class EwsAttachments {
         "<m:Attachments/>",
       ),
     );
-    return operationResponse(context.version, "CreateAttachment", [...messages, ...items]);
+    // One response message per attachment, in request order even when files and items are mixed.
+    const kinds = ["FileAttachment", "ItemAttachment"];
+    const counts = new Map([
+      ["FileAttachment", fileMessages.length],
+      ["ItemAttachment", items.length],
+    ]);
+    const queues: Record<string, string[]> = { FileAttachment: fileMessages, ItemAttachment: items };
+    const messages = documentOrder(context.raw, kinds, counts).map((kind) => queues[kind]?.shift() ?? "");
+    return operationResponse(context.version, "CreateAttachment", messages);
   }
 
   delete(context: EwsContext, request: EwsNode): string {

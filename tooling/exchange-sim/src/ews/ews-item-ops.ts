@@ -1,6 +1,7 @@
 import type { FixtureMessage } from "@mailwire/fixtures";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
 import { changeKey, EwsIdError, itemIdsOf, ROOT_ID, resolveOneFolder } from "./ews-ids.js";
+import { meetingOf } from "./ews-meetings.js";
 import { type EwsOperation, perItem } from "./ews-operation.js";
 import { messageXml, readItemShape } from "./ews-render.js";
 import {
@@ -28,26 +29,32 @@ function messageOf(store: MailboxStore, id: string): StoreMessage {
   }
 }
 
-/** A tiny restriction evaluator: IsEqualTo/IsNotEqualTo on message:IsRead, Contains on item:Subject, And/Or/Not. */
-function matches(message: StoreMessage, expression: [string, EwsNode] | undefined): boolean {
+/** A tiny restriction evaluator: IsEqualTo/IsNotEqualTo on message:IsRead, item:Subject, item:ItemClass; Contains; And/Or/Not. */
+function matches(
+  message: StoreMessage,
+  expression: [string, EwsNode] | undefined,
+  store?: MailboxStore,
+): boolean {
   if (expression === undefined) return true;
   const [kind, node] = expression;
   if (kind === "And")
     return Object.entries(node).every(
-      ([k, v]) => !Array.isArray(v) || (v as EwsNode[]).every((n) => matches(message, [k, n])),
+      ([k, v]) => !Array.isArray(v) || (v as EwsNode[]).every((n) => matches(message, [k, n], store)),
     );
   if (kind === "Or")
     return Object.entries(node).some(
-      ([k, v]) => Array.isArray(v) && (v as EwsNode[]).some((n) => matches(message, [k, n])),
+      ([k, v]) => Array.isArray(v) && (v as EwsNode[]).some((n) => matches(message, [k, n], store)),
     );
-  if (kind === "Not") return !matches(message, firstElement(node));
+  if (kind === "Not") return !matches(message, firstElement(node), store);
   const field = attr(one(node, "FieldURI"), "FieldURI");
   const value =
     field === "message:IsRead"
       ? String(message.flags.seen)
       : field === "item:Subject"
         ? message.fixture.subject
-        : undefined;
+        : field === "item:ItemClass"
+          ? ((store && meetingOf(store, message.id)?.itemClass) ?? "IPM.Note")
+          : undefined;
   if (value === undefined)
     throw new EwsIdError("ErrorUnsupportedPathForQuery", `The sim cannot restrict on ${field}.`);
   if (kind === "Contains")
@@ -68,7 +75,7 @@ export const findItem: EwsOperation = ({ store, version }, request) => {
     const restriction = firstElement(one(request, "Restriction"));
     const order = attr(path(request, "SortOrder", "FieldOrder"), "Order") ?? "Descending";
     const messages = (folder === ROOT_ID ? [] : store.messages(folder))
-      .filter((m) => matches(m, restriction))
+      .filter((m) => matches(m, restriction, store))
       // Exchange's default view order: newest received first; ties by id for a stable paging order.
       .sort(
         (a, b) =>

@@ -25,7 +25,8 @@ import {
 // (ReferenceItemId: the request or the calendar item) sets the calendar item's MyResponseType and
 // free/busy status (a decline removes it) and marks the request processed; SendAndSaveCopy keeps
 // the response in Sent Items, SaveOnly keeps it as a draft without changing the calendar.
-// CancelCalendarItem removes the organizer's own meeting and keeps the cancellation in Sent Items.
+// CancelCalendarItem removes the organizer's own meeting and keeps the cancellation in Sent Items;
+// so does DeleteItem of it with SendMeetingCancellations SendToAllAndSaveCopy.
 // The request stays in the Inbox after a response (Exchange moves it to Deleted Items).
 
 export interface MeetingInfo {
@@ -405,6 +406,49 @@ export class EwsMeetings {
     );
   }
 
+  /**
+   * DeleteItem of a meeting this mailbox organizes with SendMeetingCancellations SendOnlyToAll or
+   * SendToAllAndSaveCopy: the attendees are told (the copy is kept in Sent Items for the latter).
+   * Called before the item is deleted; other items are left alone.
+   */
+  cancelOnDelete(context: EwsContext, calendarItemId: string, saveCopy: boolean): void {
+    const calendar = this.#pim.calendarItem(calendarItemId);
+    if (calendar === undefined || text(one(calendar.node, "MyResponseType")) !== "Organizer") return;
+    if (saveCopy) this.#saveCancellation(context, calendar.node, context.store.specialFolder("sent").id, "");
+  }
+
+  #saveCancellation(context: EwsContext, calendar: EwsNode, folderId: string, body: string): void {
+    const attendees = ["RequiredAttendees", "OptionalAttendees"].flatMap((list) =>
+      all(one(calendar, list), "Attendee").map((a) => text(one(one(a, "Mailbox"), "EmailAddress"))),
+    );
+    const info: MeetingInfo = {
+      kind: "MeetingCancellation",
+      itemClass: "IPM.Schedule.Meeting.Canceled",
+      uid: text(one(calendar, "UID")),
+      start: text(one(calendar, "Start")),
+      end: text(one(calendar, "End")),
+      location: text(one(calendar, "Location")),
+      organizer: { address: context.address },
+      attendees,
+      hasBeenProcessed: true,
+      responseType: "Organizer",
+    };
+    this.#save(
+      context.store,
+      folderId,
+      meetingFixture({
+        from: { address: context.address },
+        to: attendees,
+        subject: `Canceled: ${text(one(calendar, "Subject"))}`,
+        text: body,
+        method: "CANCEL",
+        info,
+        folder: [],
+      }),
+      info,
+    );
+  }
+
   #cancel(context: EwsContext, node: EwsNode, disposition: string, folder: string | undefined): string {
     if (disposition === "SaveOnly") {
       throw new EwsIdError(
@@ -420,36 +464,13 @@ export class EwsMeetings {
     if (text(one(calendar.node, "MyResponseType")) !== "Organizer") {
       throw new EwsIdError("ErrorInvalidRequest", "Only the organizer can cancel a meeting.");
     }
-    const attendees = ["RequiredAttendees", "OptionalAttendees"].flatMap((list) =>
-      all(one(calendar.node, list), "Attendee").map((a) => text(one(one(a, "Mailbox"), "EmailAddress"))),
-    );
     this.#pim.removeItem(ref);
     if (disposition === "SendAndSaveCopy") {
-      const info: MeetingInfo = {
-        kind: "MeetingCancellation",
-        itemClass: "IPM.Schedule.Meeting.Canceled",
-        uid: text(one(calendar.node, "UID")),
-        start: text(one(calendar.node, "Start")),
-        end: text(one(calendar.node, "End")),
-        location: text(one(calendar.node, "Location")),
-        organizer: { address: context.address },
-        attendees,
-        hasBeenProcessed: true,
-        responseType: "Organizer",
-      };
-      this.#save(
-        context.store,
+      this.#saveCancellation(
+        context,
+        calendar.node,
         folder ?? context.store.specialFolder("sent").id,
-        meetingFixture({
-          from: { address: context.address },
-          to: attendees,
-          subject: `Canceled: ${text(one(calendar.node, "Subject"))}`,
-          text: text(one(node, "NewBodyContent")),
-          method: "CANCEL",
-          info,
-          folder: [],
-        }),
-        info,
+        text(one(node, "NewBodyContent")),
       );
     }
     return successMessage("CreateItem", "<m:Items/>");

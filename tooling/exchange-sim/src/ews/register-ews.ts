@@ -156,6 +156,11 @@ export function registerEws(router: Router): EwsSimControl {
     if (name === "GetItem" || name === "DeleteItem") {
       const ids = itemIdsOf(one(request, "ItemIds")).map((ref) => ref.id);
       if (ids.length > 0 && ids.every((id) => pim.isPimId(id))) {
+        const cancellations = attr(request, "SendMeetingCancellations");
+        if (name === "DeleteItem" && cancellations !== undefined && cancellations !== "SendToNone") {
+          for (const id of ids)
+            meetings.cancelOnDelete(context, id, cancellations === "SendToAllAndSaveCopy");
+        }
         return name === "GetItem" ? pim.get(context, ids) : pim.delete(context, ids);
       }
     }
