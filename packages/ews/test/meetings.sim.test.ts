@@ -212,6 +212,55 @@ describe("the organizer's meeting", () => {
     expect(full.body?.text).toBe("Moved to July");
   });
 
+  it("sending invitations with a copy keeps the organizer's request in Sent Items; an update sent the same way is a FullUpdate", async () => {
+    const [created] = await client.createCalendarItems(
+      [
+        {
+          subject: "Offsite",
+          start: "2025-07-01T08:00:00Z",
+          end: "2025-07-01T16:00:00Z",
+          location: "Lake house",
+          requiredAttendees: ["megan.bowen@mailwire.test"],
+          optionalAttendees: ["alex.wilber@mailwire.test"],
+        },
+      ],
+      { sendMeetingInvitations: "SendToAllAndSaveCopy" },
+    );
+    if (!created?.ok || !created.value) throw new Error("create failed");
+    const requests = async () => {
+      const found = [];
+      for (const item of await itemsIn("sentitems")) {
+        if (item.kind !== "MeetingRequest" || item.subject !== "Offsite") continue;
+        found.push(readMeetingDetails((await client.getItem(item.itemId)).element));
+      }
+      return found;
+    };
+    expect(await requests()).toEqual([
+      expect.objectContaining({
+        isOrganizer: true,
+        meetingRequestType: "NewMeetingRequest",
+        associatedCalendarItemId: expect.objectContaining({ id: created.value.id }),
+        location: "Lake house",
+        requiredAttendees: [
+          { emailAddress: "megan.bowen@mailwire.test" },
+          { emailAddress: "alex.wilber@mailwire.test" },
+        ],
+      }),
+    ]);
+    const [updated] = await client.updateCalendarItems(
+      [{ itemId: created.value, set: { location: "Boat house" } }],
+      {
+        sendMeetingInvitationsOrCancellations: "SendToAllAndSaveCopy",
+      },
+    );
+    expect(updated?.ok).toBe(true);
+    const after = await requests();
+    expect(after.map((r) => [r.meetingRequestType, r.location]).sort()).toEqual([
+      ["FullUpdate", "Boat house"],
+      ["NewMeetingRequest", "Lake house"],
+    ]);
+  });
+
   it("deleting a meeting you organize with SendToAllAndSaveCopy sends (and keeps) a cancellation; SendToNone does not", async () => {
     const created = await client.createCalendarItems(
       [

@@ -25,7 +25,10 @@ import {
 // (ReferenceItemId: the request or the calendar item) sets the calendar item's MyResponseType and
 // free/busy status (a decline removes it) and marks the request processed; SendAndSaveCopy keeps
 // the response in Sent Items, SaveOnly keeps it as a draft without changing the calendar.
-// CancelCalendarItem removes the organizer's own meeting and keeps the cancellation in Sent Items;
+// A meeting this mailbox organizes, created or updated with invitations sent and a copy kept, has
+// that request in Sent Items (IsOrganizer, NewMeetingRequest or FullUpdate); nothing is delivered
+// to the attendees. CancelCalendarItem removes the organizer's own meeting and keeps the
+// cancellation in Sent Items;
 // so does DeleteItem of it with SendMeetingCancellations SendToAllAndSaveCopy.
 // The request stays in the Inbox after a response (Exchange moves it to Deleted Items).
 
@@ -42,6 +45,10 @@ export interface MeetingInfo {
   attendees: string[];
   hasBeenProcessed: boolean;
   responseType: string;
+  /** MeetingRequestType of a request (default NewMeetingRequest). */
+  requestType?: string;
+  /** The organizer's own copy (a request saved in Sent Items). */
+  isOrganizer?: boolean;
 }
 
 interface Registry {
@@ -67,13 +74,13 @@ export function meetingFieldsXml(store: MailboxStore, info: MeetingInfo): string
     info.calendarItemId && key
       ? `<t:AssociatedCalendarItemId Id="${info.calendarItemId}" ChangeKey="${key}"/>`
       : "";
-  const common = `${associated}<t:IsDelegated>false</t:IsDelegated><t:IsOutOfDate>false</t:IsOutOfDate><t:HasBeenProcessed>${info.hasBeenProcessed}</t:HasBeenProcessed><t:ResponseType>${info.responseType}</t:ResponseType><t:UID>${x(info.uid)}</t:UID><t:IsOrganizer>false</t:IsOrganizer>`;
+  const common = `${associated}<t:IsDelegated>false</t:IsDelegated><t:IsOutOfDate>false</t:IsOutOfDate><t:HasBeenProcessed>${info.hasBeenProcessed}</t:HasBeenProcessed><t:ResponseType>${info.responseType}</t:ResponseType><t:UID>${x(info.uid)}</t:UID><t:IsOrganizer>${info.isOrganizer === true}</t:IsOrganizer>`;
   const when = `<t:Start>${info.start}</t:Start><t:End>${info.end}</t:End>`;
   if (info.kind === "MeetingRequest") {
     const attendees = info.attendees
       .map((address) => `<t:Attendee>${mailboxXml({ address })}</t:Attendee>`)
       .join("");
-    return `${common}<t:MeetingRequestType>NewMeetingRequest</t:MeetingRequestType><t:IntendedFreeBusyStatus>Busy</t:IntendedFreeBusyStatus>${when}<t:IsAllDayEvent>false</t:IsAllDayEvent><t:Location>${x(info.location)}</t:Location><t:Organizer>${mailboxXml(info.organizer)}</t:Organizer>${attendees ? `<t:RequiredAttendees>${attendees}</t:RequiredAttendees>` : ""}`;
+    return `${common}<t:MeetingRequestType>${info.requestType ?? "NewMeetingRequest"}</t:MeetingRequestType><t:IntendedFreeBusyStatus>Busy</t:IntendedFreeBusyStatus>${when}<t:IsAllDayEvent>false</t:IsAllDayEvent><t:Location>${x(info.location)}</t:Location><t:Organizer>${mailboxXml(info.organizer)}</t:Organizer>${attendees ? `<t:RequiredAttendees>${attendees}</t:RequiredAttendees>` : ""}`;
   }
   return `${common}${when}<t:Location>${x(info.location)}</t:Location>`;
 }
@@ -403,6 +410,42 @@ export class EwsMeetings {
       disposition === "SaveOnly"
         ? `<m:Items><t:MeetingResponse><t:ItemId Id="${message.id}" ChangeKey="${changeKey(message)}"/></t:MeetingResponse></m:Items>`
         : "<m:Items/>",
+    );
+  }
+
+  /** The organizer's copy of a sent meeting request (new or updated), kept in Sent Items. */
+  saveSentRequest(context: EwsContext, calendarItemId: string, calendar: EwsNode, type: string): void {
+    const attendees = ["RequiredAttendees", "OptionalAttendees"].flatMap((list) =>
+      all(one(calendar, list), "Attendee").map((a) => text(one(one(a, "Mailbox"), "EmailAddress"))),
+    );
+    const info: MeetingInfo = {
+      kind: "MeetingRequest",
+      itemClass: "IPM.Schedule.Meeting.Request",
+      uid: text(one(calendar, "UID")),
+      calendarItemId,
+      start: text(one(calendar, "Start")),
+      end: text(one(calendar, "End")),
+      location: text(one(calendar, "Location")),
+      organizer: { address: context.address },
+      attendees,
+      hasBeenProcessed: true,
+      responseType: "Organizer",
+      requestType: type,
+      isOrganizer: true,
+    };
+    this.#save(
+      context.store,
+      context.store.specialFolder("sent").id,
+      meetingFixture({
+        from: { address: context.address },
+        to: attendees,
+        subject: text(one(calendar, "Subject")),
+        text: text(one(calendar, "Body")),
+        method: "REQUEST",
+        info,
+        folder: [],
+      }),
+      info,
     );
   }
 

@@ -122,6 +122,14 @@ function matchesInMonth(pattern: EwsNode, date: Date): boolean {
 }
 
 export class EwsPim {
+  /**
+   * Called when a meeting this mailbox organizes is sent with a copy kept (CreateItem
+   * SendMeetingInvitations SendToAllAndSaveCopy, UpdateItem SendMeetingInvitationsOrCancellations
+   * SendToAllAndSaveCopy / SendToChangedAndSaveCopy); ews-meetings.ts saves the request in Sent Items.
+   */
+  onMeetingSent:
+    | ((context: EwsContext, id: string, node: EwsNode, type: "NewMeetingRequest" | "FullUpdate") => void)
+    | undefined;
   readonly #items = new Map<string, PimItem>();
   #next = 1;
   #changes = 0;
@@ -213,6 +221,12 @@ export class EwsPim {
           changeNumber: ++this.#changes,
         };
         this.#items.set(item.id, item);
+        if (
+          text(one(node, "MyResponseType")) === "Organizer" &&
+          attr(request, "SendMeetingInvitations") === "SendToAllAndSaveCopy"
+        ) {
+          this.onMeetingSent?.(context, item.id, node, "NewMeetingRequest");
+        }
         messages.push(
           successMessage(
             "CreateItem",
@@ -386,6 +400,13 @@ export class EwsPim {
         } else delete item.node[name];
       }
       item.changeNumber = ++this.#changes;
+      const send = attr(request, "SendMeetingInvitationsOrCancellations");
+      if (
+        text(one(item.node, "MyResponseType")) === "Organizer" &&
+        (send === "SendToAllAndSaveCopy" || send === "SendToChangedAndSaveCopy")
+      ) {
+        this.onMeetingSent?.(context, item.id, item.node, "FullUpdate");
+      }
       return successMessage(
         "UpdateItem",
         `<m:Items><t:${item.kind}><t:ItemId Id="${item.id}" ChangeKey="CK${item.changeNumber}"/></t:${item.kind}></m:Items><m:ConflictResults><t:Count>0</t:Count></m:ConflictResults>`,

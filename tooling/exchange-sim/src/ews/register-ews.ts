@@ -131,6 +131,7 @@ export function registerEws(router: Router): EwsSimControl {
   const notifications = new EwsNotifications();
   const pim = new EwsPim();
   const meetings = new EwsMeetings(pim);
+  pim.onMeetingSent = (context, id, node, type) => meetings.saveSentRequest(context, id, node, type);
   const attachments = new EwsAttachments();
   /** Calendar/contact/task requests go to ews-pim.ts; undefined means "a message request". */
   const routePim = (context: EwsContext, name: string, request: EwsNode): string | undefined => {
