@@ -85,6 +85,8 @@ export {
   inR2A5,
   matchRtsPdu,
   outR1A3,
+  outR1A7,
+  outR1A11,
   outR2A2,
   outR2A6,
   outR2A7,

@@ -23,6 +23,7 @@ afterEach(() => {
     inReceiveWindow: 64 * 1024,
     outChannelLifetime: 1024 * 1024 * 1024,
     outRecycleFault: "none",
+    outRecycleMode: "R2",
   });
   sim.rpcProxy.resetStats();
 });
@@ -79,9 +80,35 @@ describe("MapiSession over RPC over HTTP with 128 KB OUT channels", () => {
       const acksBefore = stats.flowControlAcksReceived;
       expect(await pageInbox(session)).toEqual(expected);
       expect(sim.rpcProxy.stats.flowControlAcksReceived).toBeGreaterThan(acksBefore);
-      // Each successor's RPC_OUT_DATA carried exactly its 96-byte OUT_R2/A3 (NTLM legs are logged too).
+      // Each successor's RPC_OUT_DATA announced the 120 bytes of 2.1.2.1.2 for a replacement OUT
+      // channel (OUT_R1/A3 + OUT_R1/A11; in OUT_R2 only the 96 of A3 are ever due). NTLM legs
+      // are logged too.
       const successors = sim.rpcProxy.requests.filter(
-        (request) => request.method === "RPC_OUT_DATA" && request.contentLength === 96,
+        (request) => request.method === "RPC_OUT_DATA" && request.contentLength === 120,
+      );
+      expect(successors.length).toBeGreaterThanOrEqual(stats.recycledOutChannels);
+    } finally {
+      await session.close();
+    }
+  });
+
+  it("OUT_R1 (the successor on another outbound proxy): OUT_R1/A6, A7 on the IN channel, A10, then A11 on the successor's body", async () => {
+    const { session } = await openSession();
+    sim.rpcProxy.configure({ outRecycleMode: "R1" });
+    try {
+      const expected = sim.store.messages(sim.store.specialFolder("inbox").id).map((m) => m.fixture.subject);
+      for (let round = 0; round < 80 && sim.rpcProxy.stats.recycledOutChannels < 3; round++) {
+        expect(await pageInbox(session)).toEqual(expected);
+      }
+      const stats = sim.rpcProxy.stats;
+      expect(stats.recycledOutChannels).toBeGreaterThanOrEqual(3);
+      expect(stats.outChannels).toBe(stats.recycledOutChannels + 1);
+      // The sim sends no data on a successor until OUT_R1/A11 arrives on its request body, and
+      // reports any other PDU there (or an OUT_R2/A7 in an OUT_R1 recycling) as a protocol error.
+      expect(stats.protocolErrors).toEqual([]);
+      expect(await pageInbox(session)).toEqual(expected);
+      const successors = sim.rpcProxy.requests.filter(
+        (request) => request.method === "RPC_OUT_DATA" && request.contentLength === 120,
       );
       expect(successors.length).toBeGreaterThanOrEqual(stats.recycledOutChannels);
     } finally {

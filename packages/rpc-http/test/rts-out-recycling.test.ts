@@ -5,6 +5,8 @@ import {
   expectRtsPdu,
   matchRtsPdu,
   outR1A3,
+  outR1A7,
+  outR1A11,
   outR2A2,
   outR2A6,
   outR2A7,
@@ -89,6 +91,30 @@ describe("OUT channel recycling PDUs, byte for byte from [MS-RPCH] 2.2.4", () =>
     ];
     expect([...bytes]).toEqual(expected);
     expect(matchRtsPdu(decodeRtsPdu(bytes))).toEqual(["OUT_R2/A7"]);
+  });
+
+  it("OUT_R1/A7 (2.2.4.29): OUT_CHANNEL, Destination FDServer, successor cookie, no Version; 48 bytes", () => {
+    const bytes = outR1A7({ successorChannelCookie: Uint8Array.from(successor) });
+    const expected = [
+      ...header(48, 0x10, 2),
+      ...commandU32(13, ForwardDestination.FDServer),
+      ...commandCookie(successor),
+    ];
+    expect([...bytes]).toEqual(expected);
+    expect(matchRtsPdu(decodeRtsPdu(bytes))).toEqual(["OUT_R1/A7", "OUT_R1/A8", "OUT_R2/A8"]);
+  });
+
+  it("OUT_R1/A11 (2.2.4.33): NONE, ANCE; 24 bytes, and with OUT_R1/A3 the 120-byte replacement OUT channel body of 2.1.2.1.2", () => {
+    const expected = [...header(24, 0, 1), ...u32(10)];
+    expect([...outR1A11()]).toEqual(expected);
+    expect(matchRtsPdu(decodeRtsPdu(outR1A11()))).toContain("OUT_R1/A11");
+    const a3 = outR1A3({
+      virtualConnectionCookie: Uint8Array.from(vc),
+      predecessorChannelCookie: Uint8Array.from(predecessor),
+      successorChannelCookie: Uint8Array.from(successor),
+      receiveWindowSize: 0x10000,
+    });
+    expect(a3.length + outR1A11().length).toBe(120);
   });
 
   it("OUT_R2/B3 (2.2.4.44): EOF, ANCE; 24 bytes, not mistaken for OUT_R2/B1", () => {

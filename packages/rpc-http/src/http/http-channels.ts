@@ -86,6 +86,8 @@ export interface OutChannel {
   heldBytes: number;
   /** Replaced or shut down: its reader stops quietly. */
   retired: boolean;
+  /** A successor's request body, open for OUT_R1/A11 (undefined for the first OUT channel). */
+  requestBody?: ChannelBody;
 }
 
 /**
@@ -135,23 +137,27 @@ export function openInChannel(
 }
 
 /**
- * Starts an OUT channel: RPC_OUT_DATA carrying CONN/A1 (or OUT_R1/A3 for a successor); resolves
- * with the 200 response to stream. Content-Length is the PDU's own length (76 or 96 bytes):
- * [MS-RPCH] 2.1.2.1.2 states 120 for a replacement OUT channel, but OUT_R1/A3 as 2.2.4.24 lays
- * it out is 96 bytes, and announcing more than we send would leave the proxy waiting.
+ * Starts an OUT channel: RPC_OUT_DATA carrying CONN/A1 (Content-Length 76) or, for a successor,
+ * a streamed body of Content-Length 120 ([MS-RPCH] 2.1.2.1.2): OUT_R1/A3 (96 bytes) now, and
+ * OUT_R1/A11 (24 bytes) later if the recycling turns out to be OUT_R1 (a different outbound
+ * proxy). In the OUT_R2 sequence A11 is never due, so that body stays 24 bytes short for the
+ * channel's life, as the response it carries does. Resolves with the 200 response to stream.
  */
 export async function openOutChannel(
   client: HttpClient,
   url: URL,
-  connA1: Uint8Array,
+  body: Uint8Array | { readonly stream: ChannelBody; readonly contentLength: number },
   idleMs: number,
   signal: AbortSignal,
 ): Promise<HttpResponse> {
+  const streamed = !(body instanceof Uint8Array);
   const response = await client.request({
     method: "RPC_OUT_DATA",
     url,
-    headers: { ...CHANNEL_HEADERS },
-    body: connA1,
+    headers: streamed
+      ? { ...CHANNEL_HEADERS, "content-length": String(body.contentLength) }
+      : { ...CHANNEL_HEADERS },
+    body: streamed ? body.stream : body,
     signal,
     // bodyMs is the OUT channel's idle limit: the proxy pings an idle channel.
     timeouts: { bodyMs: idleMs },

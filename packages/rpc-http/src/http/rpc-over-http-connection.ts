@@ -24,10 +24,13 @@ import {
   matchRtsPdu,
   numberAt,
   outR1A3,
+  outR1A7,
+  outR1A11,
   outR2A7,
   ping,
 } from "../rts/rts-pdus.js";
 import type { PduTransport } from "../transport/pdu-transport.js";
+import { ChannelBody } from "./channel-body.js";
 import {
   channelClient,
   channelUrl,
@@ -57,14 +60,19 @@ const sameCookie = (a: Uint8Array, b: Uint8Array) => Buffer.compare(a, b) === 0;
 type Waiter = { resolve: () => void; reject: (error: Error) => void };
 
 /**
- * OUT channel recycling in progress ([MS-RPCH] 3.2.2.5.x, the OUT_R2 sequence): the successor
- * is open (or opening) and we wait for OUT_R2/A6, then OUT_R2/B3, on the predecessor.
+ * OUT channel recycling in progress ([MS-RPCH] 3.2.2.5.x): the successor is open (or opening)
+ * and we wait, on the predecessor, for OUT_R2/A6 or OUT_R1/A6 ("A6"), then for OUT_R2/B3
+ * ("B3", the same outbound proxy keeps the virtual connection) or OUT_R1/A10 ("A10", the
+ * successor reached another outbound proxy).
  */
 interface OutRecycle {
   successor: OutChannel;
-  step: "A6" | "B3";
+  step: "A6" | "B3" | "A10";
   timer: NodeJS.Timeout;
 }
+
+/** [MS-RPCH] 2.1.2.1.2: the Content-Length of a replacement OUT channel (OUT_R1/A3 + OUT_R1/A11). */
+const REPLACEMENT_OUT_CONTENT_LENGTH = 120;
 
 /**
  * The client end of an RPC over HTTP v2 virtual connection ([MS-RPCH] 3.2.2): an IN channel
@@ -435,8 +443,23 @@ export class RpcOverHttpConnection implements PduTransport {
       this.#writeControl(outR2A7({ successorChannelCookie: this.#outRecycle.successor.cookie }));
       return;
     }
+    if (names.includes("OUT_R1/A6") && this.#outRecycle?.step === "A6") {
+      // OUT_R1/A6 (the server's A5 through the predecessor proxy): the successor landed on
+      // another outbound proxy; the server is told to switch with OUT_R1/A7 on the IN channel.
+      this.#outRecycle.step = "A10";
+      this.#writeControl(outR1A7({ successorChannelCookie: this.#outRecycle.successor.cookie }));
+      return;
+    }
     if (names.includes("OUT_R2/B3") && this.#outRecycle?.step === "B3") {
       this.#switchOut();
+      return;
+    }
+    if (names.includes("OUT_R1/A10") && this.#outRecycle?.step === "A10") {
+      // OUT_R1/A10, the predecessor's last PDU: switch, then OUT_R1/A11 on the successor's
+      // request body tells its proxy the virtual OUT channel is established.
+      const successor = this.#outRecycle.successor;
+      this.#switchOut();
+      void successor.requestBody?.write(outR1A11()).catch((error: unknown) => this.#fail(asError(error)));
       return;
     }
     this.#fail(
@@ -559,7 +582,7 @@ export class RpcOverHttpConnection implements PduTransport {
    */
   #startOutRecycle(): void {
     const predecessor = this.#out as OutChannel;
-    const successor = this.#newOutChannel();
+    const successor: OutChannel = { ...this.#newOutChannel(), requestBody: new ChannelBody() };
     const timer = setTimeout(
       () =>
         this.#fail(
@@ -572,15 +595,21 @@ export class RpcOverHttpConnection implements PduTransport {
     );
     timer.unref();
     this.#outRecycle = { successor, step: "A6", timer };
+    const stream = successor.requestBody as ChannelBody;
+    void stream
+      .write(
+        outR1A3({
+          virtualConnectionCookie: this.#virtualConnectionCookie,
+          predecessorChannelCookie: predecessor.cookie,
+          successorChannelCookie: successor.cookie,
+          receiveWindowSize: this.#receiveWindow,
+        }),
+      )
+      .catch(() => {});
     openOutChannel(
       successor.client,
       this.#url,
-      outR1A3({
-        virtualConnectionCookie: this.#virtualConnectionCookie,
-        predecessorChannelCookie: predecessor.cookie,
-        successorChannelCookie: successor.cookie,
-        receiveWindowSize: this.#receiveWindow,
-      }),
+      { stream, contentLength: REPLACEMENT_OUT_CONTENT_LENGTH },
       this.#idleMs,
       this.#lifetime.signal,
     ).then(
@@ -644,7 +673,11 @@ export class RpcOverHttpConnection implements PduTransport {
       inChannel.body.fail(this.#failure ?? new ClosedError("closed"));
     }
     const outChannels = [this.#out, this.#outRecycle?.successor];
-    for (const channel of outChannels) if (channel) channel.retired = true;
+    for (const channel of outChannels) {
+      if (!channel) continue;
+      channel.retired = true;
+      channel.requestBody?.fail(this.#failure ?? new ClosedError("closed"));
+    }
     await Promise.allSettled([
       inChannel?.client.destroy(),
       ...outChannels.map((channel) => channel?.client.destroy()),

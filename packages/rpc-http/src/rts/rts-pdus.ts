@@ -297,6 +297,26 @@ export function outR2A7(fields: { successorChannelCookie: Uint8Array; version?: 
   ]);
 }
 
+/**
+ * 2.2.4.29 OUT_R1/A7, on the IN channel once OUT_R1/A6 arrived: the server is to switch to the
+ * successor OUT channel (forwarded as OUT_R1/A8). Unlike OUT_R2/A7 it carries no Version.
+ */
+export function outR1A7(fields: { successorChannelCookie: Uint8Array }): Uint8Array {
+  return build("OUT_R1/A7", [
+    number("Destination", ForwardDestination.FDServer),
+    cookie(fields.successorChannelCookie),
+  ]);
+}
+
+/**
+ * 2.2.4.33 OUT_R1/A11, the last bytes of a successor OUT channel's request body once the
+ * predecessor ended with OUT_R1/A10: 96 (OUT_R1/A3) + 24 = the 120-byte Content-Length that
+ * 2.1.2.1.2 sets for a replacement OUT channel.
+ */
+export function outR1A11(): Uint8Array {
+  return build("OUT_R1/A11", [{ type: "ANCE" }]);
+}
+
 /** 2.2.4.44 OUT_R2/B3: the last PDU on the predecessor OUT channel. */
 export function outR2B3(): Uint8Array {
   return build("OUT_R2/B3", [{ type: "ANCE" }]);

@@ -8,6 +8,8 @@ import {
   connC2,
   flowControlAck,
   inR2A4,
+  outR1A6,
+  outR1A10,
   outR2A2,
   outR2A6,
   outR2B3,
@@ -42,10 +44,15 @@ interface OutSide {
   written: number;
 }
 
-/** OUT channel recycling ([MS-RPCH] 3.2.4.x, OUT_R2: one proxy keeps the virtual connection). */
+/**
+ * OUT channel recycling ([MS-RPCH] 3.2.4.x): OUT_R2 (one proxy keeps the virtual connection)
+ * or, with outRecycleMode "R1", OUT_R1, where the successor is already the OUT channel but
+ * carries no data until the client's OUT_R1/A11 arrives on its request body ("A11").
+ */
 type OutRecycle =
   | { step: "A3" }
-  | { step: "A7"; successor: { socket: Socket; cookie: string; window: number } };
+  | { step: "A7"; successor: { socket: Socket; cookie: string; window: number } }
+  | { step: "A11" };
 
 export interface VcEnvironment {
   settings: () => Required<Omit<RpcProxySettings, "backend">> & Pick<RpcProxySettings, "backend">;
@@ -146,7 +153,49 @@ export class ProxyVirtualConnection {
       this.#writeHead(socket);
       socket.write(Buffer.concat(Array.from({ length: 2048 }, () => ping())));
     }
-    this.writeOut(outR2A6());
+    const settings = this.#env.settings();
+    this.writeOut(settings.outRecycleMode === "R1" ? outR1A6(settings.connectionTimeoutMs) : outR2A6());
+  }
+
+  /**
+   * OUT_R1/A7 on the IN channel (the server's OUT_R1/A9 folded in): OUT_R1/A10 ends the
+   * predecessor, the successor gets its 200 head and becomes the OUT channel, and data waits
+   * for the client's OUT_R1/A11 on the successor's request body ([MS-RPCH] 2.2.4.33).
+   */
+  #switchOutR1(successorCookie: string): void {
+    const recycle = this.#outRecycle;
+    const predecessor = this.out;
+    if (recycle?.step !== "A7" || recycle.successor.cookie !== successorCookie || !predecessor) {
+      this.protocolError("OUT_R1/A7 names no pending successor OUT channel");
+      return;
+    }
+    this.writeOut(outR1A10());
+    predecessor.socket.end();
+    const { socket, cookie, window } = recycle.successor;
+    this.#outRecycle = { step: "A11" };
+    this.#writeHead(socket);
+    this.out = { socket, cookie, written: 0 };
+    this.#outWindow = window;
+    this.#outAvailable = window;
+    this.#outSent = 0;
+    this.#env.stats.recycledOutChannels += 1;
+  }
+
+  /** A PDU in an OUT channel's request body after its first one: only OUT_R1/A11 is due there. */
+  fromOutBody(socket: Socket, bytes: Buffer): void {
+    if (this.#closed) return;
+    let shape = "";
+    try {
+      shape = shapeOf(readRts(bytes));
+    } catch {
+      // not an RTS PDU: reported below
+    }
+    if (shape !== CLIENT_SHAPES.outR1A11 || this.#outRecycle?.step !== "A11" || this.out?.socket !== socket) {
+      this.protocolError(`unexpected PDU on an OUT channel's request body (${shape || "not RTS"})`);
+      return;
+    }
+    this.#outRecycle = undefined;
+    this.#flushOut();
   }
 
   /** Data stops on the current OUT channel; the client is asked for a successor (OUT_R2/A2). */
@@ -274,12 +323,18 @@ export class ProxyVirtualConnection {
       this.#flushOut();
       return;
     }
-    if (shape === CLIENT_SHAPES.outR2A7) {
+    const r1 = this.#env.settings().outRecycleMode === "R1";
+    if (shape === CLIENT_SHAPES.outR2A7 || shape === CLIENT_SHAPES.outR1A7) {
       if (pdu.commands[0]?.value !== RTS.destination.server) {
-        this.protocolError("OUT_R2/A7 for another destination");
+        this.protocolError("OUT_R1/A7 or OUT_R2/A7 for another destination");
         return;
       }
-      this.#switchOut(pdu.commands[1]?.cookie ?? "");
+      if ((shape === CLIENT_SHAPES.outR1A7) !== r1) {
+        this.protocolError(`${r1 ? "OUT_R2/A7" : "OUT_R1/A7"} in an ${r1 ? "OUT_R1" : "OUT_R2"} recycling`);
+        return;
+      }
+      if (r1) this.#switchOutR1(pdu.commands[1]?.cookie ?? "");
+      else this.#switchOut(pdu.commands[1]?.cookie ?? "");
       return;
     }
     if (shape === CLIENT_SHAPES.inR2A5) {

@@ -33,6 +33,13 @@ export interface RpcProxySettings {
    * "flood-successor" writes the successor's head and 40 KB of pings on it before OUT_R2/A6.
    */
   outRecycleFault?: "none" | "drop-successor" | "ignore-successor" | "late-b3" | "flood-successor";
+  /**
+   * Which OUT channel recycling the proxy runs ([MS-RPCH] 3.2.4.5.6): "R2" (default) as one
+   * outbound proxy that keeps the virtual connection (OUT_R2/A6, A7, B3); "R1" as if the
+   * successor reached another outbound proxy (OUT_R1/A6 on the predecessor, OUT_R1/A7 on the
+   * IN channel, OUT_R1/A10 ending the predecessor, OUT_R1/A11 on the successor's request body).
+   */
+  outRecycleMode?: "R2" | "R1";
 }
 
 export interface RpcProxyStats {

@@ -26,7 +26,10 @@ export type SimAuthenticate = (
 
 /** [MS-RPCH] 2.1.2.1.1 / 2.1.2.1.2: a request this small is an echo request, not a channel. */
 const ECHO_MAX_CONTENT_LENGTH = 0x10;
-/** CONN/A1 is 76 bytes and OUT_R1/A3 120 ([MS-RPCH] 2.2.2.2); anything much larger is not an OUT channel. */
+/**
+ * CONN/A1 is 76 bytes, a replacement OUT channel 120 (OUT_R1/A3 + OUT_R1/A11, [MS-RPCH]
+ * 2.1.2.1.2); anything much larger is not an OUT channel.
+ */
 const OUT_REQUEST_MAX = 1024;
 /** A 401 is drained (so the connection can carry the next leg) only for bodies up to this. */
 const DRAIN_MAX = 64 * 1024;
@@ -39,6 +42,7 @@ const DEFAULTS = {
   pingIntervalMs: 30_000,
   ignoreClientWindow: false,
   outRecycleFault: "none",
+  outRecycleMode: "R2",
 };
 
 export interface RpcProxy {
@@ -111,6 +115,8 @@ export function createRpcProxy(options: {
     let buffer = firstBytes;
     let mode: "head" | "in" | "out" | "done" = "head";
     let inChannel: ((chunk: Buffer) => void) | undefined;
+    /** The rest of an OUT channel's request body (a successor's OUT_R1/A11). */
+    let outBody: ((chunk: Buffer) => void) | undefined;
     socket.on("error", () => {});
 
     const respond = (
@@ -168,6 +174,11 @@ export function createRpcProxy(options: {
         if (!Number.isSafeInteger(length) || length < 0) return fail(400, "Bad Request");
         const bodyStart = parsed.length;
         const haveBody = buffer.length >= bodyStart + length;
+        // An OUT channel is served from its first PDU on: a replacement OUT channel announces
+        // 120 bytes ([MS-RPCH] 2.1.2.1.2) but sends OUT_R1/A11 (the last 24) only in OUT_R1.
+        const firstPdu =
+          buffer.length >= bodyStart + 10 ? Math.min(buffer.readUInt16LE(bodyStart + 8), length) : length;
+        const haveFirstPdu = firstPdu > 0 && buffer.length >= bodyStart + firstPdu;
         const takeBody = () => {
           const body = buffer.subarray(bodyStart, bodyStart + length);
           buffer = buffer.subarray(bodyStart + length);
@@ -180,9 +191,9 @@ export function createRpcProxy(options: {
         if (
           !haveBody &&
           length <= DRAIN_MAX &&
-          (head.method === "RPC_OUT_DATA" || length <= ECHO_MAX_CONTENT_LENGTH)
+          (head.method === "RPC_OUT_DATA" ? !haveFirstPdu : length <= ECHO_MAX_CONTENT_LENGTH)
         ) {
-          return; // wait for the whole (small) body
+          return; // wait for the whole (small) body, or an OUT channel's first PDU
         }
         requests.push({ method: head.method, target: head.target, contentLength: length });
         if (forced.remaining > 0) {
@@ -229,7 +240,12 @@ export function createRpcProxy(options: {
         if (head.method === "RPC_OUT_DATA") {
           if (length > OUT_REQUEST_MAX) return fail(400, "Bad Request");
           mode = "out";
-          return openOut(socket, takeBody(), target, fail);
+          const body = buffer.subarray(bodyStart, Math.min(buffer.length, bodyStart + length));
+          buffer = Buffer.alloc(0);
+          outBody = openOut(socket, body.subarray(0, firstPdu), length - firstPdu, target, fail);
+          const rest = body.subarray(firstPdu);
+          if (rest.length > 0) outBody?.(rest);
+          return;
         }
         mode = "in";
         buffer = buffer.subarray(bodyStart);
@@ -241,6 +257,7 @@ export function createRpcProxy(options: {
     };
     socket.on("data", (chunk: Buffer) => {
       if (mode === "in") inChannel?.(chunk);
+      else if (mode === "out") outBody?.(chunk);
       else if (mode === "head") {
         buffer = buffer.length === 0 ? chunk : Buffer.concat([buffer, chunk]);
         pump();
@@ -249,38 +266,60 @@ export function createRpcProxy(options: {
     pump();
   };
 
+  /** Serves an OUT channel from its first PDU; returns the reader of the rest of its body. */
   const openOut = (
     socket: Socket,
     body: Buffer,
+    restLength: number,
     target: { server: string; port: number },
     fail: (status: number, reason: string) => void,
-  ) => {
+  ): ((chunk: Buffer) => void) | undefined => {
     let pdu: ReturnType<typeof readRts>;
     try {
       pdu = readRts(Buffer.from(body));
     } catch {
-      return fail(400, "Bad Request");
+      fail(400, "Bad Request");
+      return undefined;
     }
     if (shapeOf(pdu) === CLIENT_SHAPES.outR2A3) {
       // A successor OUT channel ([MS-RPCH] 3.2.4.5.6): its 200 head is written at the switch.
       const vc = vcFor(pdu.commands[1]?.cookie ?? "", false);
       if (!vc) {
         stats.protocolErrors.push("OUT_R2/A3 for an unknown virtual connection");
-        return fail(400, "Bad Request");
+        fail(400, "Bad Request");
+        return undefined;
       }
       stats.outChannels += 1;
       vc.attachOutSuccessor(socket, pdu);
-      return;
+      // What follows OUT_R1/A3 in the body: OUT_R1/A11 (OUT_R1 only), nothing else.
+      const splitter = new PduSplitter();
+      let left = restLength;
+      return (chunk: Buffer) => {
+        left -= chunk.length;
+        let pdus: Buffer[];
+        try {
+          if (left < 0) throw new Error("OUT channel body longer than its Content-Length");
+          pdus = splitter.push(chunk);
+        } catch (error) {
+          vc.protocolError((error as Error).message);
+          return;
+        }
+        for (const next of pdus) vc.fromOutBody(socket, next);
+      };
     }
     if (shapeOf(pdu) !== CLIENT_SHAPES.connA1) {
       stats.protocolErrors.push(
         `OUT channel opened with ${shapeOf(pdu)} (only CONN/A1 and OUT_R2/A3 are supported)`,
       );
-      return fail(400, "Bad Request");
+      fail(400, "Bad Request");
+      return undefined;
     }
     const vc = vcFor(pdu.commands[1]?.cookie ?? "", true) as ProxyVirtualConnection;
     stats.outChannels += 1;
     vc.attachOut(socket, pdu, target);
+    return (chunk: Buffer) => {
+      if (chunk.length > 0) vc.protocolError("bytes after CONN/A1 on the OUT channel");
+    };
   };
 
   const openIn = (socket: Socket, contentLength: number) => {

@@ -157,6 +157,20 @@ export const outR2A2 = () => writeRts(RTS.flags.recycle, [{ u32: [c.destination,
 export const outR2A6 = () =>
   writeRts(RTS.flags.none, [{ u32: [c.destination, RTS.destination.client] }, { bare: c.ance }]);
 
+/**
+ * 2.2.4.28 OUT_R1/A6 (the server's OUT_R1/A5, forwarded by the predecessor outbound proxy): the
+ * successor OUT channel reached another outbound proxy and the server knows it.
+ */
+export const outR1A6 = (timeoutMs: number) =>
+  writeRts(RTS.flags.outChannel, [
+    { u32: [c.destination, RTS.destination.client] },
+    { u32: [c.version, 1] },
+    { u32: [c.connectionTimeout, timeoutMs] },
+  ]);
+
+/** 2.2.4.32 OUT_R1/A10: the predecessor outbound proxy's last PDU in the OUT_R1 sequence. */
+export const outR1A10 = () => writeRts(RTS.flags.none, [{ bare: c.ance }]);
+
 /** 2.2.4.44 OUT_R2/B3: the last PDU on the predecessor OUT channel. */
 export const outR2B3 = () => writeRts(RTS.flags.eof, [{ bare: c.ance }]);
 
@@ -188,6 +202,10 @@ export const CLIENT_SHAPES = {
   inR2A5: `0:${c.cookie}`,
   /** 2.2.4.24 OUT_R1/A3 and 2.2.4.36 OUT_R2/A3 (same layout): opens a successor OUT channel. */
   outR2A3: `${RTS.flags.recycle}:${[c.version, c.cookie, c.cookie, c.cookie, c.receiveWindowSize].join(",")}`,
+  /** 2.2.4.29 OUT_R1/A7, on the IN channel: switch to the successor OUT channel (OUT_R1). */
+  outR1A7: `${RTS.flags.outChannel}:${[c.destination, c.cookie].join(",")}`,
+  /** 2.2.4.33 OUT_R1/A11, the rest of a successor OUT channel's request body (OUT_R1). */
+  outR1A11: `0:${c.ance}`,
   /** 2.2.4.40 OUT_R2/A7, on the IN channel: switch to the successor OUT channel. */
   outR2A7: `${RTS.flags.outChannel}:${[c.destination, c.cookie, c.version].join(",")}`,
   ping: `${RTS.flags.ping}:`,
