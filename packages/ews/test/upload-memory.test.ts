@@ -99,9 +99,12 @@ beforeAll(async () => {
     url: `http://127.0.0.1:${port}/EWS/Exchange.asmx`,
     timeouts: { bodyMs: 120_000 },
   });
-  // One small request first: loading and compiling the HTTP stack (undici's WebAssembly parser
-  // costs ~30 MiB of RSS once) is not what the bound below is about.
-  await client.createAttachments({ id: "msg-1" }, [{ name: "warm-up", content: new Uint8Array(3) }]);
+  // A small streamed request first: loading and compiling the HTTP stack (undici's WebAssembly
+  // parser costs ~30 MiB of RSS once) and the streamed-body path is not what the bound is about.
+  const warmUp = (async function* () {
+    for (let i = 0; i < 16; i++) yield BLOCK;
+  })();
+  await client.createAttachments({ id: "msg-1" }, [{ name: "warm-up", content: warmUp }]);
 });
 
 afterAll(async () => {
