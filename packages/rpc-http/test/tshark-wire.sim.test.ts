@@ -39,6 +39,7 @@ import {
   LayoutError,
   StubWalk,
   walkHandleFlagsStat,
+  walkPropertyValue,
   walkRowPointer,
   walkRowSetPointer,
   walkRowSetPointerSkippingStrings,
@@ -231,7 +232,7 @@ function rtsConversation(serverPort: number): TcpConversation {
 }
 
 const NSPI_UUID_HEAD = 0xf5cc5a18;
-const NspiOp = { QueryRows: 3, GetProps: 9, ResolveNamesW: 20 } as const;
+const NspiOp = { QueryRows: 3, SeekEntries: 4, GetProps: 9, ResolveNamesW: 20 } as const;
 
 beforeAll(async () => {
   sim = await startSim();
@@ -287,6 +288,22 @@ describe("the recorded NSPI stubs follow the MS-OXNSPI appendix A layout to the 
       expect(walkTagArrayPointer(response)).toBe(2); // ppMIds: one MId per name
       expect(walkRowSetPointer(response)).toEqual([[Tag.DisplayName, Tag.EmailAddress]]);
       expect(response.u32()).toBe(0); // Success
+      response.end();
+    }
+  });
+
+  it("NspiSeekEntries (3.1.4.1.9): pTarget inline with its string, null lpETable and pPropTags; pStat, ppRows, return value", () => {
+    for (const call of calls(NspiOp.SeekEntries)) {
+      const request = new StubWalk(call.request);
+      walkHandleFlagsStat(request); // hRpc, Reserved, pStat
+      expect(walkPropertyValue(request)).toBe(Tag.DisplayName); // [ref] pTarget
+      expect(walkTagArrayPointer(request)).toBeUndefined(); // lpETable
+      expect(walkTagArrayPointer(request)).toBeUndefined(); // pPropTags
+      request.end();
+      const response = new StubWalk(call.response);
+      for (let i = 0; i < 9; i++) response.u32(); // pStat
+      expect(walkRowSetPointer(response)).toBeUndefined(); // ppRows: none without pPropTags
+      response.u32();
       response.end();
     }
   });

@@ -178,3 +178,11 @@ export function walkRowPointer(w: StubWalk): number[] | undefined {
   for (const run of deferred) run();
   return tags;
 }
+
+/** One PropertyValue_r as a [ref] parameter: inline, then its own pointee (a string, bytes). */
+export function walkPropertyValue(w: StubWalk): number {
+  const deferred: Deferred[] = [];
+  const tag = walkValue(w, deferred);
+  for (const run of deferred) run();
+  return tag;
+}
