@@ -140,6 +140,25 @@ describe("meeting requests", () => {
     );
   });
 
+  it("a tentative accept proposing a new time reaches Sent Items with ProposedStart/ProposedEnd", async () => {
+    const { requestId } = deliver("Too early");
+    const [result] = await client.respondToMeetings([
+      {
+        kind: "tentativelyAccept",
+        referenceItemId: { id: requestId },
+        proposedStart: "2025-05-06T14:00:00Z",
+        proposedEnd: "2025-05-06T15:00:00Z",
+      },
+    ]);
+    expect(result?.ok).toBe(true);
+    const sent = (await itemsIn("sentitems")).find((item) => item.subject === "Tentative: Too early");
+    expect(readMeetingDetails((await client.getItem(sent?.itemId ?? { id: "" })).element)).toMatchObject({
+      messageClass: { type: "response", response: "tentative" },
+      proposedStart: "2025-05-06T14:00:00Z",
+      proposedEnd: "2025-05-06T15:00:00Z",
+    });
+  });
+
   it("decline removes the calendar item; a response to nothing fails on its own", async () => {
     const { requestId, calendarItemId } = deliver("No thanks");
     const results = await client.respondToMeetings([

@@ -54,6 +54,29 @@ describe("response object requests", () => {
     ]);
   });
 
+  it("a proposed new time follows ReferenceItemId; one without the other is refused", () => {
+    const [, , , [items]] = tree(
+      meetingResponsesBody([
+        {
+          kind: "decline",
+          referenceItemId: { id: "R" },
+          proposedStart: new Date("2025-05-07T09:00:00Z"),
+          proposedEnd: "2025-05-07T10:00:00Z",
+        },
+      ]),
+    );
+    expect(items?.[3][0]?.[3].map((child) => [child[0], child[2]])).toEqual([
+      ["ReferenceItemId", ""],
+      ["ProposedStart", "2025-05-07T09:00:00.000Z"],
+      ["ProposedEnd", "2025-05-07T10:00:00Z"],
+    ]);
+    expect(() =>
+      meetingResponsesBody([
+        { kind: "decline", referenceItemId: { id: "R" }, proposedStart: "2025-05-07T09:00:00Z" },
+      ]),
+    ).toThrow(/both/);
+  });
+
   it("SaveOnly and a saved-item folder are passed through", () => {
     const [name, attributes, , children] = tree(
       meetingResponsesBody([{ kind: "accept", referenceItemId: { id: "R" } }], {

@@ -3,7 +3,7 @@ import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
 import { type FolderRef, folderIdNode, type ItemId, itemIdNode, readChildId } from "../model/ids.js";
 import { ITEM_ELEMENTS } from "../model/item.js";
 import { type EwsResult, readResponseMessages } from "../soap/parse-response.js";
-import { element, type XmlNode } from "../xml/serialize-xml.js";
+import { element, textElement, type XmlNode } from "../xml/serialize-xml.js";
 import { childElement } from "../xml/xml-element.js";
 import type { MessageDisposition } from "./create-item.js";
 
@@ -24,6 +24,12 @@ export interface MeetingResponse {
   referenceItemId: ItemId;
   /** A message to the organizer. */
   body?: { bodyType: "HTML" | "Text"; text: string } | undefined;
+  /**
+   * Propose another time (Exchange 2013+; both or neither): ProposedStart and ProposedEnd of
+   * MeetingRegistrationResponseObjectType, usually with a tentative accept or a decline.
+   */
+  proposedStart?: Date | string | undefined;
+  proposedEnd?: Date | string | undefined;
 }
 
 export interface MeetingCancellation {
@@ -39,13 +45,20 @@ const RESPONSE_ELEMENTS: Readonly<Record<MeetingResponseKind, string>> = {
   decline: "t:DeclineItem",
 };
 
-// WellKnownResponseObjectType (a restriction of MessageType): Body comes before ReferenceItemId.
+const dateTime = (value: Date | string) => (value instanceof Date ? value.toISOString() : value);
+
+// WellKnownResponseObjectType (a restriction of MessageType): Body comes before ReferenceItemId;
+// MeetingRegistrationResponseObjectType then adds ProposedStart and ProposedEnd.
 function responseNode(response: MeetingResponse): XmlNode {
   const name = RESPONSE_ELEMENTS[response.kind];
   if (name === undefined)
     throw new InvalidArgumentError(`unknown meeting response "${String(response.kind)}"`);
   if (!response.referenceItemId?.id)
     throw new InvalidArgumentError("a meeting response needs a referenceItemId");
+  const { proposedStart, proposedEnd } = response;
+  if ((proposedStart === undefined) !== (proposedEnd === undefined)) {
+    throw new InvalidArgumentError("a proposed new time needs both proposedStart and proposedEnd");
+  }
   return element(
     name,
     undefined,
@@ -53,6 +66,8 @@ function responseNode(response: MeetingResponse): XmlNode {
       ? undefined
       : element("t:Body", { BodyType: response.body.bodyType }, response.body.text),
     itemIdNode(response.referenceItemId, "t:ReferenceItemId"),
+    proposedStart === undefined ? undefined : textElement("t:ProposedStart", dateTime(proposedStart)),
+    proposedEnd === undefined ? undefined : textElement("t:ProposedEnd", dateTime(proposedEnd)),
   );
 }
 

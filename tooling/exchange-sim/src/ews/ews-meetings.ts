@@ -49,6 +49,8 @@ export interface MeetingInfo {
   requestType?: string;
   /** The organizer's own copy (a request saved in Sent Items). */
   isOrganizer?: boolean;
+  /** A new time proposed with a response (ProposedStart / ProposedEnd). */
+  proposed?: { start: string; end: string };
 }
 
 interface Registry {
@@ -82,7 +84,11 @@ export function meetingFieldsXml(store: MailboxStore, info: MeetingInfo): string
       .join("");
     return `${common}<t:MeetingRequestType>${info.requestType ?? "NewMeetingRequest"}</t:MeetingRequestType><t:IntendedFreeBusyStatus>Busy</t:IntendedFreeBusyStatus>${when}<t:IsAllDayEvent>false</t:IsAllDayEvent><t:Location>${x(info.location)}</t:Location><t:Organizer>${mailboxXml(info.organizer)}</t:Organizer>${attendees ? `<t:RequiredAttendees>${attendees}</t:RequiredAttendees>` : ""}`;
   }
-  return `${common}${when}<t:Location>${x(info.location)}</t:Location>`;
+  const proposed =
+    info.kind === "MeetingResponse" && info.proposed
+      ? `<t:ProposedStart>${x(info.proposed.start)}</t:ProposedStart><t:ProposedEnd>${x(info.proposed.end)}</t:ProposedEnd>`
+      : "";
+  return `${common}${when}<t:Location>${x(info.location)}</t:Location>${proposed}`;
 }
 
 const icalDate = (iso: string) =>
@@ -389,6 +395,9 @@ export class EwsMeetings {
       attendees: [store.user.address],
       hasBeenProcessed: true,
       responseType: how.response,
+      ...(one(node, "ProposedStart") && one(node, "ProposedEnd")
+        ? { proposed: { start: text(one(node, "ProposedStart")), end: text(one(node, "ProposedEnd")) } }
+        : {}),
     };
     const message = this.#save(
       store,
