@@ -113,7 +113,10 @@ describe("item attachments", () => {
     const streamed = client.downloadAttachment(ids[0] ?? "").then(async ({ content }) => {
       for await (const _ of content);
     });
-    await expect(streamed).rejects.toMatchObject({ code: "MW_PROTOCOL" });
+    await expect(streamed).rejects.toMatchObject({
+      code: "MW_PROTOCOL",
+      message: expect.stringContaining("use getItemAttachment"),
+    });
 
     const fetched = await client.getAttachments([
       ids[1] ?? "",

@@ -39,6 +39,10 @@ export async function downloadAttachment(
           container: "FileAttachment",
           maxFrameBytes: soap.limits.maxStreamFrameBytes,
           onDone: release,
+          explainMissing: (message) =>
+            childElement(message, "Attachments")?.children[0]?.name === "ItemAttachment"
+              ? "it is an item attachment (no content to stream); use getItemAttachment or getAttachments"
+              : undefined,
         });
       } catch (error) {
         release();

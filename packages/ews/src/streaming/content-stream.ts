@@ -28,6 +28,11 @@ export interface ContentStreamOptions {
   maxFrameBytes: number;
   /** Called once when the response has been consumed or abandoned (releases a concurrency slot). */
   onDone?: (() => void) | undefined;
+  /**
+   * When a successful response has no payload element: a sentence saying why, from the parsed
+   * response message (e.g. "it is an item attachment"), added to the ProtocolError.
+   */
+  explainMissing?: ((message: XmlElement) => string | undefined) | undefined;
 }
 
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -74,9 +79,10 @@ export async function streamContent(
       if (chunk === undefined) {
         // No content element: an error response, or a malformed one. Either way, say which.
         const parsed = readSoapResponse(parseXml(prologue.toString("utf8")));
-        const [result] = readResponseMessages(parsed.body, () => undefined);
+        const [result] = readResponseMessages(parsed.body, (message) => options.explainMissing?.(message));
         if (result !== undefined && !result.ok) throw result.error;
-        throw new ProtocolError(`the EWS response has no <${options.element}>`);
+        const why = result?.ok ? result.value : undefined;
+        throw new ProtocolError(`the EWS response has no <${options.element}>${why ? `: ${why}` : ""}`);
       }
       const searchFrom = Math.max(0, prologue.length - 512);
       prologue = Buffer.concat([prologue, chunk]);
