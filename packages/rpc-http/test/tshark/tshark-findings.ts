@@ -61,6 +61,20 @@ export function tsharkVersion(): string {
   return spawnSync("tshark", ["--version"], { encoding: "utf8" }).stdout.split("\n")[0] ?? "";
 }
 
+let columnFields: { protocol: string; info: string } | undefined;
+
+/** Wireshark 4.2 renamed the column fields to lower case (`_ws.col.info`); 4.0 has `_ws.col.Info`. */
+function columns(): { protocol: string; info: string } {
+  if (!columnFields) {
+    const fields = spawnSync("tshark", ["-G", "fields"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+    const lower = /\t_ws\.col\.info\t/.test(fields.stdout ?? "");
+    columnFields = lower
+      ? { protocol: "_ws.col.protocol", info: "_ws.col.info" }
+      : { protocol: "_ws.col.Protocol", info: "_ws.col.Info" };
+  }
+  return columnFields;
+}
+
 function tshark(capture: string, dcerpcPort: number, extra: string[]): string {
   const run = spawnSync("tshark", ["-n", "-r", capture, "-d", `tcp.port==${dcerpcPort},dcerpc`, ...extra], {
     encoding: "utf8",
@@ -83,11 +97,15 @@ const FIELDS = [
   "dcerpc.cn_alloc_hint",
   "dcerpc.cn_rts_commands_nb",
   "nspi.MV_UNICODE_STRUCT.cValues",
-  "_ws.col.Protocol",
+  "protocol",
   "_ws.expert.message",
   "_ws.expert.severity",
-  "_ws.col.Info",
+  "info",
 ] as const;
+
+/** The tshark field for each entry of FIELDS (the two columns depend on the version). */
+const fieldName = (name: (typeof FIELDS)[number]): string =>
+  name === "protocol" ? columns().protocol : name === "info" ? columns().info : name;
 
 function firstNumber(field: string | undefined): number | undefined {
   const first = field?.split("|")[0];
@@ -106,8 +124,8 @@ function parse(line: string): TsharkFinding[] {
     allocHint: firstNumber(field("dcerpc.cn_alloc_hint")),
     rtsCommands: firstNumber(field("dcerpc.cn_rts_commands_nb")),
     mvUnicodeValues: (field("nspi.MV_UNICODE_STRUCT.cValues") ?? "").split("|").filter(Boolean).length,
-    protocol: field("_ws.col.Protocol") ?? "",
-    info: field("_ws.col.Info") ?? "",
+    protocol: field("protocol") ?? "",
+    info: field("info") ?? "",
   };
   return messages
     .map((message, index) => ({ ...base, message, severity: severities[index] ?? 0 }))
@@ -151,7 +169,7 @@ export function explain(finding: TsharkFinding): KnownDivergence | undefined {
 
 /** tshark's Info column of each RTS PDU, in frame order (its RPCH dissector names known shapes). */
 export function rtsInfo(capture: string, dcerpcPort: number): string[] {
-  return tshark(capture, dcerpcPort, ["-Y", "dcerpc.pkt_type == 20", "-T", "fields", "-e", "_ws.col.Info"])
+  return tshark(capture, dcerpcPort, ["-Y", "dcerpc.pkt_type == 20", "-T", "fields", "-e", columns().info])
     .split("\n")
     .filter((line) => line.trim() !== "");
 }
@@ -168,7 +186,7 @@ export function readCapture(capture: string, dcerpcPort: number): TsharkReport {
     "occurrence=a",
     "-E",
     "aggregator=|",
-    ...FIELDS.flatMap((name) => ["-e", name]),
+    ...FIELDS.flatMap((name) => ["-e", fieldName(name)]),
   ]);
   const known = new Map<KnownDivergence, TsharkFinding[]>();
   const unexplained: TsharkFinding[] = [];
