@@ -311,7 +311,7 @@ try {
       `${pad("  list (FindItem) / get (GetItem) alone", 46)}${padLeft(`${(theirs.list / ours.list).toFixed(1)}x / ${(theirs.get / ours.get).toFixed(1)}x`, 10)}`,
     );
     out(
-      `${pad("peak RSS, ours / ews-javascript-api", 46)}${padLeft(memory.toFixed(2), 10)}${padLeft("<= 0.33", 10)}  ${memory <= 1 / 3 ? "yes" : "NO"} (${(ours.rss / MIB).toFixed(0)} vs ${(theirs.rss / MIB).toFixed(0)} MiB)`,
+      `${pad("peak RSS, ours / ews-javascript-api", 46)}${padLeft(memory.toFixed(3), 10)}${padLeft("<= 0.333", 10)}  ${memory <= 1 / 3 ? "yes" : "NO"} (${(ours.rss / MIB).toFixed(0)} vs ${(theirs.rss / MIB).toFixed(0)} MiB)`,
     );
     if (floors.length > 0) {
       const floor = median(floors.map((run) => run.peakRss));
@@ -322,14 +322,14 @@ try {
     const liftoff = summary["ours-liftoff"];
     if (liftoff?.n > 0) {
       out(
-        `${pad("  ours in a process run with --liftoff-only", 46)}${padLeft((liftoff.rss / theirs.rss).toFixed(2), 10)}${padLeft("<= 0.33", 10)}  ${liftoff.rss / theirs.rss <= 1 / 3 ? "yes" : "NO"} (${(liftoff.rss / MIB).toFixed(0)} MiB; a deployment's V8 flag, not the library's default)`,
+        `${pad("  ours in a process run with --liftoff-only", 46)}${padLeft((liftoff.rss / theirs.rss).toFixed(3), 10)}${padLeft("<= 0.333", 10)}  ${liftoff.rss / theirs.rss <= 1 / 3 ? "yes" : "NO"} (${(liftoff.rss / MIB).toFixed(0)} MiB; a deployment's V8 flag, not the library's default)`,
       );
     }
     const native = floorRuns["floor-https"] ?? [];
     if (native.length > 0) {
       const floor = median(native.map((run) => run.peakRss));
       out(
-        `${pad("  transport floor on node:https instead", 46)}${padLeft((floor / theirs.rss).toFixed(2), 10)}${padLeft("", 10)}  (${(floor / MIB).toFixed(0)} MiB; what a node:http engine in core would start from)`,
+        `${pad("  transport floor on node:https instead", 46)}${padLeft((floor / theirs.rss).toFixed(3), 10)}${padLeft("", 10)}  (${(floor / MIB).toFixed(0)} MiB; what a node:http engine in core would start from)`,
       );
     }
     out(
