@@ -2,6 +2,7 @@ import type { Socket } from "node:net";
 import type { buildConnector as Connectors, Dispatcher } from "undici";
 import type { HttpTlsOptions } from "../types.js";
 import { observeConnector } from "./connector.js";
+import { sharedSecureContext } from "./secure-context.js";
 import type { UndiciParts } from "./undici-parts.js";
 
 export interface TransportSettings {
@@ -34,6 +35,9 @@ function connectOptions(settings: TransportSettings): Connectors.BuildOptions {
   if (tls.pfx !== undefined) options.pfx = Buffer.from(tls.pfx);
   if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
   if (tls.servername !== undefined) options.servername = tls.servername;
+  // Built once per configuration instead of by every tls.connect (see secure-context.ts).
+  const secureContext = sharedSecureContext(tls);
+  if (secureContext !== undefined) options.secureContext = secureContext;
   return options as Connectors.BuildOptions;
 }
 
