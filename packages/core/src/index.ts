@@ -62,6 +62,7 @@ export {
   type BodyReadOptions,
   basicProvider,
   bearerProvider,
+  type ConnectedInfo,
   type ConnectionInfo,
   certificateHasPrincipalName,
   createHttpClient,

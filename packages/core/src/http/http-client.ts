@@ -8,7 +8,7 @@ import { checkStatus } from "./expect-status.js";
 import { createHttpDiagnostics } from "./http-diagnostics.js";
 import { ParsedUrls } from "./parsed-urls.js";
 import { composeInterceptors, type Interceptor } from "./pipeline.js";
-import type { HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from "./types.js";
+import type { ConnectedInfo, HttpClient, HttpClientOptions, HttpRequest, HttpResponse } from "./types.js";
 
 const DEFAULTS = {
   connectionsPerOrigin: 4,
@@ -19,6 +19,20 @@ const DEFAULTS = {
 } as const;
 
 const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/** The caller's onConnected, run at most once (an auth handshake or a retry connects again). */
+function once(callback: (connection: ConnectedInfo) => void): (connection: ConnectedInfo) => void {
+  let called = false;
+  return (connection) => {
+    if (called) return;
+    called = true;
+    try {
+      callback(connection);
+    } catch {
+      // The caller's bug must not break the connect that is reporting to it.
+    }
+  };
+}
 
 /**
  * An HTTP client for one application or session: keep-alive pools per origin, TLS and
@@ -84,6 +98,7 @@ export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
         idempotent: input.idempotent ?? false,
         signal: limit?.signal,
         timeouts: input.timeouts,
+        onConnected: input.onConnected && once(input.onConnected),
       });
       if (input.expectStatus !== undefined)
         await checkStatus(response, input.expectStatus, input.method, url);

@@ -14,6 +14,7 @@ export type {
   Send,
 } from "./pipeline.js";
 export type {
+  ConnectedInfo,
   ExpectStatus,
   HttpClient,
   HttpClientOptions,

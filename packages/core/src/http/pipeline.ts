@@ -1,6 +1,6 @@
 import type { ResponseBody } from "./body/response-body.js";
 import type { ConnectionSlot } from "./connection/connection-slot.js";
-import type { HttpHeaders, RequestBody, RequestTimeouts } from "./types.js";
+import type { ConnectedInfo, HttpHeaders, RequestBody, RequestTimeouts } from "./types.js";
 
 /**
  * The request as it travels down the interceptor chain. `signal` already joins the
@@ -18,6 +18,8 @@ export interface OutgoingRequest {
   readonly timeouts?: RequestTimeouts | undefined;
   /** Pins the request to one connection (a connection-bound auth handshake needs that). */
   readonly connection?: ConnectionSlot | undefined;
+  /** HttpRequest.onConnected, wrapped so that it runs once for all of the request's legs. */
+  readonly onConnected?: ((connection: ConnectedInfo) => void) | undefined;
 }
 
 /** What the socket that carried a response looked like, for connection-bound auth. */
@@ -81,6 +83,7 @@ export function copyRequest(request: OutgoingRequest, changes: RequestChanges): 
     signal: request.signal,
     timeouts: request.timeouts,
     connection: "connection" in changes ? changes.connection : request.connection,
+    onConnected: request.onConnected,
   };
 }
 

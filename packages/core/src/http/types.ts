@@ -35,6 +35,21 @@ export interface HttpRequest extends CallOptions {
    * than an ordinary call should. `bodyMs: 0` disables the body timeout.
    */
   timeouts?: RequestTimeouts | undefined;
+  /**
+   * Called once, when the connection this request goes out on is established: TCP connected
+   * and, for https, the TLS handshake and the `expectedPrincipalName` check done (through a
+   * proxy: its tunnel too). A request that gets an already open keep-alive connection hears
+   * it at once. Not called when no connection could be made. Lets a caller racing several
+   * servers tell one that answers slowly from one it never reached. Must not throw (what it
+   * throws is ignored).
+   */
+  onConnected?: ((connection: ConnectedInfo) => void) | undefined;
+}
+
+/** What `HttpRequest.onConnected` is told. */
+export interface ConnectedInfo {
+  /** Process-unique id of the connection (the `connectionId` of the diagnostics events). */
+  readonly id: number;
 }
 
 /** The per-request subset of HttpTimeouts (connecting is the connection's business). */

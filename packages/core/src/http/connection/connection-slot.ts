@@ -1,10 +1,12 @@
 import type { Socket } from "node:net";
 import type { Dispatcher } from "undici";
+import type { ConnectedInfo } from "../types.js";
 import { createSlotDispatcher, type SlotDispatcher, type TransportSettings } from "./dispatcher-factory.js";
 import { type SocketState, socketState } from "./socket-state.js";
 import type { UndiciParts } from "./undici-parts.js";
 
 let nextSlotId = 1;
+const noop = () => {};
 
 // Scheme names come from a handful of providers; lower-casing one on every request would
 // make a new string to hash each time.
@@ -36,6 +38,8 @@ export class ConnectionSlot {
   /** Held during an auth handshake: no other request may slip in between its legs. */
   locked = false;
   readonly #onIdle: () => void;
+  /** Requests waiting to hear that the slot's connection is up (HttpRequest.onConnected). */
+  readonly #connectWaiters = new Set<(connection: ConnectedInfo) => void>();
 
   constructor(origin: string, settings: TransportSettings, onIdle: () => void) {
     this.origin = origin;
@@ -48,6 +52,11 @@ export class ConnectionSlot {
     if (this.#connection === undefined) {
       this.#connection = createSlotDispatcher(undici, this.#settings, (socket) => {
         this.socket = socket;
+        const state = socketState(socket);
+        if (state === undefined || this.#connectWaiters.size === 0) return;
+        const waiters = [...this.#connectWaiters];
+        this.#connectWaiters.clear();
+        for (const waiter of waiters) waiter({ id: state.id });
       });
       // Closed before its first request (one that waited for a connection while the client
       // closed): undici then refuses the request as it would have on a dispatcher built earlier.
@@ -65,6 +74,21 @@ export class ConnectionSlot {
   async destroy(): Promise<void> {
     this.#ended = "destroy";
     await this.#connection?.destroy();
+  }
+
+  /**
+   * Calls `callback` once the slot has a connected socket: at once when it has one now,
+   * otherwise when undici's connect for it completes. The returned function cancels the
+   * wait (the request failed first). The callback must not throw.
+   */
+  whenConnected(callback: (connection: ConnectedInfo) => void): () => void {
+    const state = this.state;
+    if (state !== undefined) {
+      callback({ id: state.id });
+      return noop;
+    }
+    this.#connectWaiters.add(callback);
+    return () => this.#connectWaiters.delete(callback);
   }
 
   get state(): SocketState | undefined {

@@ -85,6 +85,7 @@ export function createTransport(
       diagnostics.request({ method, url, headers: request.headers, connectionId: slot.state?.id });
     slot.begin();
     const finish = endOnce(slot);
+    const stopWaiting = request.onConnected && slot.whenConnected(request.onConnected);
     try {
       const dispatcher = slot.dispatcher(undici);
       const options: Parameters<typeof dispatcher.request>[0] = {
@@ -134,6 +135,7 @@ export function createTransport(
         connection: state,
       };
     } catch (error) {
+      stopWaiting?.();
       finish();
       // A TLS alert from the server (say, "certificate required") beats undici's "closed".
       // UND_ERR_SOCKET only comes from a connected socket, and the slot's latest is the one.
