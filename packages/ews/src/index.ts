@@ -41,6 +41,7 @@ export {
   type NewCalendarItem,
   type NewContact,
   type NewTask,
+  type OccurrenceInfo,
   readCalendarDetails,
   readContactDetails,
   readTaskDetails,

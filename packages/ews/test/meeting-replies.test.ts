@@ -1,7 +1,7 @@
 import { isMailwireError } from "@mailwire/core";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { readMeetingDetails } from "../src/index.js";
+import { readCalendarDetails, readMeetingDetails } from "../src/index.js";
 import { readItems } from "../src/model/item.js";
 import { getAttachments } from "../src/operations/item-attachments.js";
 import { respondToMeetings } from "../src/operations/meeting-responses.js";
@@ -78,6 +78,30 @@ describe("meeting and item-attachment replies", () => {
       ["FileAttachment", "notes.txt"],
       ["ItemAttachment", "Budget review"],
     ]);
+  });
+
+  it("a recurring master's first/last, modified and deleted occurrences", () => {
+    const details = readCalendarDetails(
+      parseXml(
+        `<t:CalendarItem xmlns:t="${T}"><t:CalendarItemType>RecurringMaster</t:CalendarItemType><t:FirstOccurrence><t:ItemId Id="occ1" ChangeKey="k"/><t:Start>2025-03-04T14:00:00Z</t:Start><t:End>2025-03-04T15:00:00Z</t:End><t:OriginalStart>2025-03-04T14:00:00Z</t:OriginalStart></t:FirstOccurrence><t:LastOccurrence><t:ItemId Id="occ9"/><t:Start>2025-12-02T14:00:00Z</t:Start><t:End>2025-12-02T15:00:00Z</t:End></t:LastOccurrence><t:ModifiedOccurrences><t:Occurrence><t:ItemId Id="occ3"/><t:Start>2025-05-07T09:00:00Z</t:Start><t:End>2025-05-07T10:00:00Z</t:End><t:OriginalStart>2025-05-06T14:00:00Z</t:OriginalStart></t:Occurrence></t:ModifiedOccurrences><t:DeletedOccurrences><t:DeletedOccurrence><t:Start>2025-04-01T14:00:00Z</t:Start></t:DeletedOccurrence><t:DeletedOccurrence/></t:DeletedOccurrences></t:CalendarItem>`,
+      ),
+    );
+    expect(details.firstOccurrence).toEqual({
+      itemId: { id: "occ1", changeKey: "k" },
+      start: "2025-03-04T14:00:00Z",
+      end: "2025-03-04T15:00:00Z",
+      originalStart: "2025-03-04T14:00:00Z",
+    });
+    expect(details.lastOccurrence?.itemId).toEqual({ id: "occ9" });
+    expect(details.modifiedOccurrences).toEqual([
+      {
+        itemId: { id: "occ3" },
+        start: "2025-05-07T09:00:00Z",
+        end: "2025-05-07T10:00:00Z",
+        originalStart: "2025-05-06T14:00:00Z",
+      },
+    ]);
+    expect(details.deletedOccurrences).toEqual(["2025-04-01T14:00:00Z"]);
   });
 
   it("mutated replies are a typed result or a MailwireError, never a crash", async () => {

@@ -8,6 +8,7 @@ import {
   childText,
   type XmlElement,
 } from "../xml/xml-element.js";
+import { type ItemId, readId } from "./ids.js";
 import type { EwsMailbox } from "./item.js";
 import {
   type Recurrence,
@@ -157,6 +158,37 @@ export interface CalendarDetails {
   /** This mailbox's answer: "Organizer" on the organizer's item, else Accept, Tentative, NoResponseReceived... */
   myResponseType?: string;
   legacyFreeBusyStatus?: string;
+  /** A recurring master's first and last occurrence (OccurrenceInfoType). */
+  firstOccurrence?: OccurrenceInfo;
+  lastOccurrence?: OccurrenceInfo;
+  /** Occurrences of the series changed individually (exceptions). */
+  modifiedOccurrences?: OccurrenceInfo[];
+  /** Start times of occurrences removed from the series. */
+  deletedOccurrences?: string[];
+}
+
+/** OccurrenceInfoType (MS-OXWSMTGS): one occurrence of a series, with its own item id. */
+export interface OccurrenceInfo {
+  itemId?: ItemId;
+  start?: string;
+  end?: string;
+  /** Where the occurrence was in the pattern before it was moved. */
+  originalStart?: string;
+}
+
+function readOccurrence(element: XmlElement): OccurrenceInfo {
+  const occurrence: OccurrenceInfo = {};
+  const itemId = readId(childElement(element, "ItemId"));
+  if (itemId) occurrence.itemId = itemId;
+  for (const [key, name] of [
+    ["start", "Start"],
+    ["end", "End"],
+    ["originalStart", "OriginalStart"],
+  ] as const) {
+    const value = childText(element, name);
+    if (value !== undefined) occurrence[key] = value;
+  }
+  return occurrence;
 }
 
 const mailboxOf = (element: XmlElement | undefined): EwsMailbox => {
@@ -201,6 +233,18 @@ export function readCalendarDetails(item: XmlElement): CalendarDetails {
   if (organizer) details.organizer = mailboxOf(organizer);
   const recurrence = readRecurrence(childElement(item, "Recurrence"));
   if (recurrence) details.recurrence = recurrence;
+  const first = childElement(item, "FirstOccurrence");
+  if (first) details.firstOccurrence = readOccurrence(first);
+  const last = childElement(item, "LastOccurrence");
+  if (last) details.lastOccurrence = readOccurrence(last);
+  const modified = childElement(item, "ModifiedOccurrences");
+  if (modified) details.modifiedOccurrences = childElements(modified, "Occurrence").map(readOccurrence);
+  const deleted = childElement(item, "DeletedOccurrences");
+  if (deleted) {
+    details.deletedOccurrences = childElements(deleted, "DeletedOccurrence")
+      .map((occurrence) => childText(occurrence, "Start"))
+      .filter((start): start is string => start !== undefined);
+  }
   return details;
 }
 
