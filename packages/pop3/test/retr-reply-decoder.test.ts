@@ -28,18 +28,24 @@ function split(bytes: Uint8Array, cuts: readonly number[]): Uint8Array[] {
 /**
  * The new path: every chunk through RetrReplyDecoder, asking for `wanted` replies. Returns the
  * replies and the bytes left over after the last one (what goes back to the line buffer).
+ * Each chunk is decoded from one reused buffer that is scribbled over after every call, as
+ * with a socket that decrypts into one read buffer: a decoder that kept a view would fail.
  */
 function decodeNew(chunks: readonly Uint8Array[], wanted: number, maxBodyBytes?: number) {
   const decoder = new RetrReplyDecoder({ maxBodyBytes });
   const out: Pop3DecodedReply[] = [];
   const rest: Uint8Array[] = [];
+  const reused = Buffer.alloc(Math.max(1, ...chunks.map((chunk) => chunk.length)));
   for (const chunk of chunks) {
     if (out.length === wanted) {
       rest.push(chunk);
       continue;
     }
-    const end = decoder.decode(chunk, 0, out, wanted - out.length);
+    reused.set(chunk);
+    const view = reused.subarray(0, chunk.length);
+    const end = decoder.decode(view, 0, out, wanted - out.length);
     if (end < chunk.length) rest.push(chunk.subarray(end));
+    reused.fill(0x2e);
   }
   return { replies: out.map(plain), rest: Buffer.concat(rest).toString("latin1") };
 }
@@ -250,18 +256,29 @@ describe("RetrReplyDecoder (fast-check)", () => {
     );
   });
 
-  it("hands out a body that fills most of one chunk as a view, and copies everything else", () => {
+  it("sizes a body from `+OK n octets` (bounded), trims a wrong count, and owns its memory", () => {
     const body = `${"z".repeat(4000)}\r\n`;
     const chunk = wire([{ ok: true, body }]);
     const out: Pop3DecodedReply[] = [];
     new RetrReplyDecoder().decode(chunk, 0, out, 1);
-    const only = out[0] as { ok: true; body: Buffer };
-    expect(only.body.buffer).toBe(chunk.buffer);
-    const spanning: Pop3DecodedReply[] = [];
+    const exact = out[0] as { ok: true; body: Buffer };
+    chunk.fill(0x2e); // the socket's read buffer, reused
+    expect(exact.body.toString("latin1")).toBe(body);
+    expect(exact.body.buffer.byteLength).toBeLessThanOrEqual(Math.max(body.length, 8192));
+    // A server that announces far more than it sends: the body is trimmed to what arrived.
+    const lying = Buffer.concat([
+      Buffer.from("+OK 900000000000 octets\r\n"),
+      dotStuff(Buffer.from("hi\r\n")),
+    ]);
+    const trimmed: Pop3DecodedReply[] = [];
+    new RetrReplyDecoder().decode(lying, 0, trimmed, 1);
+    expect((trimmed[0] as { ok: true; body: Buffer }).body.toString()).toBe("hi\r\n");
+    // No count (TOP, or a terse server): the body grows as it arrives.
+    const big = `${"q".repeat(70_000)}\r\n`;
+    const unsized = Buffer.concat([Buffer.from("+OK\r\n"), dotStuff(Buffer.from(big))]);
+    const grown: Pop3DecodedReply[] = [];
     const decoder = new RetrReplyDecoder();
-    for (const piece of split(chunk, [2000])) decoder.decode(piece, 0, spanning, 1);
-    const copied = spanning[0] as { ok: true; body: Buffer };
-    expect(copied.body.buffer).not.toBe(chunk.buffer);
-    expect(copied.body.toString("latin1")).toBe(body);
+    for (const piece of split(unsized, [1000, 20_000, 50_000])) decoder.decode(piece, 0, grown, 1);
+    expect((grown[0] as { ok: true; body: Buffer }).body.toString()).toBe(big);
   });
 });

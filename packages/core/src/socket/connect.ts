@@ -5,10 +5,11 @@ import { ChannelName, publish } from "../diagnostics/channels.js";
 import type { Logger } from "../diagnostics/logger.js";
 import { InvalidArgumentError } from "../errors/error-classes.js";
 import { MailwireError } from "../errors/mailwire-error.js";
-import { resolveTimeouts, type SocketTimeouts } from "./limits.js";
+import { BorrowedReads } from "./borrowed-reads.js";
+import { resolveTimeouts, SocketLimits, type SocketTimeouts } from "./limits.js";
 import { LineConnection } from "./line-connection.js";
 import { connectionError } from "./socket-errors.js";
-import { handshake } from "./tls-handshake.js";
+import { connectTlsWithReadBuffer, handshake } from "./tls-handshake.js";
 import type { SocketTlsOptions } from "./tls-options.js";
 import { waitFor } from "./wait-for.js";
 
@@ -29,6 +30,13 @@ export interface ConnectOptions extends CallOptions {
   logger?: Logger | undefined;
   /** Name resolution, as net.connect's `lookup` (a pinned resolver, DNS over HTTPS, tests). Part of the connect phase. */
   lookup?: LookupFunction | undefined;
+  /**
+   * Implicit TLS only: decrypt into one reused buffer (TLS `onread`) instead of a fresh buffer
+   * per TLS record, for bulk downloads where those 16 KB buffers are most of the allocation
+   * (and of the garbage collection). The connection then copies what it keeps; a raw read's
+   * consumer gets chunks that are valid only during its call. Default false.
+   */
+  reuseReadBuffer?: boolean | undefined;
 }
 
 /**
@@ -49,6 +57,31 @@ export async function connect(options: ConnectOptions): Promise<LineConnection> 
   const logger = options.logger;
   let socket: Duplex | undefined;
   try {
+    if (options.secure && options.reuseReadBuffer) {
+      const reads = new BorrowedReads();
+      const readBuffer = Buffer.allocUnsafe(SocketLimits.readBufferBytes);
+      socket = await connectTlsWithReadBuffer({
+        host: options.tls?.servername ?? host,
+        connectHost: host,
+        port,
+        tls: options.tls ?? {},
+        mode: "implicit",
+        signal: overall.signal,
+        timeoutMs: timeouts.tlsMs,
+        connectTimeoutMs: timeouts.connectMs,
+        lookup: options.lookup,
+        logger: logger ?? { debug() {}, warn() {} },
+        onread: {
+          buffer: readBuffer,
+          callback: (length) => {
+            reads.deliver(readBuffer.subarray(0, length));
+            return true;
+          },
+        },
+        connectFailed: (error) => connectFailed(error, host, port),
+      });
+      return connected(socket, options, reads);
+    }
     const tcp: Socket = netConnect(options.lookup ? { host, port, lookup: options.lookup } : { host, port });
     socket = tcp;
     await waitFor(
@@ -70,18 +103,7 @@ export async function connect(options: ConnectOptions): Promise<LineConnection> 
         logger: logger ?? { debug() {}, warn() {} },
       });
     }
-    publish(ChannelName.socketConnect, () => ({ host, port, secure: options.secure === true, ok: true }));
-    logger?.debug("connected", { host, port, secure: options.secure === true });
-    return new LineConnection(socket, {
-      host,
-      port,
-      encrypted: options.secure === true,
-      tls: options.tls,
-      timeouts: options.timeouts,
-      maxLineLength: options.maxLineLength,
-      allowBareLf: options.allowBareLf,
-      logger,
-    });
+    return connected(socket, options, undefined);
   } catch (error) {
     socket?.destroy();
     const failure = error instanceof MailwireError ? error : connectFailed(error, host, port);
@@ -90,6 +112,27 @@ export async function connect(options: ConnectOptions): Promise<LineConnection> 
   } finally {
     overall.dispose();
   }
+}
+
+function connected(
+  socket: Duplex,
+  options: ConnectOptions,
+  reads: BorrowedReads | undefined,
+): LineConnection {
+  const { host, port, logger } = options;
+  publish(ChannelName.socketConnect, () => ({ host, port, secure: options.secure === true, ok: true }));
+  logger?.debug("connected", { host, port, secure: options.secure === true });
+  return new LineConnection(socket, {
+    host,
+    port,
+    encrypted: options.secure === true,
+    tls: options.tls,
+    timeouts: options.timeouts,
+    maxLineLength: options.maxLineLength,
+    allowBareLf: options.allowBareLf,
+    logger,
+    borrowedReads: reads,
+  });
 }
 
 function connectFailed(error: unknown, host: string, port: number): MailwireError {

@@ -1,4 +1,5 @@
 import type { Logger } from "../diagnostics/logger.js";
+import type { BorrowedReads } from "./borrowed-reads.js";
 import type { SocketTimeouts } from "./limits.js";
 import type { SocketTlsOptions } from "./tls-options.js";
 
@@ -17,6 +18,11 @@ export interface LineConnectionOptions {
   allowBareLf?: boolean | undefined;
   /** Receives redacted wire traces at debug level. */
   logger?: Logger | undefined;
+  /**
+   * Set by connect() with `reuseReadBuffer`: the socket's bytes arrive here, in a reused
+   * buffer, instead of as 'data' events.
+   */
+  borrowedReads?: BorrowedReads | undefined;
 }
 
 export interface ReadLineOptions {
@@ -48,7 +54,9 @@ export interface RawReadOptions {
 }
 
 /**
- * Takes the bytes of a raw read as they arrive, synchronously. Returns -1 to take the whole
+ * Takes the bytes of a raw read as they arrive, synchronously. The chunk may live in a reused
+ * read buffer (connect() with `reuseReadBuffer`): it is valid only during the call, so copy
+ * whatever is kept. Returns -1 to take the whole
  * chunk and wait for more, or, once the read is complete, how many bytes of this chunk
  * belonged to it (0 to chunk.length): the rest goes back to the line buffer. Throwing fails
  * the connection (the reply stream is out of step) with the error thrown.

@@ -23,6 +23,11 @@ export const SocketLimits = {
    * chunk of slack, a 30 MB RETR occupies about 128 KiB of memory at any moment.
    */
   streamHighWaterMark: 64 * 1024,
+  /**
+   * The one buffer a connection with `reuseReadBuffer` decrypts into: 64 KiB, Node's usual
+   * socket read size. TLS hands over at most one record (16 KiB) per read anyway.
+   */
+  readBufferBytes: 64 * 1024,
 } as const;
 
 /**

@@ -148,6 +148,7 @@ export class LineConnection implements AsyncDisposable {
     this.#logger = options.logger;
     this.#encrypted = options.encrypted ?? (socket as Partial<TLSSocket>).encrypted === true;
     this.#attach(socket);
+    options.borrowedReads?.attach(this.#onBorrowed);
   }
 
   /** True after implicit TLS or a successful upgradeToTls(). */
@@ -603,8 +604,11 @@ export class LineConnection implements AsyncDisposable {
     return true;
   }
 
-  /** Gives one chunk to a raw read's consumer; settles the read when the consumer is done. */
-  #feedRaw(op: RawRead, chunk: Uint8Array): void {
+  /**
+   * Gives one chunk to a raw read's consumer; settles the read when the consumer is done.
+   * `borrowed`: the chunk lives in a reused read buffer, so what goes back is copied.
+   */
+  #feedRaw(op: RawRead, chunk: Uint8Array, borrowed = false): void {
     let taken: number;
     try {
       taken = op.consume(chunk);
@@ -614,7 +618,10 @@ export class LineConnection implements AsyncDisposable {
       return;
     }
     if (taken < 0) return;
-    if (taken < chunk.length) this.#reader.unshift(chunk.subarray(taken));
+    if (taken < chunk.length) {
+      const rest = chunk.subarray(taken);
+      this.#reader.unshift(borrowed ? Buffer.from(rest) : rest);
+    }
     this.#op = undefined;
     this.#endRead(op);
     op.resolve();
@@ -761,6 +768,22 @@ export class LineConnection implements AsyncDisposable {
       return;
     }
     this.#pump();
+  };
+
+  /**
+   * A chunk in the reused read buffer (connect() with `reuseReadBuffer`), valid only now: a
+   * raw read's consumer copies what it keeps; every other path keeps views, so gets a copy.
+   */
+  readonly #onBorrowed = (chunk: Buffer): void => {
+    if (this.#destroyed || this.#closedByUs || this.#upgrading) return;
+    const op = this.#op;
+    if (op?.kind === "raw" && this.#reader.bufferedLength === 0) {
+      this.#deadline.touch();
+      this.#feedRaw(op, chunk, true);
+      if (this.#op !== op) this.#updateFlow();
+      return;
+    }
+    this.#onData(Buffer.from(chunk));
   };
 
   readonly #onEnd = (): void => {

@@ -1,7 +1,9 @@
+import type { LookupFunction, OnReadOpts } from "node:net";
 import type { Duplex } from "node:stream";
-import { type TLSSocket, connect as tlsConnect } from "node:tls";
+import { type ConnectionOptions, type TLSSocket, connect as tlsConnect } from "node:tls";
 import { ChannelName, publish } from "../diagnostics/channels.js";
 import type { Logger } from "../diagnostics/logger.js";
+import type { MailwireError } from "../errors/mailwire-error.js";
 import { nodeTlsOptions, type SocketTlsOptions, toTlsError } from "./tls-options.js";
 import type { TlsRecordGuard } from "./tls-record-guard.js";
 import { waitFor } from "./wait-for.js";
@@ -29,11 +31,66 @@ export interface TlsSessionInfo {
 
 /** Runs a client handshake over `socket` with the caller's verification rules. */
 export async function handshake(socket: Duplex, options: HandshakeOptions): Promise<TLSSocket> {
-  const { host, port, logger } = options;
+  warnIfUnverified(options);
+  const tlsSocket = tlsConnect({ ...nodeTlsOptions(options.tls, options.host), socket });
+  return finishHandshake(tlsSocket, socket, options);
+}
+
+function warnIfUnverified(options: HandshakeOptions): void {
   if (options.tls.rejectUnauthorized === false) {
-    logger.warn("TLS certificate verification is disabled", { host, port });
+    options.logger.warn("TLS certificate verification is disabled", {
+      host: options.host,
+      port: options.port,
+    });
   }
-  const tlsSocket = tlsConnect({ ...nodeTlsOptions(options.tls, host), socket });
+}
+
+/**
+ * Opens TCP and TLS in one TLSSocket that decrypts into `onread.buffer`, one reused buffer,
+ * instead of a fresh buffer per TLS record (Node ignores `onread` when TLS wraps an existing
+ * socket, hence the TCP connect here). Phases as in connect(): "connect", then "tls".
+ */
+export async function connectTlsWithReadBuffer(
+  options: HandshakeOptions & {
+    /** Where to connect; `host` is the name the certificate is checked against. */
+    connectHost: string;
+    connectTimeoutMs: number;
+    lookup?: LookupFunction | undefined;
+    onread: OnReadOpts;
+    connectFailed: (error: unknown) => MailwireError;
+  },
+): Promise<TLSSocket> {
+  warnIfUnverified(options);
+  // `onread` is a net.connect option that tls.connect passes on (Node >= 15.6); its typings lack it.
+  const tlsSocket = tlsConnect({
+    ...nodeTlsOptions(options.tls, options.host),
+    host: options.connectHost,
+    port: options.port,
+    ...(options.lookup ? { lookup: options.lookup } : {}),
+    onread: options.onread,
+  } as ConnectionOptions);
+  try {
+    await waitFor(
+      tlsSocket,
+      "connect",
+      { signal: options.signal, timeoutMs: options.connectTimeoutMs, phase: "connect" },
+      options.connectFailed,
+    );
+  } catch (error) {
+    tlsSocket.destroy();
+    throw error;
+  }
+  // Line protocols send small commands and wait for the reply: Nagle would only add latency.
+  tlsSocket.setNoDelay(true);
+  return finishHandshake(tlsSocket, tlsSocket, options);
+}
+
+async function finishHandshake(
+  tlsSocket: TLSSocket,
+  socket: Duplex,
+  options: HandshakeOptions,
+): Promise<TLSSocket> {
+  const { host, port, logger } = options;
   try {
     await waitFor(
       tlsSocket,

@@ -49,6 +49,12 @@ export const Pop3Limits = {
    * so it only stops a server that sends a body without end.
    */
   maxBufferedMessageBytes: 256 * 1024 * 1024,
+  /**
+   * Most a body buffer is sized ahead of the bytes received, from the octet count a server
+   * announces in `+OK n octets`: 1 MiB. Honest counts make the first buffer the exact size;
+   * a lying one costs at most this much per reply, and bigger bodies grow as they arrive.
+   */
+  maxBodyPreallocation: 1024 * 1024,
   /** Commands in flight at once when pipelining (RFC 2449 §6.6); see Pop3ClientOptions.pipelineWindow. */
   defaultPipelineWindow: 32,
   /**

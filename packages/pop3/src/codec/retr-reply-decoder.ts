@@ -23,6 +23,8 @@ const SPACE = 0x20;
 const LF_DOT = Buffer.from([LF, DOT]);
 /** The CR of ".\r" when it turns out to be content and arrived at the end of the previous chunk. */
 const HELD_CR = Buffer.from([CR]);
+/** Capacity of a body whose size the status line does not give. */
+const DEFAULT_BODY_CAPACITY = 16 * 1024;
 const { indexOf: bufferIndexOf } = Buffer.prototype;
 /** The typed-array builtin: cheaper than Buffer#indexOf for the short scan to a status line's LF. */
 const { indexOf: byteIndexOf } = Uint8Array.prototype;
@@ -48,10 +50,12 @@ type State = (typeof State)[keyof typeof State];
  * `+OK` a dot-terminated body whose dot-stuffing is undone and whose CRLF line ends are kept;
  * `-ERR` has no body. Chunks may split the stream anywhere, the terminator included.
  *
- * Pure (bytes in, values out). Memory is bounded by maxLineLength for a status line and
- * maxBodyBytes for a body; a body is held as views of the chunks it arrived in and copied
- * once, at its end, into a Buffer of its exact size, except a body that is a single run of
- * one chunk making up at least half of that chunk, which is handed out as a view of it.
+ * Pure (bytes in, values out). Keeps no reference to a chunk after decode() returns (a chunk
+ * may live in a reused read buffer): body bytes are unstuffed straight into the body's own
+ * Buffer, sized from the octet count of `+OK n octets` when the server sends one (RFC 1939
+ * §5 RETR) but never more than maxBodyBytes or Pop3Limits.maxBodyPreallocation ahead of the
+ * bytes actually received; it grows by doubling past that. Memory is bounded by
+ * maxLineLength for a status line and maxBodyBytes for a body.
  * Only CRLF ends a line: a bare LF neither ends a status line (ParseError) nor starts a
  * body line (so `\n.\r\n` inside a body is content, not a terminator).
  */
@@ -62,12 +66,14 @@ export class RetrReplyDecoder {
   #state: State = State.status;
   /** The byte before the current chunk was a CR (a CRLF may straddle chunks). */
   #lastWasCr = false;
-  /** A status line split across chunks: its pieces so far (views; chunks are never written). */
+  /** A status line split across chunks: copies of its pieces so far. */
   readonly #lineParts: Uint8Array[] = [];
   #lineLength = 0;
-  /** The current body: views of chunks, unstuffed, and their total length. */
-  readonly #pieces: Uint8Array[] = [];
+  /** The current body, unstuffed, and how much of it is filled. */
+  #bodyBuffer: Buffer | undefined;
   #bodyLength = 0;
+  /** The body's expected size from `+OK n octets`, or 0. */
+  #sizeHint = 0;
 
   constructor(options: RetrReplyDecoderOptions = {}) {
     this.maxLineLength = options.maxLineLength ?? Pop3Limits.maxLineLength;
@@ -118,7 +124,8 @@ export class RetrReplyDecoder {
     if (lf === -1) {
       // A partial line this long cannot end within the bound (it still needs its LF).
       if (partial + chunk.length - index >= this.maxLineLength) throw this.#lineTooLong();
-      this.#lineParts.push(chunk.subarray(index));
+      // A copy: the chunk may not outlive this call.
+      this.#lineParts.push(Buffer.from(chunk.subarray(index)));
       this.#lineLength += chunk.length - index;
       this.#lastWasCr = chunk[chunk.length - 1] === CR;
       return -1;
@@ -140,8 +147,9 @@ export class RetrReplyDecoder {
     this.#onStatusLine?.(line);
     if (isPositive(line)) {
       this.#state = State.lineStart;
-      this.#pieces.length = 0;
+      this.#bodyBuffer = undefined;
       this.#bodyLength = 0;
+      this.#sizeHint = octetCount(line);
     } else {
       // -ERR (kept, with its text, for the typed error), or not a status line at all (throws).
       const status = parseStatusLine(line);
@@ -221,20 +229,37 @@ export class RetrReplyDecoder {
 
   #add(chunk: Uint8Array, from: number, to: number): void {
     if (to <= from) return;
-    this.#bodyLength += to - from;
-    if (this.#bodyLength > this.maxBodyBytes) {
+    const length = this.#bodyLength;
+    const needed = length + to - from;
+    if (needed > this.maxBodyBytes) {
       throw new LimitExceededError(`A message body longer than ${this.maxBodyBytes} bytes`, {
         limit: "maxBodyBytes",
         max: this.maxBodyBytes,
       });
     }
-    this.#pieces.push(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to));
+    let body = this.#bodyBuffer;
+    if (body === undefined || needed > body.length) {
+      // The first bytes: as much as the status line announced, within bounds; later, double.
+      const wanted =
+        body === undefined
+          ? Math.max(
+              needed,
+              Math.min(this.#sizeHint || DEFAULT_BODY_CAPACITY, Pop3Limits.maxBodyPreallocation),
+            )
+          : Math.max(needed, body.length * 2);
+      const grown = Buffer.allocUnsafe(Math.min(wanted, Math.max(needed, this.maxBodyBytes)));
+      if (body !== undefined && length > 0) grown.set(body.subarray(0, length));
+      body = grown;
+      this.#bodyBuffer = body;
+    }
+    body.set(from === 0 && to === chunk.length ? chunk : chunk.subarray(from, to), length);
+    this.#bodyLength = needed;
   }
 
   /** The terminator ended at `end`: hands out the body and returns to reading status lines. */
   #finish(out: Pop3DecodedReply[], end: number): number {
     out.push({ ok: true, body: this.#collect() });
-    this.#pieces.length = 0;
+    this.#bodyBuffer = undefined;
     this.#bodyLength = 0;
     this.#state = State.status;
     this.#lastWasCr = false;
@@ -242,21 +267,12 @@ export class RetrReplyDecoder {
   }
 
   #collect(): Buffer {
-    const pieces = this.#pieces;
-    const total = this.#bodyLength;
-    if (pieces.length === 1) {
-      const only = pieces[0] as Uint8Array;
-      // A view keeps its whole chunk alive: worth it only when the body is most of that chunk.
-      if (only.buffer !== HELD_CR.buffer && only.length * 2 >= only.buffer.byteLength)
-        return Buffer.isBuffer(only) ? only : Buffer.from(only.buffer, only.byteOffset, only.length);
-    }
-    const body = Buffer.allocUnsafe(total);
-    let offset = 0;
-    for (const piece of pieces) {
-      body.set(piece, offset);
-      offset += piece.length;
-    }
-    return body;
+    const body = this.#bodyBuffer;
+    const length = this.#bodyLength;
+    if (body === undefined) return Buffer.alloc(0);
+    if (length === body.length) return body;
+    // The announced size was wrong, or there was none: hand out exactly the body, not the slack.
+    return Buffer.from(body.subarray(0, length));
   }
 
   #lineTooLong(): LimitExceededError {
@@ -265,6 +281,21 @@ export class RetrReplyDecoder {
       max: this.maxLineLength,
     });
   }
+}
+
+/**
+ * The octet count of `+OK n octets` (RFC 1939 §5 RETR; TOP has none), or 0. Only a hint for
+ * the first allocation: the body ends at its terminator whatever the count says.
+ */
+function octetCount(line: Uint8Array): number {
+  let count = 0;
+  let index = 4;
+  for (; index < line.length && index < 20; index++) {
+    const digit = (line[index] as number) - 0x30;
+    if (digit < 0 || digit > 9) break;
+    count = count * 10 + digit;
+  }
+  return index > 4 && (index === line.length || line[index] === SPACE) ? count : 0;
 }
 
 /** `+OK` alone or followed by a space, any case (as parseStatusLine accepts it). */
