@@ -80,6 +80,67 @@ describeWithDovecot("@mailwire/imap newest-first listing without SEARCH against 
     expect(bySequence).toEqual(bySearch);
   });
 
+  it("growing pages (pageSize 3 up to maxPageSize 12) yield every message once, newest first", async () => {
+    const all = await reader.search("INBOX", { all: true });
+    const fetch = vi.spyOn(reader.client, "fetch");
+    const grown: MessageSummary[] = [];
+    for await (const summary of reader.messages("INBOX", { pageSize: 3, maxPageSize: 12 }))
+      grown.push(summary);
+    const ranges = fetch.mock.calls.map((call) => String(call[0]));
+    fetch.mockRestore();
+    const sizes = ranges.map((range) => {
+      const [from, to] = range.split(":").map(Number);
+      return (to as number) - (from as number) + 1;
+    });
+    // Sequence-number pages counted down from EXISTS: 3, 6, 12, 12, ... and the remainder.
+    expect(sizes.slice(0, 4)).toEqual([3, 6, 12, 12]);
+    expect(sizes.reduce((sum, size) => sum + size, 0)).toBe(all.length);
+    expect(grown.map((summary) => summary.uid)).toEqual([...all].reverse());
+    const fixed: MessageSummary[] = [];
+    for await (const summary of reader.messages("INBOX", { pageSize: 7 })) fixed.push(summary);
+    expect(grown).toEqual(fixed);
+  });
+
+  it("growing pages by UID (oldest first) yield every message once, in order", async () => {
+    const all = await reader.search("INBOX", { all: true });
+    const fetch = vi.spyOn(reader.client, "fetch");
+    const uids: number[] = [];
+    for await (const summary of reader.messages("INBOX", { order: "oldest", pageSize: 2, maxPageSize: 16 })) {
+      uids.push(summary.uid);
+    }
+    const pages = fetch.mock.calls.length;
+    fetch.mockRestore();
+    expect(uids).toEqual(all);
+    // 2 + 4 + 8 + 16 + 16 + ... instead of one FETCH per 2 messages.
+    expect(pages).toBe(4 + Math.ceil(Math.max(0, all.length - 30) / 16));
+  });
+
+  it("breaking out of the listing early leaves the session usable", async () => {
+    const all = await reader.search("INBOX", { all: true });
+    for (const pageSize of [5, undefined]) {
+      // In the first page, and (growing pages 2, 4, ...) in the middle of the third.
+      const stopAfter = pageSize === undefined ? 1 : 9;
+      const taken: number[] = [];
+      for await (const summary of reader.messages(
+        "INBOX",
+        pageSize === undefined ? {} : { pageSize: 2, maxPageSize: 64 },
+      )) {
+        taken.push(summary.uid);
+        if (taken.length === stopAfter) break;
+      }
+      expect(taken).toEqual([...all].reverse().slice(0, stopAfter));
+      await reader.noop({ timeoutMs: 10_000 });
+      const newest = taken[0] as number;
+      const body = await reader.download("INBOX", newest, { timeoutMs: 10_000 });
+      const chunks: Buffer[] = [];
+      for await (const chunk of body) chunks.push(chunk as Buffer);
+      expect(Buffer.concat(chunks).toString("latin1")).toContain("Subject: listing");
+      const again: number[] = [];
+      for await (const summary of reader.messages("INBOX", { timeoutMs: 10_000 })) again.push(summary.uid);
+      expect(again).toEqual([...all].reverse());
+    }
+  });
+
   it("another connection appends one and expunges one mid-listing: nothing lost or repeated", async () => {
     const before = await reader.search("INBOX", { all: true });
     const gone = before[10] as number; // not yet listed when the change happens

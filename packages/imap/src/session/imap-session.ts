@@ -11,6 +11,7 @@ import { type MessageSummary, SUMMARY_QUERY, toMessageSummary } from "../mailbox
 import type { WatchEvent } from "../watch/watch-event.js";
 import { type WatchOptions, watchMailbox } from "../watch/watch-mailbox.js";
 import { runCall } from "./call.js";
+import { pageSizes } from "./page-sizes.js";
 
 export interface ImapSessionInit {
   readonly method: ImapLoginMethod | "PREAUTH";
@@ -27,8 +28,15 @@ export interface ListFoldersOptions extends CallOptions {
 }
 
 export interface MessagesOptions extends CallOptions {
-  /** Summaries per FETCH. Default 200. */
+  /**
+   * Summaries in the first FETCH, and in every FETCH unless `maxPageSize` is larger. Default 200.
+   */
   readonly pageSize?: number | undefined;
+  /**
+   * Pages double in size from `pageSize` up to this many summaries. Default 1,600 when
+   * `pageSize` is not given (pages of 200, 400, 800, 1,600, 1,600, ...), else `pageSize` (fixed).
+   */
+  readonly maxPageSize?: number | undefined;
   /** `newest` (highest UID first, like a mail client's list) or `oldest`. Default `newest`. */
   readonly order?: "newest" | "oldest" | undefined;
   /** Only these messages (e.g. a search result); default every message. */
@@ -107,27 +115,29 @@ export class ImapSession {
 
   /** Message summaries (UID, flags, size, envelope), fetched a page at a time as you iterate. */
   messages(path: string, options: MessagesOptions = {}): AsyncGenerator<MessageSummary, void, undefined> {
-    const pageSize = Math.max(1, options.pageSize ?? 200);
+    const nextPageSize = pageSizes(options);
     const newestFirst = (options.order ?? "newest") === "newest";
     // Returned rather than delegated to with yield*: each layer of async generator costs every
     // summary another round of promises (measurable on 5,000 envelopes, see bench/).
     return options.uids === undefined && newestFirst
-      ? this.#newestBySequence(path, pageSize, options)
-      : this.#listByUid(path, pageSize, newestFirst, options);
+      ? this.#newestBySequence(path, nextPageSize, options)
+      : this.#listByUid(path, nextPageSize, newestFirst, options);
   }
 
-  /** UID FETCH of `options.uids` (default: a UID SEARCH ALL), `pageSize` at a time. */
+  /** UID FETCH of `options.uids` (default: a UID SEARCH ALL), a page at a time. */
   async *#listByUid(
     path: string,
-    pageSize: number,
+    nextPageSize: () => number,
     newestFirst: boolean,
     options: MessagesOptions,
   ): AsyncGenerator<MessageSummary, void, undefined> {
     const uids = [...(options.uids ?? (await this.search(path, { all: true }, options)))].sort((a, b) =>
       newestFirst ? b - a : a - b,
     );
-    for (let start = 0; start < uids.length; start += pageSize) {
-      const chunk = uids.slice(start, start + pageSize);
+    for (let start = 0; start < uids.length; ) {
+      const end = start + nextPageSize();
+      const chunk = uids.slice(start, end);
+      start = end;
       const page = await this.#fetchPage(path, formatSequenceSet(chunk), true, options);
       page.sort((a, b) => (newestFirst ? b.uid - a.uid : a.uid - b.uid));
       yield* page;
@@ -136,7 +146,7 @@ export class ImapSession {
 
   /**
    * The whole mailbox newest first without a UID SEARCH: sequence-number pages counted down
-   * from the EXISTS seen at the first page (`FETCH n-199:n`). Sequence numbers ascend with UIDs
+   * from the EXISTS seen at the first page (`FETCH n-199:n`, then `FETCH n-599:n-200`, ...). Sequence numbers ascend with UIDs
    * (RFC 9051 §2.3.1.2), so each page holds the next-lower UIDs. They shift only when an
    * expunge is reported to this client, which the server may not do during a FETCH by sequence
    * number (RFC 9051 §7.5.1), or when the folder is selected afresh; if either happens, or the
@@ -146,7 +156,7 @@ export class ImapSession {
    */
   async *#newestBySequence(
     path: string,
-    pageSize: number,
+    nextPageSize: () => number,
     options: CallOptions,
   ): AsyncGenerator<MessageSummary, void, undefined> {
     let view: MailboxObject | undefined;
@@ -169,7 +179,7 @@ export class ImapSession {
             end = total;
           }
           if (end <= 0 || !stable()) return undefined;
-          const from = Math.max(1, end - pageSize + 1);
+          const from = Math.max(1, end - nextPageSize() + 1);
           const found = await this.#fetchPageUnlocked(`${from}:${end}`, false);
           end = from - 1;
           return found;
@@ -190,7 +200,8 @@ export class ImapSession {
       this.client.off("exists", onChange);
     }
     const rest = (await this.search(path, { all: true }, options)).filter((uid) => uid < lowest);
-    yield* this.#listByUid(path, pageSize, true, { ...options, uids: rest });
+    // The fallback carries on with the page sizes where the sequence-number pages left off.
+    yield* this.#listByUid(path, nextPageSize, true, { ...options, uids: rest });
   }
 
   #fetchPage(path: string, range: string, uid: boolean, options: CallOptions): Promise<MessageSummary[]> {
