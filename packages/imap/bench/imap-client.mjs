@@ -1,5 +1,5 @@
 // One timed run of one Node client, in its own process so process.cpuUsage() is that client's
-// alone (client: ours | imapflow | imapflow-defaults). Reads {client, workload, host, port, ca, username, password, uids, dist} as JSON on
+// alone (client: ours | imapflow | imapflow-paged | imapflow-defaults). Reads {client, workload, host, port, ca, username, password, uids, dist} as JSON on
 // stdin; prints one JSON line: seconds, cpuSeconds, messages, bytes, sha256 (downloads) or
 // sizeSum/distinctUids (envelopes). Connect, TLS and login are outside the timer; opening
 // INBOX is inside it for every client.
@@ -77,7 +77,8 @@ async function imapflow() {
     // "imapflow": the protocol options @mailwire/imap sets (QRESYNC enabled, so every FETCH
     // response carries MODSEQ; no COMPRESS), so the difference is the wrapper's own cost.
     // "imapflow-defaults": imapflow as it comes.
-    ...(job.client === "imapflow" && { qresync: true, disableCompression: true }),
+    // "imapflow-paged": the same options, and the same FETCH commands as session.messages().
+    ...(job.client !== "imapflow-defaults" && { qresync: true, disableCompression: true }),
   });
   client.on("error", () => {});
   await client.connect();
@@ -86,6 +87,7 @@ async function imapflow() {
       const lock = await client.getMailboxLock("INBOX");
       try {
         const out = [];
+        if (job.workload === "envelopes" && job.client === "imapflow-paged") return await samePages(client);
         if (job.workload === "envelopes") {
           for await (const message of client.fetch("1:*", SUMMARY_QUERY, { uid: true })) out.push(message);
           return out;
@@ -102,6 +104,24 @@ async function imapflow() {
   } finally {
     await client.logout();
   }
+}
+
+// What session.messages("INBOX") sends, without the wrapper: FETCH by sequence number, newest
+// first, down from EXISTS in pages of 200, 400, 800, then 1,600, each page sorted by UID.
+async function samePages(client) {
+  const out = [];
+  let size = 200;
+  for (let end = client.mailbox.exists; end > 0; ) {
+    const from = Math.max(1, end - size + 1);
+    const page = [];
+    for await (const message of client.fetch(`${from}:${end}`, SUMMARY_QUERY, { uid: true }))
+      page.push(message);
+    page.sort((a, b) => b.uid - a.uid);
+    for (const message of page) out.push(message);
+    end = from - 1;
+    size = Math.min(1600, size * 2);
+  }
+  return out;
 }
 
 async function timed(work) {

@@ -4,12 +4,14 @@
 //
 // Workloads, each timed from SELECT to the last byte (connect, TLS and login are outside):
 //   envelopes  UID, FLAGS, ENVELOPE, RFC822.SIZE, INTERNALDATE of every message
-//              ours:     session.messages("INBOX") (UID SEARCH ALL, then UID FETCH pages of 200,
-//                        each summary converted to mailwire's MessageSummary)
+//              ours:     session.messages("INBOX") (FETCH by sequence number, newest first, in
+//                        pages of 200, 400, 800, then 1,600; each summary converted to
+//                        mailwire's MessageSummary)
 //              imapflow: client.fetch("1:*", same query, { uid: true }) under a mailbox lock, with
 //                        the protocol options @mailwire/imap sets (qresync: true, so Dovecot adds
 //                        MODSEQ to every FETCH response; disableCompression) - the goal's
-//                        baseline - and again with imapflow's defaults ("imapflow-defaults")
+//                        baseline - and again with imapflow's defaults ("imapflow-defaults");
+//              imapflow-paged: the same options and the same FETCH pages as ours, no wrapper
 //              imaplib:  UID SEARCH ALL, UID FETCH in chunks of 200
 //   downloads  BODY.PEEK[] of DOWNLOADS messages (every COUNT/DOWNLOADS-th UID), one at a time,
 //              each collected into a Buffer
@@ -27,7 +29,7 @@
 // Not a test: it prints a table and exits 0 whatever the figures.
 //
 // Environment: BENCH_ROUNDS (default 5), BENCH_COUNT (5000), BENCH_DOWNLOADS (500),
-// BENCH_ONLY=ours|imapflow|imapflow-defaults|imaplib (those clients, comma-separated, e.g. ours,imapflow;
+// BENCH_ONLY=ours|imapflow|imapflow-paged|imapflow-defaults|imaplib (those clients, comma-separated, e.g. ours,imapflow;
 // for `node --cpu-prof` of one client set BENCH_CPU_PROF=dir),
 // BENCH_WORKLOAD=envelopes|downloads (one workload), BENCH_DIST (the built entry to measure).
 import { spawn, spawnSync } from "node:child_process";
@@ -174,6 +176,9 @@ const imapflowVersion = (await import("imapflow/package.json", { with: { type: "
 const CLIENTS = [
   { key: "ours", label: "@mailwire/imap" },
   { key: "imapflow", label: `imapflow ${imapflowVersion}, same options` },
+  // The FETCH commands session.messages() sends (pages of 200 growing to 1,600), bare: tells
+  // the wrapper's own cost apart from what paging costs imapflow. Envelopes only.
+  { key: "imapflow-paged", label: `imapflow ${imapflowVersion}, same pages`, workloads: ["envelopes"] },
   { key: "imapflow-defaults", label: `imapflow ${imapflowVersion}, defaults` },
   { key: "imaplib", label: "python3 imaplib" },
 ].filter((client) => ONLY === undefined || ONLY.includes(client.key));
@@ -208,6 +213,7 @@ try {
     for (const workload of WORKLOADS) {
       for (let index = 0; index < CLIENTS.length; index++) {
         const client = CLIENTS[(round + index) % CLIENTS.length];
+        if (client.workloads !== undefined && !client.workloads.includes(workload.key)) continue;
         let result;
         try {
           result = await runClient(server, user, client.key, workload.key);
@@ -264,6 +270,7 @@ for (const workload of WORKLOADS) {
     `${pad("client", 34)}${padLeft("msg/s", 8)}${padLeft("median s", 10)}${padLeft("min-max s", 13)}${padLeft("CPU s", 8)}  verified`,
   );
   for (const client of CLIENTS) {
+    if (client.workloads !== undefined && !client.workloads.includes(workload.key)) continue;
     const row = summarize(client, workload);
     rows.set(`${client.key}/${workload.key}`, row);
     const verified = `${row.ok.length}/${row.all.length} runs ok${row.bad.length ? `; ${row.bad[0].error ?? row.bad[0].wrong}` : ""}`;
@@ -290,6 +297,7 @@ for (const workload of WORKLOADS) {
   const bare = rows.get(`imapflow/${workload.key}`);
   const py = rows.get(`imaplib/${workload.key}`);
   const defaults = rows.get(`imapflow-defaults/${workload.key}`);
+  const paged = rows.get(`imapflow-paged/${workload.key}`);
   for (const [what, key] of [
     ["wall", "seconds"],
     ["CPU", "cpuSeconds"],
@@ -298,6 +306,16 @@ for (const workload of WORKLOADS) {
     const met = value === undefined ? "-" : value <= 1.05 ? "yes" : "NO";
     console.log(
       `${pad(`${workload.key}: @mailwire/imap / imapflow same options, ${what}`, 60)}${padLeft(percent(value), 9)}${padLeft("<= +5%", 9)}  ${met}`,
+    );
+  }
+  for (const [what, key] of [
+    ["wall", "seconds"],
+    ["CPU", "cpuSeconds"],
+  ]) {
+    if (paged === undefined) continue;
+    const value = ratio(ours?.[key], paged[key]);
+    console.log(
+      `${pad(`${workload.key}: @mailwire/imap / imapflow same pages, ${what}`, 60)}${padLeft(percent(value), 9)}${padLeft("(info)", 9)}`,
     );
   }
   for (const [what, key] of [
