@@ -12,6 +12,7 @@ import { AutodiscoverLimits } from "./codec/limits.js";
 import type { DiscoverOptions, DiscoveryResult, SwitchableMethod } from "./discover-options.js";
 import { guardedProviders } from "./discovery/auth-guard.js";
 import { candidatesFor } from "./discovery/candidates.js";
+import { reportingConnects } from "./discovery/connect-report.js";
 import type {
   Candidate,
   CandidateOutcome,
@@ -229,9 +230,15 @@ async function runRound(
   signal.addEventListener("abort", onAbort, { once: true });
   const race = (candidates: Candidate[], raceSignal: AbortSignal) =>
     priorityRace(
-      candidates.map((candidate) => ({
-        run: (candidateSignal: AbortSignal) => candidate.run(context, candidateSignal),
-      })),
+      candidates.map((candidate) =>
+        candidate.reportsConnect === true
+          ? {
+              run: (candidateSignal: AbortSignal, connected: () => void) =>
+                candidate.run(reportingConnects(context, connected), candidateSignal),
+              reportsConnect: true,
+            }
+          : { run: (candidateSignal: AbortSignal) => candidate.run(context, candidateSignal) },
+      ),
       { ...raceOptions, signal: raceSignal },
     );
   const fallback = race(tiers.fallback, fallbackStop.signal);

@@ -78,3 +78,87 @@ describe("priorityRace", () => {
     ]);
   });
 });
+
+describe("priorityRace: grace only for better candidates that connected", () => {
+  // A connect that completes after `connectMs` and an answer `answerMs` after the start.
+  const live =
+    (connectMs: number, answerMs: number, value: string) => (signal: AbortSignal, connected: () => void) => {
+      const timer = setTimeout(connected, connectMs);
+      signal.addEventListener("abort", () => clearTimeout(timer));
+      return after(answerMs, value, signal);
+    };
+
+  it("a better candidate that connected but answers slowly, inside the grace, still wins", async () => {
+    const result = await priorityRace(
+      [
+        { run: live(5, 150, "best"), reportsConnect: true },
+        { run: live(5, 10, "worse"), reportsConnect: true },
+      ],
+      { graceMs: 60_000, candidateTimeoutMs: 60_000 },
+    );
+    expect(result).toEqual({ kind: "won", index: 0, value: "best" });
+  });
+
+  it("a better candidate stuck in its connect does not hold the answer for the grace window", async () => {
+    let cancelled = false;
+    let graceAsked = 0;
+    // A grace of a minute: were the stuck candidate waited for, the test would time out.
+    const result = await priorityRace(
+      [
+        {
+          run: (signal) => {
+            signal.addEventListener("abort", () => {
+              cancelled = true;
+            });
+            return never(signal);
+          },
+          reportsConnect: true,
+        },
+        { run: live(5, 20, "answer"), reportsConnect: true },
+      ],
+      {
+        graceMs: () => {
+          graceAsked++;
+          return 60_000;
+        },
+        candidateTimeoutMs: 120_000,
+      },
+    );
+    expect(result).toEqual({ kind: "won", index: 1, value: "answer" });
+    expect(cancelled).toBe(true);
+    expect(graceAsked).toBe(1);
+  });
+
+  it("priority order holds when every candidate is live: the worse ones answer first and lose", async () => {
+    const result = await priorityRace(
+      [
+        { run: live(5, 120, "first"), reportsConnect: true },
+        { run: live(5, 60, "second"), reportsConnect: true },
+        { run: live(5, 10, "third"), reportsConnect: true },
+      ],
+      { graceMs: 60_000, candidateTimeoutMs: 60_000 },
+    );
+    expect(result).toEqual({ kind: "won", index: 0, value: "first" });
+  });
+
+  it("a better candidate that connects only after the worse one answered gets no grace", async () => {
+    // Connected at 40 ms, answering at 100 ms; the worse one answered at 10 ms.
+    const result = await priorityRace(
+      [
+        { run: live(40, 100, "best"), reportsConnect: true },
+        { run: live(5, 10, "worse"), reportsConnect: true },
+      ],
+      { graceMs: 60_000, candidateTimeoutMs: 60_000 },
+    );
+    // The rule looks at the moment the worse answer arrived: not connected then, no grace.
+    expect(result).toEqual({ kind: "won", index: 1, value: "worse" });
+  });
+
+  it("a candidate that does not report its connect keeps the grace (an LDAP lookup)", async () => {
+    const result = await priorityRace(
+      [{ run: (signal) => after(100, "scp", signal) }, { run: live(5, 10, "pox"), reportsConnect: true }],
+      { graceMs: 60_000, candidateTimeoutMs: 60_000 },
+    );
+    expect(result).toEqual({ kind: "won", index: 0, value: "scp" });
+  });
+});

@@ -33,20 +33,35 @@ export function candidatesFor(
   if (enabled("scp")) exchange.push({ method: "scp", run: scpLookup });
   if (enabled("pox")) {
     for (const host of [domain, `autodiscover.${domain}`]) {
-      exchange.push({ method: "pox", run: (context, signal) => poxAt(context, poxUrl(host), "pox", signal) });
+      exchange.push({
+        method: "pox",
+        run: (context, signal) => poxAt(context, poxUrl(host), "pox", signal),
+        reportsConnect: true,
+      });
     }
   }
   if (enabled("soap")) {
     for (const host of [domain, `autodiscover.${domain}`]) {
-      exchange.push({ method: "soap", run: (context, signal) => soapAt(context, soapUrl(host), signal) });
+      exchange.push({
+        method: "soap",
+        run: (context, signal) => soapAt(context, soapUrl(host), signal),
+        reportsConnect: true,
+      });
     }
   }
-  if (enabled("v2")) exchange.push({ method: "v2", run: autodiscoverV2 });
-  if (enabled("httpRedirect")) exchange.push({ method: "httpRedirect", run: httpRedirect });
-  if (enabled("srv")) exchange.push({ method: "srv", run: dnsSrv });
+  // SCP (LDAP) and the port probe do not report their connects: they always get the grace.
+  if (enabled("v2")) exchange.push({ method: "v2", run: autodiscoverV2, reportsConnect: true });
+  if (enabled("httpRedirect"))
+    exchange.push({ method: "httpRedirect", run: httpRedirect, reportsConnect: true });
+  // Its DNS query is no connect: until its POX request connects, it counts as not reached.
+  if (enabled("srv")) exchange.push({ method: "srv", run: dnsSrv, reportsConnect: true });
   if (enabled("autoconfig")) {
     for (const url of autoconfigUrls(domain, email.address)) {
-      fallback.push({ method: "autoconfig", run: (context, signal) => autoconfigAt(context, url, signal) });
+      fallback.push({
+        method: "autoconfig",
+        run: (context, signal) => autoconfigAt(context, url, signal),
+        reportsConnect: true,
+      });
     }
   }
   if (enabled("ports")) fallback.push({ method: "ports", run: wellKnownPorts });

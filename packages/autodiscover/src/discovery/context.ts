@@ -74,4 +74,9 @@ export type MethodRunner = (context: RoundContext, signal: AbortSignal) => Promi
 export interface Candidate {
   method: DiscoveryMethod;
   run: MethodRunner;
+  /**
+   * Every connection it makes is an HTTP request through the round's clients, so it can say
+   * when it reached a server (see RaceCandidate.reportsConnect).
+   */
+  reportsConnect?: boolean;
 }

@@ -1,7 +1,15 @@
 import { AbortError, TimeoutError, toAbortError } from "@mailwire/core";
 
 export interface RaceCandidate<T> {
-  run(signal: AbortSignal): Promise<T>;
+  /** `connected` is for candidates that set `reportsConnect`: call it once a server answered the connect. */
+  run(signal: AbortSignal, connected: () => void): Promise<T>;
+  /**
+   * The candidate calls `connected` when its first TCP (and TLS) connect completes. Until it
+   * has, a worse candidate's answer does not wait for it: a better candidate that has not even
+   * finished its connect when a worse one has a whole answer is overwhelmingly likely
+   * black-holed. Candidates without it (an LDAP lookup) always get the grace window.
+   */
+  reportsConnect?: boolean | undefined;
 }
 
 export type RaceResult<T> = { kind: "won"; index: number; value: T } | { kind: "failed"; errors: unknown[] };
@@ -21,8 +29,9 @@ export interface RaceOptions {
 
 /**
  * Runs every candidate at once; `candidates` is in priority order (index 0 is best). The
- * first success wins outright when every better candidate has already failed; otherwise
- * better candidates get `graceMs` to answer. Losers are aborted as soon as the winner is
+ * first success wins outright when every better candidate has already failed or, for those
+ * that report their connect, has not connected yet; otherwise the better candidates still
+ * running get `graceMs` to answer. Losers are aborted as soon as the winner is
  * known, so their sockets close instead of waiting for their own timeouts.
  */
 export function priorityRace<T>(
@@ -51,6 +60,7 @@ export function priorityRace<T>(
     const settled: Array<{ ok: true; value: T } | { ok: false; error: unknown } | undefined> = candidates.map(
       () => undefined,
     );
+    const connected = candidates.map(() => false);
     let done = false;
     let graceTimer: NodeJS.Timeout | undefined;
 
@@ -71,8 +81,8 @@ export function priorityRace<T>(
         const state = settled[index];
         if (state === undefined) {
           // A better candidate is still running: wait for it, unless the grace window is over
-          // and some worse candidate already has an answer.
-          if (!graceOver) return;
+          // and some worse candidate already has an answer, or it has not even connected yet.
+          if (!graceOver && (connected[index] || candidates[index]?.reportsConnect !== true)) return;
           continue;
         }
         if (state.ok) {
@@ -102,7 +112,11 @@ export function priorityRace<T>(
       const forward = () => controller.abort(signal?.reason);
       signal?.addEventListener("abort", forward, { once: true });
       Promise.resolve()
-        .then(() => candidate.run(controller.signal))
+        .then(() =>
+          candidate.run(controller.signal, () => {
+            connected[index] = true;
+          }),
+        )
         .then(
           (value) => {
             settled[index] = { ok: true, value };
