@@ -1,4 +1,6 @@
-import { createSecureContext, type SecureContext } from "node:tls";
+// Through the module object, not a named import: diagnostics and benchmarks that wrap
+// tls.createSecureContext (autodiscover's bench/profile.mjs counts contexts) then see ours too.
+import nodeTls, { type SecureContext } from "node:tls";
 import type { HttpTlsOptions } from "../types.js";
 
 /**
@@ -48,7 +50,7 @@ function build(tls: HttpTlsOptions): SecureContext {
   if (tls.key !== undefined) options.key = toBuffer(tls.key);
   if (tls.pfx !== undefined) options.pfx = Buffer.from(tls.pfx);
   if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
-  return createSecureContext(options);
+  return nodeTls.createSecureContext(options);
 }
 
 /**
@@ -66,7 +68,7 @@ export function sharedSecureContext(tls: HttpTlsOptions): SecureContext | undefi
       tls.pfx === undefined &&
       tls.passphrase === undefined
     ) {
-      plain ??= createSecureContext({});
+      plain ??= nodeTls.createSecureContext({});
       return plain;
     }
     const entry = byOptions.get(tls);
