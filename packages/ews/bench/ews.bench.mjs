@@ -5,11 +5,12 @@
 //        ews-js    ews-javascript-api 0.15, default XHR (axios), FirstClassProperties (what the
 //                  Managed API sends as AllProperties)
 //      each in its own child process per round: wall time, items/s, CPU seconds, peak RSS
-//      (process.memoryUsage().rss sampled every 5 ms, and the kernel's VmHWM for the child's own memory);
-//      and a "transport floor" child sending the same requests through our SoapClient / core's
-//      HTTP client without parsing the replies (what any client on this HTTP stack starts from),
-//      a second floor sending them over node:https (Node's native HTTP parser), and ours again
-//      in a process started with --liftoff-only (a deployment's V8 flag, see decision 0002);
+//      (process.memoryUsage().rss sampled every 5 ms, and the kernel's VmHWM for the child's own
+//      memory); and a "transport floor" child sending the same requests through our SoapClient /
+//      core's HTTP client without parsing the replies (what any client on this HTTP stack starts
+//      from), the same floor under --liftoff-only, one sending them over node:https (Node's native
+//      HTTP parser), and ours again in a process started with --liftoff-only (a deployment's V8
+//      flag, see decision 0002);
 //   2. peak RSS of a child streaming a 100 MB attachment with downloadAttachment into a SHA-256;
 //   3. our parsing against bare fast-xml-parser on FindItem/GetItem responses recorded from the
 //      sim once: the XML reader alone (parseXml), and everything the client does with a reply
@@ -26,7 +27,7 @@
 // Environment: BENCH_ROUNDS (3), BENCH_ITEMS (10000), BENCH_FETCH (1000), BENCH_PAGE (1000),
 // BENCH_BATCH (100), BENCH_ATTACHMENT_MB (100; 0 skips), BENCH_PARSE_ITERATIONS (20),
 // BENCH_DIST (the built entry to measure), BENCH_CLIENTS ("ours", "ours-liftoff", "ews-js", "floor",
-// "floor-https", comma-separated; all by default).
+// "floor-liftoff", "floor-https", comma-separated; all by default).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -188,10 +189,16 @@ try {
 
   // --- the transport floor -----------------------------------------------------------------
 
-  // floor: core's HTTP client (undici); floor-https: the same envelopes over node:https, whose
-  // HTTP parser is Node's native llhttp. Alternating rounds, like the clients.
+  // floor: core's HTTP client (undici); floor-liftoff: the same in a --liftoff-only process (no
+  // TurboFan tier-up of undici's WebAssembly parser); floor-https: the same envelopes over
+  // node:https, whose HTTP parser is Node's native llhttp. Alternating rounds, like the clients.
   const floorKinds = {
     floor: { label: "floor: core HTTP (undici)", script: here("./child-floor.mjs") },
+    "floor-liftoff": {
+      label: "floor: undici, --liftoff-only",
+      script: here("./child-floor.mjs"),
+      execArgv: ["--liftoff-only"],
+    },
     "floor-https": { label: "floor: node:https", script: here("./child-floor-https.mjs") },
   };
   const floorNames = Object.keys(floorKinds).filter(
@@ -201,7 +208,7 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of round % 2 === 0 ? floorNames : [...floorNames].reverse()) {
       try {
-        const result = await runChild(floorKinds[name].script, base, {});
+        const result = await runChild(floorKinds[name].script, base, {}, floorKinds[name].execArgv);
         if (result.listed !== ITEMS || result.fetched !== FETCH)
           throw new Error(`listed ${result.listed}, fetched ${result.fetched}`);
         floorRuns[name].push(result);
@@ -356,7 +363,7 @@ try {
   }
   out();
   out(
-    "items/s = (listed + fetched) / (list s + get s). Floors: the same requests with the replies read and dropped unparsed, through core's HTTP client (undici) or node:https (Node's native HTTP parser), both loading @mailwire/ews. Peak RSS: the child's highest RSS (5 ms samples and the kernel's VmHWM for the child's own memory), whole process; baseline: RSS after loading the client, before the first request; peak heap: highest sampled V8 heapUsed. CPU s: the child's user + system time during the workload; the sim's is not in it. Both clients verify the sim's certificate against its CA. MB = 10^6 octets, MiB = 2^20.",
+    "items/s = (listed + fetched) / (list s + get s). Floors: the same requests with the replies read and dropped unparsed, through core's HTTP client (undici; once more in a --liftoff-only process) or node:https (Node's native HTTP parser), all loading @mailwire/ews. Peak RSS: the child's highest RSS (5 ms samples and the kernel's VmHWM for the child's own memory), whole process; baseline: RSS after loading the client, before the first request; peak heap: highest sampled V8 heapUsed. CPU s: the child's user + system time during the workload; the sim's is not in it. Both clients verify the sim's certificate against its CA. MB = 10^6 octets, MiB = 2^20.",
   );
   console.log(lines.join("\n"));
 } finally {
