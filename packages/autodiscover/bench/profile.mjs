@@ -7,7 +7,8 @@
 //
 // Usage: npm run build -w @mailwire/autodiscover && node bench/profile.mjs
 // Env: PROFILE_ROUNDS (default 40), PROFILE_SCENARIOS (comma list of alone, holed, holed0,
-// direct; default all), PROFILE_TWO_LIVE=1 (also: both POX candidates live, how far candidate 1
+// direct; default all), PROFILE_OLD_TLS=1 (A/B: each scenario also with core's old per-connect
+// TLS set-up, see below), PROFILE_TWO_LIVE=1 (also: both POX candidates live, how far candidate 1
 // lags when candidate 2 answers first - what the grace window is for), PROFILE_SHARED_TLS=1 (what-if: tls.connect gets one SecureContext per
 // distinct CA instead of building one per connection, as @mailwire/core could do; a
 // simulation by patching node:tls here, not something discover() does). For a CPU profile of one scenario:
@@ -24,10 +25,34 @@ const SCENARIOS = {
   holed0: (setup) => setup.concurrent(false, { priorityGraceMs: 0 }),
   direct: (setup) => setup.concurrent(true),
 };
-const chosen = (process.env.PROFILE_SCENARIOS ?? Object.keys(SCENARIOS).join(","))
+// PROFILE_OLD_TLS=1: each scenario also runs as "<name>~old", alternating with it, with core's
+// TLS connect set-up as it was before it shared one secure context per configuration (every
+// tls.connect builds its own; the connector reads the chain with getPeerCertificate(true)),
+// emulated by the patches below. An A/B of that change in one process under the same load.
+let oldTls = false;
+if (process.env.PROFILE_OLD_TLS === "1") {
+  for (const name of Object.keys(SCENARIOS)) {
+    const run = SCENARIOS[name];
+    SCENARIOS[`${name}~old`] = async (setup) => {
+      oldTls = true;
+      try {
+        return await run(setup);
+      } finally {
+        oldTls = false;
+      }
+    };
+  }
+}
+const chosen = (
+  process.env.PROFILE_SCENARIOS ??
+  Object.keys(SCENARIOS)
+    .filter((name) => !name.endsWith("~old"))
+    .join(",")
+)
   .split(",")
   .map((name) => name.trim())
-  .filter((name) => name in SCENARIOS);
+  .filter((name) => name in SCENARIOS)
+  .flatMap((name) => (process.env.PROFILE_OLD_TLS === "1" ? [name, `${name}~old`] : [name]));
 
 // Counters: node:tls builds one SecureContext per connect unless it is handed one (each parses
 // the CA it is given); every connect undici makes goes through net.connect or tls.connect.
@@ -55,6 +80,20 @@ if (process.env.PROFILE_SHARED_TLS === "1") {
       contexts.set(key, secureContext);
     }
     return connect({ ...options, secureContext }, ...rest);
+  };
+}
+{
+  const connect = tls.connect;
+  tls.connect = (options, ...rest) => {
+    if (oldTls && typeof options === "object" && options.secureContext !== undefined) {
+      const { secureContext: _shared, ...own } = options;
+      return connect(own, ...rest);
+    }
+    return connect(options, ...rest);
+  };
+  const getPeerCertificate = tls.TLSSocket.prototype.getPeerCertificate;
+  tls.TLSSocket.prototype.getPeerCertificate = function (detailed) {
+    return getPeerCertificate.call(this, oldTls ? true : detailed);
   };
 }
 // undici's connector calls net.connect / tls.connect through the module objects.

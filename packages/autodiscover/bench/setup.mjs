@@ -55,10 +55,26 @@ export async function startBlackHole({ host = "127.0.0.1", port: wanted = 0 } = 
   return { port, close };
 }
 
+// One TLS options object per CA list, reused by every client the factory makes: what a caller
+// passing the same `http: { tls: { ca } }` to every discover() has (core builds one secure
+// context per such object and reuses it). A fresh object per client would build a context
+// per client, which no caller with fixed settings pays.
+const sharedTls = new Map();
+function tlsWith(tls, ca) {
+  if (tls !== undefined) return { ...tls, ca };
+  const key = ca.join("\n");
+  let merged = sharedTls.get(key);
+  if (merged === undefined) {
+    merged = { ca };
+    sharedTls.set(key, merged);
+  }
+  return merged;
+}
+
 /** Sends `https://host` / `http://host` to 127.0.0.1:<routes.get(origin)>, keeping any port the URL names. */
 export function routedFactory(routes, ca) {
   return (options) => {
-    const client = createHttpClient({ ...options, tls: { ...options.tls, ca } });
+    const client = createHttpClient({ ...options, tls: tlsWith(options.tls, ca) });
     const route = (input) => {
       const url = new URL(input);
       const port = routes.get(`${url.protocol}//${url.hostname}`);
