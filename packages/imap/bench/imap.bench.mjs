@@ -148,7 +148,12 @@ async function runClient(server, user, client, workload) {
     `${client} ${workload}`,
     () => child.kill("SIGKILL"),
   );
-  if (code !== 0) throw new Error(`${client} exited ${code}: ${stderr.trim().split("\n").at(-1)}`);
+  if (code !== 0) {
+    // Node ends a crash report with its version; the error itself is the last line naming one.
+    const lines = stderr.trim().split("\n");
+    const reason = lines.findLast((line) => /error|Error|ERR_/.test(line)) ?? lines.at(-1);
+    throw new Error(`${client} exited ${code}: ${reason?.trim()}`);
+  }
   const result = JSON.parse(stdout.trim().split("\n").at(-1));
   return { ...result, wrong: verify(workload, result) };
 }
