@@ -92,7 +92,9 @@ export interface DiscoverOptions extends CallOptions {
   /**
    * How long a better-priority candidate still running may keep a found answer waiting. Default:
    * a quarter of the time that answer took, at most 50 ms (a live better candidate would be due
-   * about then; a black-holed one never is). A number fixes the window.
+   * about then; a black-holed one never is). A number fixes the window. Only a better candidate
+   * that has completed its connect gets it: one still connecting when the answer arrives is
+   * passed over at once (SCP and the port probe, which do not report connects, always get it).
    */
   priorityGraceMs?: number | undefined;
   /** Default 10 (MS-OXDSCLI 3.1.5.4 loop guard). */
