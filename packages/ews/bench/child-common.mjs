@@ -1,5 +1,6 @@
 // Shared by the bench's child processes: RSS sampling, CPU, and the result line on stdout.
 import { readFileSync } from "node:fs";
+import { getHeapSpaceStatistics } from "node:v8";
 
 /** VmHWM from /proc/self/status (Linux; bytes), or 0 where there is none. */
 function ownHighWaterMark() {
@@ -14,12 +15,27 @@ function ownHighWaterMark() {
 export function startSampler() {
   let peak = process.memoryUsage().rss;
   let heapPeak = process.memoryUsage().heapUsed;
+  // Committed V8 heap and its young generation: the part of RSS that a high allocation rate
+  // with survivors grows (V8 doubles the semi-spaces when enough survives scavenges).
+  let heapTotalPeak = 0;
+  let newSpacePeak = 0;
+  let samples = 0;
   const timer = setInterval(() => {
-    const { rss, heapUsed } = process.memoryUsage();
+    const { rss, heapUsed, heapTotal } = process.memoryUsage();
     if (rss > peak) peak = rss;
     if (heapUsed > heapPeak) heapPeak = heapUsed;
+    if (heapTotal > heapTotalPeak) heapTotalPeak = heapTotal;
+    if (samples++ % 4 === 0) {
+      for (const space of getHeapSpaceStatistics()) {
+        if (space.space_name === "new_space" && space.space_size > newSpacePeak)
+          newSpacePeak = space.space_size;
+      }
+    }
   }, 5);
   return {
+    heapDetail() {
+      return { heapTotalPeak, newSpacePeak };
+    },
     heapPeak() {
       return heapPeak;
     },

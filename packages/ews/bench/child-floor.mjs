@@ -52,6 +52,7 @@ try {
     cpuSeconds: cpuSince(cpu),
     peakRss: sampler.peak(),
     heapPeak: sampler.heapPeak(),
+    ...sampler.heapDetail(),
     baselineRss,
     listed: ids.length,
     fetched,

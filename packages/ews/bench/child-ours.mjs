@@ -41,6 +41,7 @@ try {
     cpuSeconds: cpuSince(cpu),
     peakRss: sampler.peak(),
     heapPeak: sampler.heapPeak(),
+    ...sampler.heapDetail(),
     baselineRss,
     listedIds: ids.map((id) => id.id),
     fetched,

@@ -178,7 +178,7 @@ try {
         result.wrong = verify(result, subjects);
         runs[name].push(result);
         console.error(
-          `round ${round + 1} ${name}: list ${result.listSeconds.toFixed(2)} s, get ${result.getSeconds.toFixed(2)} s, CPU ${result.cpuSeconds.toFixed(2)} s, peak ${(result.peakRss / MIB).toFixed(0)} MiB${result.wrong ? `, WRONG: ${result.wrong}` : ""}`,
+          `round ${round + 1} ${name}: list ${result.listSeconds.toFixed(2)} s, get ${result.getSeconds.toFixed(2)} s, CPU ${result.cpuSeconds.toFixed(2)} s, peak ${(result.peakRss / MIB).toFixed(0)} MiB${heapDetail(result)}${result.wrong ? `, WRONG: ${result.wrong}` : ""}`,
         );
       } catch (error) {
         runs[name].push({ error: error.message });
@@ -213,7 +213,7 @@ try {
           throw new Error(`listed ${result.listed}, fetched ${result.fetched}`);
         floorRuns[name].push(result);
         console.error(
-          `round ${round + 1} ${name}: CPU ${result.cpuSeconds.toFixed(2)} s, peak ${(result.peakRss / MIB).toFixed(0)} MiB`,
+          `round ${round + 1} ${name}: CPU ${result.cpuSeconds.toFixed(2)} s, peak ${(result.peakRss / MIB).toFixed(0)} MiB${heapDetail(result)}`,
         );
       } catch (error) {
         console.error(`round ${round + 1} ${name}: failed: ${error.message}`);
@@ -388,7 +388,9 @@ function verify(result, subjects) {
 }
 
 function runChild(script, config, env, execArgv = []) {
-  const child = spawn(process.execPath, [...execArgv, script, JSON.stringify(config)], {
+  // BENCH_NODE_FLAGS: extra V8/Node flags for every child (profiling, e.g. "--max-semi-space-size=1").
+  const extraFlags = (process.env.BENCH_NODE_FLAGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...execArgv, ...extraFlags, script, JSON.stringify(config)], {
     stdio: ["ignore", "pipe", "pipe"],
     env: { ...process.env, ...env },
   });
@@ -466,6 +468,11 @@ async function parserComparison(url) {
     url,
     `<m:GetItem><m:ItemShape><t:BaseShape>AllProperties</t:BaseShape></m:ItemShape><m:ItemIds>${ids}</m:ItemIds></m:GetItem>`,
   );
+  // BENCH_RECORD=dir keeps the two responses (finditem.xml, getitem.xml) for bench/parse-memory.mjs.
+  if (process.env.BENCH_RECORD) {
+    writeFileSync(join(process.env.BENCH_RECORD, "finditem.xml"), findItem);
+    writeFileSync(join(process.env.BENCH_RECORD, "getitem.xml"), getItem);
+  }
   const fxp = new XMLParser({
     ignoreAttributes: false,
     removeNSPrefix: true,
@@ -514,6 +521,12 @@ async function parserComparison(url) {
     });
   }
   return rows;
+}
+
+/** The child's committed V8 heap and young generation at their peaks, where it reports them. */
+function heapDetail(result) {
+  if (result.heapTotalPeak === undefined) return "";
+  return ` (V8 heap committed ${(result.heapTotalPeak / MIB).toFixed(0)} MiB, new space ${(result.newSpacePeak / MIB).toFixed(0)} MiB)`;
 }
 
 function median(values) {

@@ -4,7 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { readItem } from "../src/model/item.js";
 import { readSoapResponse } from "../src/soap/parse-response.js";
-import { ItemSplitter } from "../src/streaming/item-splitter.js";
+import { ItemSplitter, pieceXml } from "../src/streaming/item-splitter.js";
 import { parseXml } from "../src/xml/parse-xml.js";
 import { childElement, pathElement } from "../src/xml/xml-element.js";
 
@@ -23,7 +23,7 @@ function split(document: string, cuts: number[]) {
   const items: string[] = [];
   let at = 0;
   for (const cut of [...cuts.filter((c) => c < bytes.length).sort((a, b) => a - b), bytes.length]) {
-    for (const piece of splitter.push(bytes.subarray(at, cut))) items.push(piece.xml);
+    for (const piece of splitter.push(bytes.subarray(at, cut))) items.push(pieceXml(piece));
     at = cut;
   }
   return { items, frame: splitter.end() };
@@ -82,6 +82,36 @@ describe("ItemSplitter", () => {
     ).toThrow(/exceeds 100/);
     const frameOnly = new ItemSplitter({ maxFrameChars: 50, maxItemChars: 100 });
     expect(() => frameOnly.push(Buffer.from("<a>".repeat(30)))).toThrow(/exceeds 50/);
+  });
+
+  it("invalid UTF-8 inside an item or between items fails while the page arrives, in any chunking", () => {
+    const document = Buffer.from(page(4));
+    const inItem = document.indexOf("Grüße — 2");
+    const between = document.indexOf("\n", inItem);
+    for (const [at, bytes] of [
+      [inItem, [0xc3, 0x28]],
+      [inItem, [0xff]],
+      [between, [0x3c, 0x21, 0x2d, 0x2d, 0xe2, 0x80, 0x2d, 0x2d, 0x3e]],
+    ] as const) {
+      const broken = Buffer.concat([document.subarray(0, at), Buffer.from(bytes), document.subarray(at)]);
+      for (const cut of [1, at, at + 1, broken.length - 1]) {
+        const splitter = new ItemSplitter(limits);
+        expect(() => {
+          splitter.push(broken.subarray(0, cut));
+          splitter.push(broken.subarray(cut));
+        }).toThrow(/not valid UTF-8/);
+      }
+    }
+  });
+
+  it("items are copies, not views of the caller's chunk (a view would keep the socket buffer alive)", () => {
+    const chunk = Buffer.from(page(3));
+    const splitter = new ItemSplitter(limits);
+    const pieces = splitter.push(chunk);
+    expect(pieces).toHaveLength(3);
+    const before = pieces.map(pieceXml);
+    chunk.fill(0x20);
+    expect(pieces.map(pieceXml)).toEqual(before);
   });
 
   it("nested same-name items cannot smuggle an item: the fragment does not parse", () => {

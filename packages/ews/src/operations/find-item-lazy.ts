@@ -3,7 +3,7 @@ import type { SoapClient } from "../client/soap-client.js";
 import type { FolderRef } from "../model/ids.js";
 import { type EwsItem, ITEM_ELEMENTS, readItem } from "../model/item.js";
 import { readResponseMessages, readSoapResponse, unwrapSingle } from "../soap/parse-response.js";
-import { ItemSplitter } from "../streaming/item-splitter.js";
+import { ItemSplitter, pieceXml, type SplitPiece } from "../streaming/item-splitter.js";
 import { parseXml } from "../xml/parse-xml.js";
 import { childElement } from "../xml/xml-element.js";
 import { type FindItemsOptions, findItemBody } from "./find-item.js";
@@ -25,7 +25,7 @@ async function fetchPage(
   offset: number,
   pageSize: number,
   options: FindItemsOptions,
-): Promise<{ fragments: string[]; paging: Paging }> {
+): Promise<{ fragments: (SplitPiece | undefined)[]; paging: Paging }> {
   const body = findItemBody(parent, options, { offset, pageSize });
   const callOptions = { ...options, idempotent: true };
   return soap.recover("FindItem", callOptions, async () => {
@@ -39,7 +39,7 @@ async function fetchPage(
         maxFrameChars: soap.limits.maxStreamFrameBytes,
         maxItemChars: max,
       });
-      const fragments: string[] = [];
+      const fragments: (SplitPiece | undefined)[] = [];
       let total = 0;
       try {
         for await (const chunk of response.body as AsyncIterable<Buffer>) {
@@ -50,7 +50,7 @@ async function fetchPage(
               max,
             });
           }
-          for (const piece of splitter.push(chunk)) fragments.push(piece.xml);
+          for (const piece of splitter.push(chunk)) fragments.push(piece);
         }
       } catch (error) {
         response.body.destroy();
@@ -84,8 +84,8 @@ export async function* findItemsLazily(
     if (yielded >= maxItems) return;
     const { fragments, paging } = await fetchPage(soap, parent, offset, pageSize, options);
     for (let index = 0; index < fragments.length; index++) {
-      const element = parseXml(fragments[index] as string, soap.limits);
-      fragments[index] = ""; // the fragment's text can go as soon as its item is built
+      const element = parseXml(pieceXml(fragments[index] as SplitPiece), soap.limits);
+      fragments[index] = undefined; // the fragment's bytes can go as soon as its item is built
       if (!ITEM_ELEMENTS.has(element.name)) continue;
       if (yielded >= maxItems) return;
       yielded++;
