@@ -165,6 +165,21 @@ try {
       env: { NODE_EXTRA_CA_CERTS: caFile },
     },
   };
+  // BENCH_DIST_B: a second build of @mailwire/ews, run as "ours-b" (and "ours-b-liftoff") in the
+  // same alternating rounds, for an A/B of a change.
+  if (process.env.BENCH_DIST_B) {
+    clients["ours-b"] = {
+      label: "@mailwire/ews (BENCH_DIST_B)",
+      script: here("./child-ours.mjs"),
+      env: {},
+      dist: process.env.BENCH_DIST_B,
+    };
+    clients["ours-b-liftoff"] = {
+      ...clients["ours-b"],
+      label: "BENCH_DIST_B, --liftoff-only",
+      execArgv: ["--liftoff-only"],
+    };
+  }
   // BENCH_CLIENTS=ours (or ews-js, floor) runs some sides only, for profiling.
   const names = Object.keys(clients).filter(
     (name) => !process.env.BENCH_CLIENTS || process.env.BENCH_CLIENTS.split(",").includes(name),
@@ -174,7 +189,13 @@ try {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       try {
-        const result = await runChild(clients[name].script, base, clients[name].env, clients[name].execArgv);
+        const config = clients[name].dist ? { ...base, dist: clients[name].dist } : base;
+        const result = await runChild(
+          clients[name].script,
+          config,
+          clients[name].env,
+          clients[name].execArgv,
+        );
         result.wrong = verify(result, subjects);
         runs[name].push(result);
         console.error(
