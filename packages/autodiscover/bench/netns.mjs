@@ -134,6 +134,8 @@ export async function startNetnsSetup({ connectTimeoutMs }) {
     );
     let out = "";
     let err = "";
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
     child.stdout.on("data", (chunk) => {
       out += chunk;
     });

@@ -109,6 +109,7 @@ export async function startSimChild({ host, port } = {}) {
     },
   );
   let text = "";
+  child.stdout.setEncoding("utf8");
   for await (const chunk of child.stdout) {
     text += chunk;
     if (text.includes("\n")) break;

@@ -9,6 +9,7 @@ import { ImapFlow } from "imapflow";
 const SUMMARY_QUERY = { uid: true, flags: true, envelope: true, size: true, internalDate: true };
 
 let input = "";
+process.stdin.setEncoding("utf8");
 for await (const chunk of process.stdin) input += chunk;
 const job = JSON.parse(input);
 

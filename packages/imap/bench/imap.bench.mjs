@@ -95,6 +95,9 @@ function verify(workload, result) {
 function childOutput(child) {
   let stdout = "";
   let stderr = "";
+  // Decoded as a stream: `+=` on raw chunks would split a multi-byte character across pipe reads.
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
   child.stdout.on("data", (chunk) => {
     stdout += chunk;
   });

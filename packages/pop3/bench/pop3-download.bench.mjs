@@ -255,6 +255,9 @@ function sum(buffers) {
 function childOutput(child) {
   let stdout = "";
   let stderr = "";
+  // Decoded as a stream: `+=` on raw chunks would split a multi-byte character across pipe reads.
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
   child.stdout.on("data", (chunk) => {
     stdout += chunk;
   });
@@ -318,6 +321,7 @@ async function startRelay(server, rtt) {
     const line = await withTimeout(
       new Promise((resolve, reject) => {
         let text = "";
+        child.stdout.setEncoding("utf8");
         child.stdout.on("data", (chunk) => {
           text += chunk;
           if (text.includes("\n")) resolve(text.split("\n")[0]);

@@ -6,6 +6,7 @@ import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 
 let input = "";
+process.stdin.setEncoding("utf8");
 for await (const chunk of process.stdin) input += chunk;
 const { host, port, ca, username, password, dist } = JSON.parse(input);
 const { connectPop3 } = await import(dist);
