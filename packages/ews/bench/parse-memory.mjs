@@ -59,6 +59,8 @@ for (let round = 0; round < ROUNDS; round++) {
     pageSize: 1000,
     maxItems: PAGES * perPage,
     shape: { baseShape: "AllProperties" },
+    // BENCH_PREFETCH=0: one page at a time (the default requests the next page ahead).
+    prefetch: process.env.BENCH_PREFETCH !== "0",
   })) {
     ids.push(item.itemId);
     if (ids.length % 200 === 0) sample();
@@ -87,5 +89,7 @@ console.log(
     heapTotalPeakMiB: +(first.heapTotal / MIB).toFixed(1),
     rssPeakMiB: +(first.rss / MIB).toFixed(1),
     cpuMsPerPageMedian: +sorted[sorted.length >> 1].toFixed(1),
+    // The first round is what a fresh process (the bench's child) pays: the code is still cold.
+    cpuMsPerPageByRound: cpuPerPage.map((ms) => +ms.toFixed(1)),
   }),
 );

@@ -21,6 +21,11 @@ export interface FindItemsOptions extends SoapCallOptions {
   pageSize?: number | undefined;
   /** Stop after this many items. */
   maxItems?: number | undefined;
+  /**
+   * Request the next page while the current one is being consumed (default true): the server's
+   * time and the parsing overlap. At most one page is ahead; leaving the loop early aborts it.
+   */
+  prefetch?: boolean | undefined;
 }
 
 /** The FindItem request element; without `view` the server returns everything (the documented example). */
