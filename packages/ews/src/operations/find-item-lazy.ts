@@ -1,3 +1,4 @@
+import { setImmediate as eventLoopTurn } from "node:timers/promises";
 import { LimitExceededError } from "@mailwire/core";
 import type { SoapClient } from "../client/soap-client.js";
 import type { FolderRef } from "../model/ids.js";
@@ -126,6 +127,9 @@ function requestPage(
   };
 }
 
+/** Items between two event-loop turns while a prefetch is under way (see findItemsLazily). */
+const TURN_EVERY = 64;
+
 /** Every matching item; pages are requested as the caller consumes them, one page ahead. */
 export async function* findItemsLazily(
   soap: SoapClient,
@@ -152,6 +156,12 @@ export async function* findItemsLazily(
         next = requestPage(soap, parent, paging.nextOffset, pageSize, options);
       }
       for (let index = 0; index < count; index++) {
+        // A caller that takes items as fast as they come never gives the event loop a turn: each
+        // item is a resolved promise, and the microtask queue runs dry only at the page's end. The
+        // prefetch's request would then sit unsent (the HTTP client dispatches it on a later
+        // turn) and nothing would overlap; one turn every TURN_EVERY items lets it go out and
+        // its reply be read as it arrives.
+        if (next !== undefined && index % TURN_EVERY === 0) await eventLoopTurn();
         const element = parseXml(pieceXml(fragments[index] as SplitPiece), soap.limits);
         fragments[index] = undefined; // the fragment's bytes can go as soon as its item is built
         if (!ITEM_ELEMENTS.has(element.name)) continue;
