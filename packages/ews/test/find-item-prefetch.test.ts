@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
-import { isMailwireError } from "@mailwire/core";
+import { isMailwireError, ParseError } from "@mailwire/core";
+import fc from "fast-check";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { createEwsClient } from "../src/index.js";
 
@@ -13,12 +14,13 @@ const T = "http://schemas.microsoft.com/exchange/services/2006/types";
 const envelope = (body: string) =>
   `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Header><h:ServerVersionInfo MajorVersion="15" MinorVersion="0" MajorBuildNumber="847" MinorBuildNumber="0" Version="Exchange2013_SP1" xmlns:h="${T}"/></s:Header><s:Body>${body}</s:Body></s:Envelope>`;
 
-function pageXml(offset: number, pageSize: number, total: number): string {
+function pageXml(offset: number, pageSize: number, total: number, broken?: number): string {
   const count = Math.max(0, Math.min(pageSize, total - offset));
-  const items = Array.from(
-    { length: count },
-    (_, i) =>
-      `<t:Message><t:ItemId Id="id-${offset + i}" ChangeKey="ck"/><t:Subject>Grüße — ${offset + i} &amp; co</t:Subject></t:Message>`,
+  const items = Array.from({ length: count }, (_, i) =>
+    offset + i === broken
+      ? // Subject never closed: the splitter cuts at </t:Message>, the item does not parse.
+        `<t:Message><t:ItemId Id="id-${offset + i}" ChangeKey="ck"/><t:Subject>broken</t:Message>`
+      : `<t:Message><t:ItemId Id="id-${offset + i}" ChangeKey="ck"/><t:Subject>Grüße — ${offset + i} &amp; co</t:Subject></t:Message>`,
   ).join("\n");
   const last = offset + count >= total;
   return envelope(
@@ -41,7 +43,7 @@ interface Call {
  * page's answer wait until released (or until its request is aborted, which rejects it, as the
  * real client does); `fail` answers one offset with an EWS error.
  */
-function fakeServer(total: number, setup: { hold?: number[]; fail?: number } = {}) {
+function fakeServer(total: number, setup: { hold?: number[]; fail?: number; broken?: number } = {}) {
   const calls: Call[] = [];
   const held = new Map<number, () => void>();
   const http = {
@@ -59,7 +61,7 @@ function fakeServer(total: number, setup: { hold?: number[]; fail?: number } = {
             signal?.addEventListener("abort", abort, { once: true });
           });
         }
-        const xml = offset === setup.fail ? errorXml : pageXml(offset, pageSize, total);
+        const xml = offset === setup.fail ? errorXml : pageXml(offset, pageSize, total, setup.broken);
         const bytes = Buffer.from(xml);
         const chunks: Buffer[] = [];
         for (let at = 0; at < bytes.length; at += 700) chunks.push(bytes.subarray(at, at + 700));
@@ -187,6 +189,51 @@ describe("findItems prefetch", () => {
       "ErrorFolderNotFound",
     );
     expect(calls.map((call) => call.offset)).toEqual([0, 5]);
+  });
+
+  it("a malformed item fails the walk after the items before it and aborts the prefetch", async () => {
+    const { client, calls } = fakeServer(20, { hold: [5], broken: 3 });
+    const ids: string[] = [];
+    let caught: unknown;
+    try {
+      for await (const item of client.findItems("inbox", { pageSize: 5 })) ids.push(item.itemId.id);
+    } catch (error) {
+      caught = error;
+    }
+    expect(ids).toEqual(["id-0", "id-1", "id-2"]);
+    expect(caught).toBeInstanceOf(ParseError);
+    expect(calls.map((call) => call.offset)).toEqual([0, 5]);
+    expect(calls[1]?.signal?.aborted).toBe(true);
+    expect(calls[1]?.settled).toBe(true);
+  });
+
+  it("any folder size, page size, maxItems and stopping point: a prefix of the items in order, each once, nothing left running", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.integer({ min: 0, max: 40 }),
+        fc.integer({ min: 1, max: 9 }),
+        fc.option(fc.integer({ min: 0, max: 45 }), { nil: undefined }),
+        fc.option(fc.integer({ min: 1, max: 45 }), { nil: undefined }),
+        async (total, pageSize, maxItems, stopAt) => {
+          const { client, calls } = fakeServer(total);
+          const ids: string[] = [];
+          for await (const item of client.findItems("inbox", { pageSize, maxItems })) {
+            ids.push(item.itemId.id);
+            if (ids.length === stopAt) break;
+          }
+          const expected = Math.min(total, maxItems ?? total, stopAt ?? total);
+          expect(ids).toEqual(Array.from({ length: expected }, (_, i) => `id-${i}`));
+          // Pages in order, each asked for once, none beyond the folder's end.
+          const offsets = calls.map((call) => call.offset);
+          expect(offsets).toEqual(offsets.map((_, i) => i * pageSize));
+          expect(offsets.every((offset) => offset === 0 || offset < total)).toBe(true);
+          // At most one page beyond the ones the caller reached.
+          expect(offsets.length).toBeLessThanOrEqual(Math.floor(Math.max(expected - 1, 0) / pageSize) + 2);
+          expect(calls.every((call) => call.settled)).toBe(true);
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it("the caller's signal aborts the prefetched request too", async () => {
