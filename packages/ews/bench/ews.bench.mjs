@@ -418,6 +418,11 @@ function runChild(script, config, env, execArgv = []) {
   children.add(child);
   let stdout = "";
   let stderr = "";
+  // Decoded as streams: the result line (~100 KB with the fetched subjects) arrives in 64 KiB
+  // pipe reads, and a chunk decoded on its own turns a character split between two reads into
+  // U+FFFD, which is what the "mis-decoded subject" rounds of runs 3-8 were (both clients).
+  child.stdout.setEncoding("utf8");
+  child.stderr.setEncoding("utf8");
   child.stdout.on("data", (chunk) => {
     stdout += chunk;
   });
