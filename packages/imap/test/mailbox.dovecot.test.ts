@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { buffer } from "node:stream/consumers";
 import { describeWithDovecot, useDovecot } from "@mailwire/dovecot-harness/vitest";
 import { fixtureMailbox } from "@mailwire/fixtures";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { connectImap, type ImapConnectOptions, type ImapSession, type MessageSummary } from "../src/index.js";
 
 const MESSAGE_COUNT = 1000;
@@ -91,6 +91,57 @@ describeWithDovecot("@mailwire/imap mailbox model against Dovecot (1,000-message
       details: { uid: missing, part: "1" },
     });
     expect(await session.search("INBOX", { uid: "1:3" }, { timeoutMs: 5_000 })).toEqual([1, 2, 3]);
+  });
+
+  it("consecutive calls on one folder keep one mailbox lock; another folder's call is not starved by the loop", async () => {
+    const uids = await session.search("INBOX", { uid: "1:30" });
+    const sent = await session.search("Sent Items", { all: true });
+    expect(uids.length).toBe(30);
+    expect(sent.length).toBeGreaterThan(0);
+    const expected = new Map<number, string>();
+    for (const uid of uids) expected.set(uid, sha256(await buffer(await session.download("INBOX", uid))));
+    const expectedSent = sha256(await buffer(await session.download("Sent Items", sent[0] as number)));
+
+    const locks = vi.spyOn(session.client, "getMailboxLock");
+    try {
+      for (const uid of uids.slice(0, 10)) await buffer(await session.download("INBOX", uid));
+      // Ten downloads awaited one after another: the lock taken for the first is kept for all.
+      expect(locks.mock.calls.length).toBeLessThanOrEqual(1);
+
+      locks.mockClear();
+      const order: string[] = [];
+      const loop = (async () => {
+        for (const uid of uids) {
+          expect(sha256(await buffer(await session.download("INBOX", uid)))).toBe(expected.get(uid));
+          order.push(`inbox ${uid}`);
+        }
+        order.push("loop done");
+      })();
+      const other = (async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        const bytes = await buffer(await session.download("Sent Items", sent[0] as number));
+        expect(sha256(bytes)).toBe(expectedSent);
+        order.push("sent done");
+      })();
+      await Promise.all([loop, other]);
+      // The call on the other folder waited for at most the download in progress, not the loop.
+      expect(order.indexOf("sent done")).toBeLessThan(order.indexOf("loop done") - 5);
+      expect(order.filter((entry) => entry.startsWith("inbox"))).toHaveLength(30);
+    } finally {
+      locks.mockRestore();
+    }
+  });
+
+  it("a kept mailbox lock is free again one turn after the call, for imapflow calls made directly", async () => {
+    const [uid] = await session.search("INBOX", { uid: "1" });
+    await buffer(await session.download("INBOX", uid as number));
+    const lock = await Promise.race([
+      session.client.getMailboxLock("INBOX"),
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error("lock still held")), 5_000)),
+    ]);
+    lock.release();
+    // And the session goes on after someone else held the lock.
+    expect(await session.search("INBOX", { uid: "1:3" })).toEqual([1, 2, 3]);
   });
 
   it("body structure and a single attachment part, decoded", async () => {

@@ -11,6 +11,7 @@ import { type MessageSummary, SUMMARY_QUERY, toMessageSummary } from "../mailbox
 import type { WatchEvent } from "../watch/watch-event.js";
 import { type WatchOptions, watchMailbox } from "../watch/watch-mailbox.js";
 import { runCall } from "./call.js";
+import { MailboxLocks } from "./mailbox-locks.js";
 import { pageSizes } from "./page-sizes.js";
 
 export interface ImapSessionInit {
@@ -78,12 +79,14 @@ export class ImapSession {
   readonly #secrets: Set<string>;
   readonly #reconnect: (signal: AbortSignal | undefined) => Promise<ImapSession>;
   #closed = false;
+  readonly #locks: MailboxLocks;
 
   constructor(client: ImapFlow, init: ImapSessionInit) {
     this.client = client;
     this.method = init.method;
     this.tls = init.tls;
     this.#secrets = init.secrets;
+    this.#locks = new MailboxLocks(client);
     this.#reconnect = init.reconnect;
     client.on("close", () => {
       this.#closed = true;
@@ -349,6 +352,7 @@ export class ImapSession {
   async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    this.#locks.releaseIdle();
     try {
       if (this.client.usable) await this.client.logout();
     } catch {
@@ -361,6 +365,7 @@ export class ImapSession {
   /** Closes the socket without LOGOUT. */
   destroy(): void {
     this.#closed = true;
+    this.#locks.releaseIdle();
     this.client.close();
   }
 
@@ -375,11 +380,11 @@ export class ImapSession {
 
   #inMailbox<T>(path: string, operation: string, options: CallOptions, work: () => Promise<T>): Promise<T> {
     return this.#call(operation, options, async () => {
-      const lock = await this.client.getMailboxLock(path);
+      const end = await this.#locks.acquire(path);
       try {
         return await work();
       } finally {
-        lock.release();
+        end();
       }
     });
   }
@@ -392,23 +397,17 @@ export class ImapSession {
     work: () => Promise<T>,
   ): Promise<T> {
     return this.#call(operation, options, async () => {
-      const lock = await this.client.getMailboxLock(path);
+      const end = await this.#locks.acquire(path);
       let result: T;
       try {
         result = await work();
       } catch (error) {
-        lock.release();
+        end();
         throw error;
       }
-      let released = false;
-      const release = (): void => {
-        if (released) return;
-        released = true;
-        lock.release();
-      };
-      result.content.once("end", release);
-      result.content.once("close", release);
-      result.content.once("error", release);
+      result.content.once("end", end);
+      result.content.once("close", end);
+      result.content.once("error", end);
       return result;
     });
   }
