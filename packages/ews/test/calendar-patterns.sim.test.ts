@@ -1,6 +1,7 @@
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEwsClient, type EwsClient, readCalendarDetails } from "../src/index.js";
+import { type EwsClient, readCalendarDetails } from "../src/index.js";
+import { simEwsClient } from "./support/sim-client.js";
 
 // Relative monthly and relative/absolute yearly series (MS-OXWSCDATA RecurrenceType) written with
 // CreateItem/UpdateItem, read back typed, and expanded by the sim's CalendarView.
@@ -10,15 +11,7 @@ let client: EwsClient;
 
 beforeAll(async () => {
   sim = await startSim({ fixture: { messageCount: 5, largeMessageBytes: 0 } });
-  client = createEwsClient({
-    url: new URL("/EWS/Exchange.asmx", sim.url),
-    credentials: {
-      username: sim.credentials.username,
-      password: sim.credentials.password,
-      domain: sim.credentials.domain,
-    },
-    tls: { ca: sim.caPem },
-  });
+  client = simEwsClient(sim);
 });
 afterAll(async () => {
   await client?.close();

@@ -2,8 +2,9 @@ import { LimitExceededError, ParseError, ServerBusyError } from "@mailwire/core"
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { EwsClientOptions } from "../src/client/soap-client.js";
-import { createEwsClient, type EwsClient } from "../src/index.js";
+import type { EwsClient } from "../src/index.js";
 import { EwsResponseError } from "../src/soap/ews-response-error.js";
+import { simEwsClient } from "./support/sim-client.js";
 
 // End to end against exchange-sim's EWS endpoint over the shared fixture store: NTLM over TLS,
 // the same messages every other protocol sees.
@@ -13,16 +14,7 @@ let client: EwsClient;
 const clients: EwsClient[] = [];
 
 function connect(options: Partial<EwsClientOptions> = {}): EwsClient {
-  const created = createEwsClient({
-    url: new URL("/EWS/Exchange.asmx", sim.url),
-    credentials: {
-      username: sim.credentials.username,
-      password: sim.credentials.password,
-      domain: sim.credentials.domain,
-    },
-    tls: { ca: sim.caPem },
-    ...options,
-  });
+  const created = simEwsClient(sim, options);
   clients.push(created);
   return created;
 }

@@ -1,12 +1,7 @@
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createEwsClient,
-  type EwsClient,
-  readCalendarDetails,
-  readContactDetails,
-  readTaskDetails,
-} from "../src/index.js";
+import { type EwsClient, readCalendarDetails, readContactDetails, readTaskDetails } from "../src/index.js";
+import { simEwsClient } from "./support/sim-client.js";
 
 // Item attachments (MS-OXWSCORE ItemAttachmentType) against exchange-sim: CreateAttachment embeds
 // a message, a calendar item, a contact and a task in a message; GetItem lists them as
@@ -17,15 +12,7 @@ let client: EwsClient;
 
 beforeAll(async () => {
   sim = await startSim({ fixture: { messageCount: 5, largeMessageBytes: 0 } });
-  client = createEwsClient({
-    url: new URL("/EWS/Exchange.asmx", sim.url),
-    credentials: {
-      username: sim.credentials.username,
-      password: sim.credentials.password,
-      domain: sim.credentials.domain,
-    },
-    tls: { ca: sim.caPem },
-  });
+  client = simEwsClient(sim);
 });
 afterAll(async () => {
   await client?.close();

@@ -1,12 +1,7 @@
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createEwsClient,
-  type EwsClient,
-  type EwsItem,
-  readCalendarDetails,
-  readMeetingDetails,
-} from "../src/index.js";
+import { type EwsClient, type EwsItem, readCalendarDetails, readMeetingDetails } from "../src/index.js";
+import { simEwsClient } from "./support/sim-client.js";
 
 // Meeting requests, responses and cancellations (MS-OXWSMTGS) against exchange-sim: a request
 // delivered to the Inbox (with its tentative calendar item) is read as a typed MeetingRequest,
@@ -19,15 +14,7 @@ const organizer = { name: "Adele Vance", address: "adele.vance@contoso.test" };
 
 beforeAll(async () => {
   sim = await startSim({ fixture: { messageCount: 5, largeMessageBytes: 0 } });
-  client = createEwsClient({
-    url: new URL("/EWS/Exchange.asmx", sim.url),
-    credentials: {
-      username: sim.credentials.username,
-      password: sim.credentials.password,
-      domain: sim.credentials.domain,
-    },
-    tls: { ca: sim.caPem },
-  });
+  client = simEwsClient(sim);
 });
 afterAll(async () => {
   await client?.close();

@@ -9,6 +9,7 @@ import {
   readContactDetails,
   readTaskDetails,
 } from "../src/index.js";
+import { simEwsClient } from "./support/sim-client.js";
 
 // CreateAttachment/DeleteAttachment, ArchiveItem, ExportItems/UploadItems (streamed both ways),
 // ExpandDL, GetUserAvailability and calendar/contact/task updates, end to end against
@@ -19,15 +20,7 @@ let client: EwsClient;
 
 beforeAll(async () => {
   sim = await startSim({ fixture: { messageCount: 20, largeMessageBytes: 0 } });
-  client = createEwsClient({
-    url: new URL("/EWS/Exchange.asmx", sim.url),
-    credentials: {
-      username: sim.credentials.username,
-      password: sim.credentials.password,
-      domain: sim.credentials.domain,
-    },
-    tls: { ca: sim.caPem },
-  });
+  client = simEwsClient(sim);
 });
 afterAll(async () => {
   await client?.close();

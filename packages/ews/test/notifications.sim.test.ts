@@ -2,6 +2,7 @@ import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createEwsClient, type EwsClient, type StreamNotice } from "../src/index.js";
 import { EnvelopeSplitter } from "../src/streaming/envelope-splitter.js";
+import { simEwsClient } from "./support/sim-client.js";
 
 // Notifications against exchange-sim: pull subscriptions with watermarks, and the self-healing
 // streaming loop through server closes, dropped connections and lost subscriptions.
@@ -11,15 +12,7 @@ let client: EwsClient;
 
 beforeAll(async () => {
   sim = await startSim({ fixture: { messageCount: 60, largeMessageBytes: 0 } });
-  client = createEwsClient({
-    url: new URL("/EWS/Exchange.asmx", sim.url),
-    credentials: {
-      username: sim.credentials.username,
-      password: sim.credentials.password,
-      domain: sim.credentials.domain,
-    },
-    tls: { ca: sim.caPem },
-  });
+  client = simEwsClient(sim);
 });
 afterAll(async () => {
   await client?.close();

@@ -1,12 +1,7 @@
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createEwsClient,
-  type EwsClient,
-  readCalendarDetails,
-  readContactDetails,
-  readTaskDetails,
-} from "../src/index.js";
+import { type EwsClient, readCalendarDetails, readContactDetails, readTaskDetails } from "../src/index.js";
+import { simEwsClient } from "./support/sim-client.js";
 
 // Calendar items with recurrence, contacts and tasks: created, read back, and (calendar) listed
 // through a CalendarView that expands the series.
@@ -16,15 +11,7 @@ let client: EwsClient;
 
 beforeAll(async () => {
   sim = await startSim({ fixture: { messageCount: 20, largeMessageBytes: 0 } });
-  client = createEwsClient({
-    url: new URL("/EWS/Exchange.asmx", sim.url),
-    credentials: {
-      username: sim.credentials.username,
-      password: sim.credentials.password,
-      domain: sim.credentials.domain,
-    },
-    tls: { ca: sim.caPem },
-  });
+  client = simEwsClient(sim);
 });
 afterAll(async () => {
   await client?.close();

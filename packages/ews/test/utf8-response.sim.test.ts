@@ -1,7 +1,8 @@
 import { ParseError } from "@mailwire/core";
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { createEwsClient, type EwsClient } from "../src/index.js";
+import type { EwsClient } from "../src/index.js";
+import { simEwsClient } from "./support/sim-client.js";
 
 // GetItem over the wire (exchange-sim, TLS): a subject whose bytes the server writes in pieces
 // arrives whole, and a reply that is not UTF-8 is a ParseError, not a subject with U+FFFD in it.
@@ -17,15 +18,7 @@ let client: EwsClient;
 
 beforeAll(async () => {
   sim = await startSim();
-  client = createEwsClient({
-    url: new URL("/EWS/Exchange.asmx", sim.url),
-    credentials: {
-      username: sim.credentials.username,
-      password: sim.credentials.password,
-      domain: sim.credentials.domain,
-    },
-    tls: { ca: sim.caPem },
-  });
+  client = simEwsClient(sim);
 });
 afterAll(async () => {
   await client?.close();
