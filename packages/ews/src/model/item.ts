@@ -113,23 +113,36 @@ function readAttachments(element: XmlElement | undefined): EwsAttachmentInfo[] |
       child.name !== "ReferenceAttachment"
     )
       continue;
-    const info: EwsAttachmentInfo = {
-      attachmentId: childElement(child, "AttachmentId")?.attributes.Id ?? "",
-      kind: child.name,
-    };
-    const name = childText(child, "Name");
-    if (name !== undefined) info.name = name;
-    const contentType = childText(child, "ContentType");
-    if (contentType !== undefined) info.contentType = contentType;
-    const size = childNumber(child, "Size");
-    if (size !== undefined) info.size = size;
-    const isInline = childBoolean(child, "IsInline");
-    if (isInline !== undefined) info.isInline = isInline;
-    const contentId = childText(child, "ContentId");
-    if (contentId !== undefined) info.contentId = contentId;
-    attachments.push(info);
+    attachments.push(readAttachmentInfo(child, child.name));
   }
   return attachments;
+}
+
+/**
+ * The common fields of a FileAttachment / ItemAttachment / ReferenceAttachment element
+ * (MS-OXWSCORE AttachmentType), wherever it appears: GetItem's Attachments list, GetAttachment
+ * and CreateAttachment replies. `fallbackId` stands in when the element carries no AttachmentId.
+ */
+export function readAttachmentInfo(
+  container: XmlElement | undefined,
+  kind: EwsAttachmentInfo["kind"],
+  fallbackId = "",
+): EwsAttachmentInfo {
+  const info: EwsAttachmentInfo = {
+    attachmentId: childElement(container, "AttachmentId")?.attributes.Id ?? fallbackId,
+    kind,
+  };
+  const name = childText(container, "Name");
+  if (name !== undefined) info.name = name;
+  const contentType = childText(container, "ContentType");
+  if (contentType !== undefined) info.contentType = contentType;
+  const size = childNumber(container, "Size");
+  if (size !== undefined) info.size = size;
+  const isInline = childBoolean(container, "IsInline");
+  if (isInline !== undefined) info.isInline = isInline;
+  const contentId = childText(container, "ContentId");
+  if (contentId !== undefined) info.contentId = contentId;
+  return info;
 }
 
 function readExtendedProperties(element: XmlElement): EwsExtendedPropertyValue[] | undefined {

@@ -1,10 +1,10 @@
 import type { Readable } from "node:stream";
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
 import { type ItemId, itemIdNode } from "../model/ids.js";
-import type { EwsAttachmentInfo } from "../model/item.js";
+import { type EwsAttachmentInfo, readAttachmentInfo } from "../model/item.js";
 import { streamContent } from "../streaming/content-stream.js";
 import { element, textElement } from "../xml/serialize-xml.js";
-import { childBoolean, childElement, childNumber, childText } from "../xml/xml-element.js";
+import { childElement } from "../xml/xml-element.js";
 
 // GetAttachment (MS-OXWSCORE 3.1.4.x) and GetItem with MimeContent, streamed: the base64 payload
 // is decoded as it arrives (see streaming/content-stream.ts), so a 100 MB attachment never sits
@@ -50,20 +50,7 @@ export async function downloadAttachment(
       }
     },
   );
-  const info: EwsAttachmentInfo = {
-    attachmentId: childElement(container, "AttachmentId")?.attributes.Id ?? attachmentId,
-    kind: "FileAttachment",
-  };
-  const name = childText(container, "Name");
-  if (name !== undefined) info.name = name;
-  const contentType = childText(container, "ContentType");
-  if (contentType !== undefined) info.contentType = contentType;
-  const size = childNumber(container, "Size");
-  if (size !== undefined) info.size = size;
-  const isInline = childBoolean(container, "IsInline");
-  if (isInline !== undefined) info.isInline = isInline;
-  const contentId = childText(container, "ContentId");
-  if (contentId !== undefined) info.contentId = contentId;
+  const info = readAttachmentInfo(container, "FileAttachment", attachmentId);
   return { info, content };
 }
 

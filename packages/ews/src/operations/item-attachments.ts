@@ -6,6 +6,7 @@ import {
   type EwsAttachmentInfo,
   type EwsItem,
   ITEM_ELEMENTS,
+  readAttachmentInfo,
   readItem,
 } from "../model/item.js";
 import {
@@ -19,7 +20,7 @@ import {
 import { type PropertyPath, propertyPathNode } from "../model/property-path.js";
 import { type EwsResult, readResponseMessages, unwrapSingle } from "../soap/parse-response.js";
 import { element, textElement, type XmlNode } from "../xml/serialize-xml.js";
-import { childBoolean, childElement, childNumber, childText, type XmlElement } from "../xml/xml-element.js";
+import { childElement, type XmlElement } from "../xml/xml-element.js";
 import { type CreatedAttachment, readAttachmentId } from "./attachments.js";
 import { messageNode, type NewMessage } from "./create-item.js";
 
@@ -111,24 +112,6 @@ export async function createItemAttachments(
   });
 }
 
-function readInfo(container: XmlElement, kind: EwsAttachmentInfo["kind"]): EwsAttachmentInfo {
-  const info: EwsAttachmentInfo = {
-    attachmentId: childElement(container, "AttachmentId")?.attributes.Id ?? "",
-    kind,
-  };
-  const name = childText(container, "Name");
-  if (name !== undefined) info.name = name;
-  const contentType = childText(container, "ContentType");
-  if (contentType !== undefined) info.contentType = contentType;
-  const size = childNumber(container, "Size");
-  if (size !== undefined) info.size = size;
-  const isInline = childBoolean(container, "IsInline");
-  if (isInline !== undefined) info.isInline = isInline;
-  const contentId = childText(container, "ContentId");
-  if (contentId !== undefined) info.contentId = contentId;
-  return info;
-}
-
 /** One GetAttachment response message's attachment; a Success without one is a ParseError. */
 export function readFetchedAttachment(message: XmlElement): FetchedAttachment {
   const container = childElement(message, "Attachments")?.children[0];
@@ -136,7 +119,7 @@ export function readFetchedAttachment(message: XmlElement): FetchedAttachment {
     const content = childElement(container, "Content");
     return {
       kind: "file",
-      info: readInfo(container, "FileAttachment"),
+      info: readAttachmentInfo(container, "FileAttachment"),
       content: content === undefined ? new Uint8Array(0) : decodeBase64Text(content.text),
     };
   }
@@ -144,7 +127,7 @@ export function readFetchedAttachment(message: XmlElement): FetchedAttachment {
     const embedded = container.children.find((child) => ITEM_ELEMENTS.has(child.name));
     if (embedded === undefined)
       throw new ParseError("GetAttachment returned an item attachment without its item");
-    return { kind: "item", info: readInfo(container, "ItemAttachment"), item: readItem(embedded) };
+    return { kind: "item", info: readAttachmentInfo(container, "ItemAttachment"), item: readItem(embedded) };
   }
   throw new ParseError(
     container === undefined
