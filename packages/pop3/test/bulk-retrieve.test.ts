@@ -1,7 +1,8 @@
 import { ErrorCode, type Logger } from "@mailwire/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectPop3, type Pop3Client, type Pop3ConnectOptions } from "../src/index.js";
+import { connectPop3, type Pop3Client } from "../src/index.js";
 import { dotStuff, messageOfSize } from "./support/messages.js";
+import { login, options } from "./support/scripted-login.js";
 import { delay, type ScriptedPeer, type ScriptedServer, scriptedServer } from "./support/scripted-server.js";
 
 // retrieveManyBuffers frames the replies itself, straight from the socket chunks (RetrReplyDecoder
@@ -16,30 +17,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-const PASSWORD = "s3cret-Passw0rd";
-
-async function login(peer: ScriptedPeer): Promise<void> {
-  peer.send("+OK ready");
-  await peer.expect("CAPA");
-  peer.send("+OK", "USER", "PIPELINING", ".");
-  await peer.expect("USER alice");
-  peer.send("+OK");
-  await peer.expect(`PASS ${PASSWORD}`);
-  peer.send("+OK logged in");
-  await peer.expect("CAPA");
-  peer.send("+OK", "USER", "PIPELINING", ".");
-}
-
-function options(port: number, extra: Partial<Pop3ConnectOptions> = {}): Pop3ConnectOptions {
-  return {
-    host: "127.0.0.1",
-    port,
-    tls: "none",
-    allowInsecureAuth: true,
-    auth: { username: "alice", password: PASSWORD },
-    ...extra,
-  };
-}
+/** USER and PIPELINING only: retrieveManyBuffers must not need UIDL or TOP. */
+const CAPA = ["USER", "PIPELINING"];
 
 function reply(message: Buffer): Buffer {
   return Buffer.concat([Buffer.from(`+OK ${message.length} octets\r\n`), dotStuff(message)]);
@@ -62,7 +41,7 @@ describe("retrieveManyBuffers (bulk reader)", () => {
       messageOfSize(60 + index * 37, `m${index + 1}`, [".", "..two", ".\r", "x"]),
     );
     server = await scriptedServer(async (peer) => {
-      await login(peer);
+      await login(peer, CAPA);
       peer.socket.setNoDelay(true);
       await answerRetrs(peer, messages.length, async (number) => {
         const bytes = reply(messages[number - 1] as Buffer);
@@ -83,7 +62,7 @@ describe("retrieveManyBuffers (bulk reader)", () => {
 
   it("times out when the server stalls in the middle of a body, with the idle phase", async () => {
     server = await scriptedServer(async (peer) => {
-      await login(peer);
+      await login(peer, CAPA);
       await peer.expect("RETR 1");
       await peer.expect("RETR 2");
       peer.raw(reply(messageOfSize(100, "m1")));
@@ -107,7 +86,7 @@ describe("retrieveManyBuffers (bulk reader)", () => {
   it("an abort mid-download rejects with AbortError and drops the connection", async () => {
     const controller = new AbortController();
     server = await scriptedServer(async (peer) => {
-      await login(peer);
+      await login(peer, CAPA);
       await peer.expect("RETR 1");
       await peer.expect("RETR 2");
       peer.raw(reply(messageOfSize(100, "m1")));
@@ -125,7 +104,7 @@ describe("retrieveManyBuffers (bulk reader)", () => {
 
   it("a body past maxMessageBytes is LimitExceededError; the connection is dropped", async () => {
     server = await scriptedServer(async (peer) => {
-      await login(peer);
+      await login(peer, CAPA);
       await peer.expect("RETR 1");
       await peer.expect("RETR 2");
       peer.raw(reply(messageOfSize(100, "m1")));
@@ -146,7 +125,7 @@ describe("retrieveManyBuffers (bulk reader)", () => {
 
   it("a close mid-body is MW_CONNECTION_CLOSED", async () => {
     server = await scriptedServer(async (peer) => {
-      await login(peer);
+      await login(peer, CAPA);
       await peer.expect("RETR 1");
       peer.raw("+OK 1000 octets\r\nSubject: cut\r\n\r\nhalf");
       await delay(20);
@@ -166,7 +145,7 @@ describe("retrieveManyBuffers (bulk reader)", () => {
     const debug: string[] = [];
     const logger: Logger = { debug: (message) => debug.push(message), warn: () => {} };
     server = await scriptedServer(async (peer) => {
-      await login(peer);
+      await login(peer, CAPA);
       await answerRetrs(peer, 2, (number) => {
         if (number === 1) peer.raw(reply(messageOfSize(80, "m1")));
         else peer.send("-ERR [SYS/PERM] gone");
@@ -187,7 +166,7 @@ describe("retrieveManyBuffers (bulk reader)", () => {
 
   it("rejects bad arguments before sending anything, and leaves the session usable", async () => {
     server = await scriptedServer(async (peer) => {
-      await login(peer);
+      await login(peer, CAPA);
       await peer.expect("NOOP");
       peer.send("+OK");
       await peer.line();

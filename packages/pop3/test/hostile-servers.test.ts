@@ -1,14 +1,9 @@
 import { ErrorCode, type Logger } from "@mailwire/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectPop3, type Pop3Client, type Pop3ConnectOptions } from "../src/index.js";
+import { connectPop3, type Pop3Client } from "../src/index.js";
 import { dotStuff, messageOfSize } from "./support/messages.js";
-import {
-  delay,
-  type ScriptedPeer,
-  type ScriptedServer,
-  scriptedServer,
-  testCertificate,
-} from "./support/scripted-server.js";
+import { login, options, PASSWORD } from "./support/scripted-login.js";
+import { delay, type ScriptedServer, scriptedServer, testCertificate } from "./support/scripted-server.js";
 
 let server: ScriptedServer | undefined;
 let client: Pop3Client | undefined;
@@ -18,35 +13,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-const PASSWORD = "s3cret-Passw0rd";
-
-/** Greeting, CAPA and USER/PASS login; `capa` lines replace the default list. */
-async function login(
-  peer: ScriptedPeer,
-  capa: string[] = ["USER", "UIDL", "TOP", "PIPELINING"],
-): Promise<void> {
-  peer.send("+OK ready");
-  await peer.expect("CAPA");
-  peer.send("+OK", ...capa, ".");
-  await peer.expect("USER alice");
-  peer.send("+OK");
-  await peer.expect(`PASS ${PASSWORD}`);
-  peer.send("+OK logged in");
-  await peer.expect("CAPA");
-  peer.send("+OK", ...capa, ".");
-}
-
-function options(port: number, extra: Partial<Pop3ConnectOptions> = {}): Pop3ConnectOptions {
-  return {
-    host: "127.0.0.1",
-    port,
-    tls: "none",
-    allowInsecureAuth: true,
-    auth: { username: "alice", password: PASSWORD },
-    ...extra,
-  };
-}
 
 describe("STARTTLS attacks", () => {
   it("refuses a server whose CAPA lacks STLS (stripping) before sending any credential", async () => {
