@@ -1,7 +1,6 @@
-import { childBoolean, childElement, childElements, childText, type XmlElement } from "../xml/xml-element.js";
+import { childBoolean, childElement, childText, type XmlElement } from "../xml/xml-element.js";
 import { type ItemId, readId } from "./ids.js";
-import type { EwsMailbox } from "./item.js";
-import { type Recurrence, readRecurrence } from "./recurrence.js";
+import { type MeetingFields, readMeetingFields } from "./pim-items.js";
 
 // Meeting messages (MS-OXWSMTGS 2.2.4.x MeetingMessageType and its subtypes MeetingRequestMessageType,
 // MeetingResponseMessageType, MeetingCancellationMessageType): what arrives in the Inbox (or is
@@ -46,7 +45,7 @@ export function meetingMessageClass(itemClass: string | undefined): MeetingMessa
   return { type: "other", itemClass };
 }
 
-export interface MeetingMessageDetails {
+export interface MeetingMessageDetails extends MeetingFields {
   /** From ItemClass; undefined when the item does not carry a meeting class. */
   messageClass?: MeetingMessageClass;
   /** The calendar item the message is about, in this mailbox. */
@@ -62,40 +61,17 @@ export interface MeetingMessageDetails {
   /** MeetingRequestType: NewMeetingRequest, FullUpdate, InformationalUpdate, Outdated, ... (requests). */
   meetingRequestType?: string;
   intendedFreeBusyStatus?: string;
-  start?: string;
-  end?: string;
-  isAllDayEvent?: boolean;
-  location?: string;
-  organizer?: EwsMailbox;
-  requiredAttendees: EwsMailbox[];
-  optionalAttendees: EwsMailbox[];
-  recurrence?: Recurrence;
   /** A new time proposed with a response (Exchange 2013+). */
   proposedStart?: string;
   proposedEnd?: string;
 }
-
-const mailboxOf = (element: XmlElement | undefined): EwsMailbox => {
-  const mailbox: EwsMailbox = {};
-  const name = childText(element, "Name");
-  if (name !== undefined) mailbox.name = name;
-  const address = childText(element, "EmailAddress");
-  if (address !== undefined) mailbox.emailAddress = address;
-  return mailbox;
-};
-
-const attendeesOf = (list: XmlElement | undefined) =>
-  childElements(list, "Attendee").map((attendee) => mailboxOf(childElement(attendee, "Mailbox")));
 
 /**
  * The meeting fields of a MeetingRequest, MeetingResponse or MeetingCancellation element (from
  * getItem/findItems' `EwsItem.element`). Unknown enumeration values are dropped, never thrown.
  */
 export function readMeetingDetails(item: XmlElement): MeetingMessageDetails {
-  const details: MeetingMessageDetails = {
-    requiredAttendees: attendeesOf(childElement(item, "RequiredAttendees")),
-    optionalAttendees: attendeesOf(childElement(item, "OptionalAttendees")),
-  };
+  const details: MeetingMessageDetails = readMeetingFields(item);
   const messageClass = meetingMessageClass(childText(item, "ItemClass"));
   if (messageClass) details.messageClass = messageClass;
   const associated = readId(childElement(item, "AssociatedCalendarItemId"));
@@ -105,7 +81,6 @@ export function readMeetingDetails(item: XmlElement): MeetingMessageDetails {
     ["isOutOfDate", "IsOutOfDate"],
     ["hasBeenProcessed", "HasBeenProcessed"],
     ["isOrganizer", "IsOrganizer"],
-    ["isAllDayEvent", "IsAllDayEvent"],
   ] as const) {
     const value = childBoolean(item, name);
     if (value !== undefined) details[key] = value;
@@ -114,9 +89,6 @@ export function readMeetingDetails(item: XmlElement): MeetingMessageDetails {
     ["uid", "UID"],
     ["meetingRequestType", "MeetingRequestType"],
     ["intendedFreeBusyStatus", "IntendedFreeBusyStatus"],
-    ["start", "Start"],
-    ["end", "End"],
-    ["location", "Location"],
     ["proposedStart", "ProposedStart"],
     ["proposedEnd", "ProposedEnd"],
   ] as const) {
@@ -127,9 +99,5 @@ export function readMeetingDetails(item: XmlElement): MeetingMessageDetails {
   if (MEETING_RESPONSE_TYPES.includes(response as MeetingResponseType)) {
     details.responseType = response as MeetingResponseType;
   }
-  const organizer = childElement(childElement(item, "Organizer"), "Mailbox");
-  if (organizer) details.organizer = mailboxOf(organizer);
-  const recurrence = readRecurrence(childElement(item, "Recurrence"));
-  if (recurrence) details.recurrence = recurrence;
   return details;
 }

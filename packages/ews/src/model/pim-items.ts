@@ -141,7 +141,8 @@ export function taskNode(task: NewTask): XmlNode {
   );
 }
 
-export interface CalendarDetails {
+/** The fields a calendar item and a meeting message (request, response, cancellation) share. */
+export interface MeetingFields {
   start?: string;
   end?: string;
   isAllDayEvent?: boolean;
@@ -149,9 +150,12 @@ export interface CalendarDetails {
   organizer?: EwsMailbox;
   requiredAttendees: EwsMailbox[];
   optionalAttendees: EwsMailbox[];
+  recurrence?: Recurrence;
+}
+
+export interface CalendarDetails extends MeetingFields {
   isRecurring?: boolean;
   calendarItemType?: string;
-  recurrence?: Recurrence;
   /** Whether the item has attendees (a meeting rather than an appointment). */
   isMeeting?: boolean;
   isCancelled?: boolean;
@@ -200,20 +204,36 @@ const mailboxOf = (element: XmlElement | undefined): EwsMailbox => {
   return mailbox;
 };
 
-/** The calendar fields of a CalendarItem element (from GetItem/FindItem's `EwsItem.element`). */
-export function readCalendarDetails(item: XmlElement): CalendarDetails {
-  const details: CalendarDetails = {
-    requiredAttendees: childElements(childElement(item, "RequiredAttendees"), "Attendee").map((a) =>
-      mailboxOf(childElement(a, "Mailbox")),
-    ),
-    optionalAttendees: childElements(childElement(item, "OptionalAttendees"), "Attendee").map((a) =>
-      mailboxOf(childElement(a, "Mailbox")),
-    ),
+const attendeesOf = (list: XmlElement | undefined) =>
+  childElements(list, "Attendee").map((attendee) => mailboxOf(childElement(attendee, "Mailbox")));
+
+/** The fields of a CalendarItem, MeetingRequest, MeetingResponse or MeetingCancellation element they share. */
+export function readMeetingFields(item: XmlElement): MeetingFields {
+  const fields: MeetingFields = {
+    requiredAttendees: attendeesOf(childElement(item, "RequiredAttendees")),
+    optionalAttendees: attendeesOf(childElement(item, "OptionalAttendees")),
   };
   for (const [key, name] of [
     ["start", "Start"],
     ["end", "End"],
     ["location", "Location"],
+  ] as const) {
+    const value = childText(item, name);
+    if (value !== undefined) fields[key] = value;
+  }
+  const allDay = childBoolean(item, "IsAllDayEvent");
+  if (allDay !== undefined) fields.isAllDayEvent = allDay;
+  const organizer = childElement(childElement(item, "Organizer"), "Mailbox");
+  if (organizer) fields.organizer = mailboxOf(organizer);
+  const recurrence = readRecurrence(childElement(item, "Recurrence"));
+  if (recurrence) fields.recurrence = recurrence;
+  return fields;
+}
+
+/** The calendar fields of a CalendarItem element (from GetItem/FindItem's `EwsItem.element`). */
+export function readCalendarDetails(item: XmlElement): CalendarDetails {
+  const details: CalendarDetails = readMeetingFields(item);
+  for (const [key, name] of [
     ["calendarItemType", "CalendarItemType"],
     ["myResponseType", "MyResponseType"],
     ["legacyFreeBusyStatus", "LegacyFreeBusyStatus"],
@@ -221,18 +241,12 @@ export function readCalendarDetails(item: XmlElement): CalendarDetails {
     const value = childText(item, name);
     if (value !== undefined) details[key] = value;
   }
-  const allDay = childBoolean(item, "IsAllDayEvent");
-  if (allDay !== undefined) details.isAllDayEvent = allDay;
   const recurring = childBoolean(item, "IsRecurring");
   if (recurring !== undefined) details.isRecurring = recurring;
   const meeting = childBoolean(item, "IsMeeting");
   if (meeting !== undefined) details.isMeeting = meeting;
   const cancelled = childBoolean(item, "IsCancelled");
   if (cancelled !== undefined) details.isCancelled = cancelled;
-  const organizer = childElement(childElement(item, "Organizer"), "Mailbox");
-  if (organizer) details.organizer = mailboxOf(organizer);
-  const recurrence = readRecurrence(childElement(item, "Recurrence"));
-  if (recurrence) details.recurrence = recurrence;
   const first = childElement(item, "FirstOccurrence");
   if (first) details.firstOccurrence = readOccurrence(first);
   const last = childElement(item, "LastOccurrence");
