@@ -3,7 +3,7 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { describe, expect, it } from "vitest";
 import { ErrorCode, ParseError } from "../../src/index.js";
-import { failure, useSocketFixtures } from "./helpers/fixtures.js";
+import { countAbortListeners, failure, useSocketFixtures } from "./helpers/fixtures.js";
 
 const { serve, open } = useSocketFixtures();
 
@@ -97,19 +97,9 @@ describe("LineConnection.readRaw", () => {
     });
     const connection = await open(server);
     const controller = new AbortController();
-    let listeners = 0;
-    const add = controller.signal.addEventListener.bind(controller.signal);
-    const remove = controller.signal.removeEventListener.bind(controller.signal);
-    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      listeners++;
-      add(...args);
-    }) as typeof add;
-    controller.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    }) as typeof remove;
+    const listeners = countAbortListeners(controller.signal);
     await connection.readRaw(untilEnds(1).consume, { signal: controller.signal });
-    expect(listeners).toBe(0);
+    expect(listeners()).toBe(0);
     const pending = connection.readRaw(() => -1, { signal: controller.signal });
     setTimeout(() => controller.abort(), 40);
     expect((await failure(pending)).code).toBe(ErrorCode.ABORTED);

@@ -8,7 +8,7 @@ import { ErrorCode } from "../../src/index.js";
 import { DotTerminatedDecoder } from "../../src/socket/codec/dot-decoder.js";
 import { LineConnection, SocketLimits } from "../../src/socket/index.js";
 import { ReadDeadline } from "../../src/socket/read-deadline.js";
-import { failure, useSocketFixtures } from "./helpers/fixtures.js";
+import { countAbortListeners, failure, useSocketFixtures } from "./helpers/fixtures.js";
 
 const { serve, open, track } = useSocketFixtures();
 
@@ -133,19 +133,9 @@ describe("readDotTerminatedBytes", () => {
     const connection = await open(server);
     await connection.readLine();
     const controller = new AbortController();
-    let listeners = 0;
-    const add = controller.signal.addEventListener.bind(controller.signal);
-    const remove = controller.signal.removeEventListener.bind(controller.signal);
-    controller.signal.addEventListener = ((...args: Parameters<typeof add>) => {
-      listeners++;
-      add(...args);
-    }) as typeof add;
-    controller.signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
-      listeners--;
-      remove(...args);
-    }) as typeof remove;
+    const listeners = countAbortListeners(controller.signal);
     expect(text(await connection.readDotTerminatedBytes({ signal: controller.signal }))).toBe("body\r\n");
-    expect(listeners).toBe(0);
+    expect(listeners()).toBe(0);
     await connection.readLine();
     const pending = connection.readDotTerminatedBytes({ signal: controller.signal });
     setTimeout(() => controller.abort(), 20);

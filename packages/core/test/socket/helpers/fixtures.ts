@@ -44,3 +44,22 @@ export async function failure(promise: Promise<unknown>): Promise<MailwireError>
   }
   throw new Error("expected a rejection");
 }
+
+/**
+ * Counts the listeners currently added to `signal` (add minus remove), so a test can check
+ * that a settled read left none behind.
+ */
+export function countAbortListeners(signal: AbortSignal): () => number {
+  let listeners = 0;
+  const add = signal.addEventListener.bind(signal);
+  const remove = signal.removeEventListener.bind(signal);
+  signal.addEventListener = ((...args: Parameters<typeof add>) => {
+    listeners++;
+    add(...args);
+  }) as typeof add;
+  signal.removeEventListener = ((...args: Parameters<typeof remove>) => {
+    listeners--;
+    remove(...args);
+  }) as typeof remove;
+  return () => listeners;
+}
