@@ -1,6 +1,5 @@
-import type { FixtureAddress } from "@mailwire/fixtures";
 import type { MailboxStore } from "../store/mailbox-store.js";
-import type { DeliveredMeetingRequest } from "./ews-meetings.js";
+import type { DeliveredMeetingRequest, MeetingRequestDelivery } from "./ews-meetings.js";
 
 // Test controls for the sim's EWS endpoint: throttling as Exchange does it (an ErrorServerBusy
 // SOAP fault with BackOffMilliseconds), a schema version the "server" speaks, raw replies for
@@ -55,17 +54,7 @@ export interface EwsSimControl {
    * Inbox with its tentative calendar item, and later its cancellation.
    */
   meetings: {
-    deliverRequest(
-      store: MailboxStore,
-      options: {
-        organizer: FixtureAddress;
-        subject: string;
-        start: string;
-        end: string;
-        location?: string;
-        body?: string;
-      },
-    ): DeliveredMeetingRequest;
+    deliverRequest(store: MailboxStore, options: MeetingRequestDelivery): DeliveredMeetingRequest;
     deliverCancellation(store: MailboxStore, requestId: string): { cancellationId: string };
   };
   /** Requests received, newest last (at most 100 kept). */

@@ -91,6 +91,12 @@ export function meetingFieldsXml(store: MailboxStore, info: MeetingInfo): string
   return `${common}${when}<t:Location>${x(info.location)}</t:Location>${proposed}`;
 }
 
+/** The addresses of a calendar item's required and optional attendees, in that order. */
+const attendeeAddresses = (calendar: EwsNode) =>
+  ["RequiredAttendees", "OptionalAttendees"].flatMap((list) =>
+    all(one(calendar, list), "Attendee").map((a) => text(one(one(a, "Mailbox"), "EmailAddress"))),
+  );
+
 const icalDate = (iso: string) =>
   new Date(iso)
     .toISOString()
@@ -184,6 +190,16 @@ const RESPONSES: Readonly<
 
 export const RESPONSE_OBJECTS = new Set([...Object.keys(RESPONSES), "CancelCalendarItem"]);
 
+/** A meeting request from another mailbox's organizer (control deliverRequest). */
+export interface MeetingRequestDelivery {
+  organizer: FixtureAddress;
+  subject: string;
+  start: string;
+  end: string;
+  location?: string;
+  body?: string;
+}
+
 export interface DeliveredMeetingRequest {
   requestId: string;
   calendarItemId: string;
@@ -212,17 +228,7 @@ export class EwsMeetings {
   }
 
   /** A meeting request from `organizer` arrives in the Inbox; a tentative calendar item is added. */
-  deliverRequest(
-    store: MailboxStore,
-    options: {
-      organizer: FixtureAddress;
-      subject: string;
-      start: string;
-      end: string;
-      location?: string;
-      body?: string;
-    },
-  ): DeliveredMeetingRequest {
+  deliverRequest(store: MailboxStore, options: MeetingRequestDelivery): DeliveredMeetingRequest {
     const owner = store.user.address;
     const uid = `sim-${Date.now()}-${Math.random().toString(36).slice(2)}`;
     const location = options.location ?? "";
@@ -424,9 +430,7 @@ export class EwsMeetings {
 
   /** The organizer's copy of a sent meeting request (new or updated), kept in Sent Items. */
   saveSentRequest(context: EwsContext, calendarItemId: string, calendar: EwsNode, type: string): void {
-    const attendees = ["RequiredAttendees", "OptionalAttendees"].flatMap((list) =>
-      all(one(calendar, list), "Attendee").map((a) => text(one(one(a, "Mailbox"), "EmailAddress"))),
-    );
+    const attendees = attendeeAddresses(calendar);
     const info: MeetingInfo = {
       kind: "MeetingRequest",
       itemClass: "IPM.Schedule.Meeting.Request",
@@ -470,9 +474,7 @@ export class EwsMeetings {
   }
 
   #saveCancellation(context: EwsContext, calendar: EwsNode, folderId: string, body: string): void {
-    const attendees = ["RequiredAttendees", "OptionalAttendees"].flatMap((list) =>
-      all(one(calendar, list), "Attendee").map((a) => text(one(one(a, "Mailbox"), "EmailAddress"))),
-    );
+    const attendees = attendeeAddresses(calendar);
     const info: MeetingInfo = {
       kind: "MeetingCancellation",
       itemClass: "IPM.Schedule.Meeting.Canceled",
