@@ -2,7 +2,7 @@ import type { Socket } from "node:net";
 import type { buildConnector as Connectors, Dispatcher } from "undici";
 import type { HttpTlsOptions } from "../types.js";
 import { observeConnector } from "./connector.js";
-import { sharedSecureContext } from "./secure-context.js";
+import { contextOptions, sharedSecureContext } from "./secure-context.js";
 import type { UndiciParts } from "./undici-parts.js";
 
 export interface TransportSettings {
@@ -14,26 +14,15 @@ export interface TransportSettings {
   readonly keepAliveTimeoutMs: number;
 }
 
-function toBuffer(value: string | Uint8Array): string | Buffer {
-  return typeof value === "string" ? value : Buffer.from(value);
-}
-
 /** Our TLS options in the shape node:tls (through undici's buildConnector) expects. */
 function connectOptions(settings: TransportSettings): Connectors.BuildOptions {
   const { tls } = settings;
   const options: Record<string, unknown> = {
     timeout: settings.connectTimeoutMs,
     rejectUnauthorized: tls.rejectUnauthorized ?? true,
+    // Also passed when a shared context is: they are what a connect uses when none could be built.
+    ...contextOptions(tls),
   };
-  if (tls.ca !== undefined) {
-    options.ca = Array.isArray(tls.ca)
-      ? (tls.ca as ReadonlyArray<string | Uint8Array>).map(toBuffer)
-      : toBuffer(tls.ca as string | Uint8Array);
-  }
-  if (tls.cert !== undefined) options.cert = toBuffer(tls.cert);
-  if (tls.key !== undefined) options.key = toBuffer(tls.key);
-  if (tls.pfx !== undefined) options.pfx = Buffer.from(tls.pfx);
-  if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
   if (tls.servername !== undefined) options.servername = tls.servername;
   // Built once per configuration instead of by every tls.connect (see secure-context.ts).
   const secureContext = sharedSecureContext(tls);

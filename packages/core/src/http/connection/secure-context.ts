@@ -39,7 +39,11 @@ function toBuffer(value: string | Uint8Array): string | Buffer {
   return typeof value === "string" ? value : Buffer.from(value);
 }
 
-function build(tls: HttpTlsOptions): SecureContext {
+/**
+ * The context fields of `tls` in the shape node:tls expects (Uint8Array as Buffer). Also the
+ * per-connect fallback's options (dispatcher-factory.ts) when no shared context could be built.
+ */
+export function contextOptions(tls: HttpTlsOptions): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   if (tls.ca !== undefined) {
     options.ca = Array.isArray(tls.ca)
@@ -50,7 +54,11 @@ function build(tls: HttpTlsOptions): SecureContext {
   if (tls.key !== undefined) options.key = toBuffer(tls.key);
   if (tls.pfx !== undefined) options.pfx = Buffer.from(tls.pfx);
   if (tls.passphrase !== undefined) options.passphrase = tls.passphrase;
-  return nodeTls.createSecureContext(options);
+  return options;
+}
+
+function build(tls: HttpTlsOptions): SecureContext {
+  return nodeTls.createSecureContext(contextOptions(tls));
 }
 
 /**
