@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import type { FixtureMessage } from "@mailwire/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectSimProfile } from "./connect-sim-profile.js";
 import { requireBuiltCli, runCliProcess } from "./spawn-cli.js";
 
 // Cached mode keeps attachments: `sync --max-attachment-size N` stores every attachment up to
@@ -24,20 +25,7 @@ beforeAll(async () => {
   sim = await startSim({ fixture: { messageCount: 30, largeMessageBytes: 0 } });
   await writeFile(caFile, sim.caPem);
   env = { MAILBOX_HOME: home, MAILBOX_PASSWORD: sim.credentials.password };
-  const run = await runCliProcess(
-    [
-      "connect",
-      sim.credentials.email,
-      "--autodiscover-url",
-      sim.origin,
-      "--ca-file",
-      caFile,
-      "--protocol",
-      "ews",
-    ],
-    env,
-  );
-  expect(run.code, run.stderr).toBe(0);
+  await connectSimProfile(sim, caFile, env);
 });
 afterAll(async () => {
   await sim?.close();

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connectSimProfile } from "./connect-sim-profile.js";
 import { requireBuiltCli, runCliProcess, spawnCli } from "./spawn-cli.js";
 
 // Cached mode end to end: a sync killed mid-way and run again, then the server stopped in
@@ -43,20 +44,7 @@ beforeAll(async () => {
   caFile = join(home, "ca.pem");
   const server = await start();
   env = { MAILBOX_HOME: home, MAILBOX_PASSWORD: server.credentials.password };
-  const run = await runCliProcess(
-    [
-      "connect",
-      server.credentials.email,
-      "--autodiscover-url",
-      server.origin,
-      "--ca-file",
-      caFile,
-      "--protocol",
-      "ews",
-    ],
-    env,
-  );
-  expect(run.code, run.stderr).toBe(0);
+  await connectSimProfile(server, caFile, env);
 });
 afterAll(async () => {
   await sim?.close();
