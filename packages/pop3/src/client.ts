@@ -231,8 +231,8 @@ export class Pop3Client implements AsyncDisposable {
    * (the bulk form of retrieveBuffer). The replies are decoded straight from the socket
    * chunks, many per chunk, with no stream, listener, timer or promise per message; a body is
    * in memory whole (at most maxMessageBytes), so keep to retrieveMany for messages that may
-   * be large. A body that arrived whole in one socket chunk of about its size may be a view
-   * of that chunk rather than a copy (the chunk is never reused).
+   * be large. Each body is its own Buffer (RetrReplyDecoder copies out of the socket chunks,
+   * which may live in a reused read buffer).
    */
   retrieveManyBuffers(
     messageNumbers: readonly number[],
