@@ -8,6 +8,7 @@ import { respondToMeetings } from "../src/operations/meeting-responses.js";
 import { readSoapResponse } from "../src/soap/parse-response.js";
 import { parseXml } from "../src/xml/parse-xml.js";
 import { childElement } from "../src/xml/xml-element.js";
+import { mutateDocument } from "./support/mutate.js";
 
 // Replies to the meeting and item-attachment operations, hand-written in the shape of the
 // Exchange documentation's examples (default namespaces, as Exchange 2007-2010 sends them), then
@@ -118,11 +119,7 @@ describe("meeting and item-attachment replies", () => {
         fc.constantFrom("", "<", ">", "&", "<x>", "</t:MeetingRequest>", "<t:Message>", '"', "<!DOCTYPE a>"),
         async (which, at, cut, insert) => {
           const document = documents[which] as string;
-          const position = at % document.length;
-          const mutated =
-            cut % 3 === 0
-              ? document.slice(0, position)
-              : document.slice(0, position) + insert + document.slice(position + (cut % 5));
+          const mutated = mutateDocument(document, at, cut, insert);
           try {
             const results = (await (run[which] as (text: string) => Promise<unknown[]>)(mutated)) as {
               ok: boolean;

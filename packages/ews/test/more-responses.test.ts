@@ -7,6 +7,7 @@ import { getUserAvailability } from "../src/operations/get-user-availability.js"
 import { readSoapResponse } from "../src/soap/parse-response.js";
 import { streamContent } from "../src/streaming/content-stream.js";
 import { parseXml } from "../src/xml/parse-xml.js";
+import { mutateDocument } from "./support/mutate.js";
 
 // Responses of the added operations read from hand-written replies shaped like the Exchange
 // documentation's examples, then mutated at random: every outcome is a typed result or a
@@ -107,11 +108,7 @@ describe("added operations' responses", () => {
         fc.constantFrom("", "<", ">", "&", "<x>", "</t:Mailbox>", '"', "<!DOCTYPE a>", "&#0;"),
         async (which, at, cut, insert) => {
           const document = documents[which] as string;
-          const position = at % document.length;
-          const mutated =
-            cut % 3 === 0
-              ? document.slice(0, position)
-              : document.slice(0, position) + insert + document.slice(position + (cut % 5));
+          const mutated = mutateDocument(document, at, cut, insert);
           try {
             await (run[which] as (text: string) => Promise<unknown>)(mutated);
           } catch (error) {
