@@ -66,3 +66,41 @@ export function readConfig() {
 export function report(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
+
+/**
+ * The floors' requests (FindItem pages with AllProperties, then GetItem batches) through `post`,
+ * which sends one operation and resolves to the reply as text, read unparsed: item ids for
+ * GetItem are picked out with a regular expression.
+ */
+export async function listAndFetch(config, { findItemBody, getItemBody }, post) {
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  const ids = [];
+  for (let offset = 0; ; offset += config.pageSize) {
+    const body = findItemBody(
+      "inbox",
+      { shape: { baseShape: "AllProperties" } },
+      { offset, pageSize: config.pageSize },
+    );
+    const text = await post("FindItem", body);
+    const before = ids.length;
+    for (const match of text.matchAll(/<t:ItemId Id="([^"]+)"/g)) ids.push(match[1]);
+    if (ids.length === before || text.includes('IncludesLastItemInRange="true"')) break;
+  }
+  const listed = performance.now();
+  const wanted = ids.slice(0, config.fetch);
+  let fetched = 0;
+  for (let at = 0; at < wanted.length; at += config.batch) {
+    const batch = wanted.slice(at, at + config.batch).map((id) => ({ id }));
+    const text = await post("GetItem", getItemBody(batch, { baseShape: "AllProperties" }));
+    fetched += (text.match(/ResponseClass="Success"/g) ?? []).length;
+  }
+  const done = performance.now();
+  return {
+    listSeconds: (listed - started) / 1000,
+    getSeconds: (done - listed) / 1000,
+    cpuSeconds: cpuSince(cpu),
+    listed: ids.length,
+    fetched,
+  };
+}

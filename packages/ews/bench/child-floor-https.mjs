@@ -4,7 +4,7 @@
 // child-floor.mjs it separates what undici's request path adds at the peak (its llhttp
 // WebAssembly parser, tiered up by TurboFan while responses stream) from everything else.
 import { Agent, request } from "node:https";
-import { cpuSince, readConfig, report, startSampler } from "./child-common.mjs";
+import { listAndFetch, readConfig, report, startSampler } from "./child-common.mjs";
 
 const config = readConfig();
 const { buildEnvelope, findItemBody, getItemBody } = await import(config.dist);
@@ -48,37 +48,19 @@ function post(operation, body) {
 }
 
 try {
-  const cpu = process.cpuUsage();
-  const started = performance.now();
-  const ids = [];
-  for (let offset = 0; ; offset += config.pageSize) {
-    const body = findItemBody(
-      "inbox",
-      { shape: { baseShape: "AllProperties" } },
-      { offset, pageSize: config.pageSize },
-    );
-    const text = await post("FindItem", body);
-    const before = ids.length;
-    for (const match of text.matchAll(/<t:ItemId Id="([^"]+)"/g)) ids.push(match[1]);
-    if (ids.length === before || text.includes('IncludesLastItemInRange="true"')) break;
-  }
-  const listed = performance.now();
-  const wanted = ids.slice(0, config.fetch);
-  let fetched = 0;
-  for (let at = 0; at < wanted.length; at += config.batch) {
-    const batch = wanted.slice(at, at + config.batch).map((id) => ({ id }));
-    const text = await post("GetItem", getItemBody(batch, { baseShape: "AllProperties" }));
-    fetched += (text.match(/ResponseClass="Success"/g) ?? []).length;
-  }
-  const done = performance.now();
+  const { listSeconds, getSeconds, cpuSeconds, listed, fetched } = await listAndFetch(
+    config,
+    { findItemBody, getItemBody },
+    post,
+  );
   report({
-    listSeconds: (listed - started) / 1000,
-    getSeconds: (done - listed) / 1000,
-    cpuSeconds: cpuSince(cpu),
+    listSeconds,
+    getSeconds,
+    cpuSeconds,
     peakRss: sampler.peak(),
     heapPeak: sampler.heapPeak(),
     baselineRss,
-    listed: ids.length,
+    listed,
     fetched,
   });
 } finally {
