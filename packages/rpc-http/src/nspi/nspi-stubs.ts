@@ -247,13 +247,5 @@ export function encodeNspiSeekEntriesRequest(
   return writer.finish();
 }
 
-export function decodeNspiSeekEntriesResponse(stub: Uint8Array): {
-  stat: NspiStat;
-  rows: NspiRow[];
-  returnValue: number;
-} {
-  const reader = new NdrReader(stub);
-  const stat = readStat(reader);
-  const rows = readRowSetPointer(reader);
-  return { stat, rows, returnValue: reader.u32() };
-}
+/** NspiSeekEntries' out-parameters (STAT, ppRows, return value) are NspiQueryRows' own. */
+export const decodeNspiSeekEntriesResponse = decodeNspiQueryRowsResponse;
