@@ -171,8 +171,12 @@ export class ProxyVirtualConnection {
     }
     this.writeOut(outR1A10());
     predecessor.socket.end();
-    const { socket, cookie, window } = recycle.successor;
     this.#outRecycle = { step: "A11" };
+    this.#adoptSuccessor(recycle.successor);
+  }
+
+  /** The successor gets its 200 head and becomes the OUT channel, with fresh flow control. */
+  #adoptSuccessor({ socket, cookie, window }: { socket: Socket; cookie: string; window: number }): void {
     this.#writeHead(socket);
     this.out = { socket, cookie, written: 0 };
     this.#outWindow = window;
@@ -219,14 +223,8 @@ export class ProxyVirtualConnection {
     }
     const lateB3 = this.#env.settings().outRecycleFault === "late-b3";
     if (!lateB3) this.writeOut(outR2B3());
-    const { socket, cookie, window } = recycle.successor;
     this.#outRecycle = undefined;
-    this.#writeHead(socket);
-    this.out = { socket, cookie, written: 0 };
-    this.#outWindow = window;
-    this.#outAvailable = window;
-    this.#outSent = 0;
-    this.#env.stats.recycledOutChannels += 1;
+    this.#adoptSuccessor(recycle.successor);
     if (lateB3) {
       // Fault: the successor's head and data reach the client before the predecessor's last
       // PDU, as two TCP connections may; the client must still deliver in order.
