@@ -117,8 +117,13 @@ export class AttachmentStore {
   /** The stored bytes, or undefined when this attachment was skipped or never fetched. */
   async open(messageId: string, attachmentId: string): Promise<Readable | undefined> {
     const entry = (await this.manifest(messageId))?.attachments.find((a) => a.id === attachmentId);
+    return this.openEntry(messageId, entry);
+  }
+
+  /** As `open`, for an entry of a manifest already read (one read for all of a message's attachments). */
+  async openEntry(messageId: string, entry: StoredAttachment | undefined): Promise<Readable | undefined> {
     if (entry?.state !== "stored") return undefined;
-    const path = join(this.#dir(messageId), storeKey(attachmentId));
+    const path = join(this.#dir(messageId), storeKey(entry.id));
     const info = await stat(path).catch(() => undefined);
     if (info?.size !== entry.bytes) return undefined;
     return createReadStream(path);

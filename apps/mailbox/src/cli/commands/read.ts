@@ -96,11 +96,12 @@ export const readCommand: Command = {
         // Offline: the bytes sync kept (attachments over its size cap were not kept).
         const kept = mailbox ? undefined : await session.store?.attachments.manifest(message.id);
         for (const a of message.attachments) {
+          const entry = kept?.attachments.find((e) => e.id === a.id);
           const stream = mailbox
             ? await mailbox.openAttachment(message.id, a.id, { signal: context.signal })
-            : await session.store?.attachments.open(message.id, a.id);
+            : await session.store?.attachments.openEntry(message.id, entry);
           if (!stream) {
-            const reason = offlineReason(kept?.attachments.find((entry) => entry.id === a.id));
+            const reason = offlineReason(entry);
             unavailable.push({ name: a.name, reason });
             out.note(`not saved: ${a.name}: ${reason}`);
             continue;
