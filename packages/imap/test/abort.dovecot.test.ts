@@ -2,6 +2,7 @@ import { ErrorCode } from "@mailwire/core";
 import { describeWithDovecot, useDovecot } from "@mailwire/dovecot-harness/vitest";
 import { afterAll, afterEach, beforeAll, beforeEach, expect, it } from "vitest";
 import { connectImap, type ImapConnectOptions, type ImapSession } from "../src/index.js";
+import { dovecotImapsOptions } from "./support/dovecot-options.js";
 
 describeWithDovecot("@mailwire/imap calls under an AbortSignal, against Dovecot", () => {
   const dovecot = useDovecot({ fixture: { messageCount: 50, largeMessageBytes: 0 } });
@@ -21,18 +22,7 @@ describeWithDovecot("@mailwire/imap calls under an AbortSignal, against Dovecot"
     await Promise.all(sessions.splice(0).map((session) => session.close()));
   });
 
-  function options(): ImapConnectOptions {
-    const server = dovecot();
-    const user = server.user("fixture");
-    return {
-      host: server.host,
-      port: server.ports.imaps,
-      tls: "implicit",
-      tlsOptions: { ca: server.caPem },
-      auth: { username: user.username, password: user.password },
-      timeoutMs: 20_000,
-    };
-  }
+  const options = (): ImapConnectOptions => dovecotImapsOptions(dovecot());
 
   async function open(): Promise<ImapSession> {
     const session = await connectImap(options());

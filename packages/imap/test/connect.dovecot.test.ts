@@ -2,6 +2,7 @@ import { ErrorCode, type Logger } from "@mailwire/core";
 import { describeWithDovecot, useDovecot } from "@mailwire/dovecot-harness/vitest";
 import { afterEach, expect, it } from "vitest";
 import { connectImap, type ImapConnectOptions, type ImapSession } from "../src/index.js";
+import { dovecotImapsOptions } from "./support/dovecot-options.js";
 
 describeWithDovecot("@mailwire/imap connection, TLS and login against Dovecot", () => {
   const dovecot = useDovecot({ fixture: { messageCount: 5, largeMessageBytes: 0 } });
@@ -10,19 +11,8 @@ describeWithDovecot("@mailwire/imap connection, TLS and login against Dovecot", 
     await Promise.all(sessions.splice(0).map((session) => session.close()));
   });
 
-  function options(overrides: Partial<ImapConnectOptions> = {}): ImapConnectOptions {
-    const server = dovecot();
-    const user = server.user("fixture");
-    return {
-      host: server.host,
-      port: server.ports.imaps,
-      tls: "implicit",
-      tlsOptions: { ca: server.caPem },
-      auth: { username: user.username, password: user.password },
-      timeoutMs: 20_000,
-      ...overrides,
-    };
-  }
+  const options = (overrides: Partial<ImapConnectOptions> = {}): ImapConnectOptions =>
+    dovecotImapsOptions(dovecot(), "fixture", overrides);
 
   async function open(overrides: Partial<ImapConnectOptions> = {}): Promise<ImapSession> {
     const session = await connectImap(options(overrides));

@@ -1,6 +1,7 @@
 import { describeWithDovecot, useDovecot } from "@mailwire/dovecot-harness/vitest";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { connectImap, type ImapConnectOptions, type ImapSession, type MessageSummary } from "../src/index.js";
+import { dovecotImapsOptions } from "./support/dovecot-options.js";
 
 // The newest-first listing of a whole mailbox pages by sequence number without a UID SEARCH;
 // these tests hold it to the SEARCH-based listing and to changes made by another connection.
@@ -15,17 +16,7 @@ describeWithDovecot("@mailwire/imap newest-first listing without SEARCH against 
   let reader: ImapSession;
   let next = 0;
 
-  function options(): ImapConnectOptions {
-    const server = dovecot();
-    const user = server.user("second");
-    return {
-      host: server.host,
-      port: server.ports.imaps,
-      tlsOptions: { ca: server.caPem },
-      auth: { username: user.username, password: user.password },
-      timeoutMs: 20_000,
-    };
-  }
+  const options = (): ImapConnectOptions => dovecotImapsOptions(dovecot(), "second");
 
   async function appendOne(): Promise<number> {
     next += 1;

@@ -4,6 +4,7 @@ import { describeWithDovecot, useDovecot } from "@mailwire/dovecot-harness/vites
 import { fixtureMailbox } from "@mailwire/fixtures";
 import { afterAll, beforeAll, expect, it, vi } from "vitest";
 import { connectImap, type ImapConnectOptions, type ImapSession, type MessageSummary } from "../src/index.js";
+import { dovecotImapsOptions } from "./support/dovecot-options.js";
 
 const MESSAGE_COUNT = 1000;
 const sha256 = (bytes: Uint8Array): string => createHash("sha256").update(bytes).digest("hex");
@@ -14,17 +15,7 @@ describeWithDovecot("@mailwire/imap mailbox model against Dovecot (1,000-message
   let session: ImapSession;
   let scratch: ImapSession;
 
-  function options(role: "fixture" | "second"): ImapConnectOptions {
-    const server = dovecot();
-    const user = server.user(role);
-    return {
-      host: server.host,
-      port: server.ports.imaps,
-      tlsOptions: { ca: server.caPem },
-      auth: { username: user.username, password: user.password },
-      timeoutMs: 20_000,
-    };
-  }
+  const options = (role: "fixture" | "second"): ImapConnectOptions => dovecotImapsOptions(dovecot(), role);
 
   beforeAll(async () => {
     session = await connectImap(options("fixture"));
