@@ -59,8 +59,10 @@ export interface NewTask {
   percentComplete?: number | undefined;
 }
 
-const dateTime = (value: Date | string) => (value instanceof Date ? value.toISOString() : value);
-const bodyNode = (body: NewTask["body"]) =>
+/** xs:dateTime text: a Date in UTC, a string as given. */
+export const dateTime = (value: Date | string) => (value instanceof Date ? value.toISOString() : value);
+/** ItemType's Body (BodyTypeType: HTML or Text). */
+export const bodyNode = (body: NewTask["body"]) =>
   body === undefined ? undefined : element("t:Body", { BodyType: body.bodyType }, body.text);
 const attendees = (name: string, list: readonly string[] | undefined) =>
   list === undefined || list.length === 0

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from "@mailwire/core";
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
 import { type FolderRef, folderIdNode, type ItemId, itemIdNode, readChildId } from "../model/ids.js";
 import { ITEM_ELEMENTS } from "../model/item.js";
+import { bodyNode, dateTime } from "../model/pim-items.js";
 import { type EwsResult, readResponseMessages } from "../soap/parse-response.js";
 import { element, textElement, type XmlNode } from "../xml/serialize-xml.js";
 import { childElement } from "../xml/xml-element.js";
@@ -45,8 +46,6 @@ const RESPONSE_ELEMENTS: Readonly<Record<MeetingResponseKind, string>> = {
   decline: "t:DeclineItem",
 };
 
-const dateTime = (value: Date | string) => (value instanceof Date ? value.toISOString() : value);
-
 // WellKnownResponseObjectType (a restriction of MessageType): Body comes before ReferenceItemId;
 // MeetingRegistrationResponseObjectType then adds ProposedStart and ProposedEnd.
 function responseNode(response: MeetingResponse): XmlNode {
@@ -62,9 +61,7 @@ function responseNode(response: MeetingResponse): XmlNode {
   return element(
     name,
     undefined,
-    response.body === undefined
-      ? undefined
-      : element("t:Body", { BodyType: response.body.bodyType }, response.body.text),
+    bodyNode(response.body),
     itemIdNode(response.referenceItemId, "t:ReferenceItemId"),
     proposedStart === undefined ? undefined : textElement("t:ProposedStart", dateTime(proposedStart)),
     proposedEnd === undefined ? undefined : textElement("t:ProposedEnd", dateTime(proposedEnd)),
