@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from "vitest";
 import { openMapiHttpMailbox } from "../../src/adapters/mapi/open-mapi-http-mailbox.js";
 import { mailboxContract } from "./contract.js";
 import { newMessage } from "./new-message.js";
+import { simMapiSession } from "./sim-mapi-session.js";
 import { simInboxOrder } from "./sim-order.js";
 
 // The Mailbox contract over MAPI/HTTP (MapiSession on MapiHttpMailboxTransport) against
@@ -20,18 +21,7 @@ describe("mapi-http adapter against exchange-sim", () => {
   mailboxContract({
     open: () =>
       openMapiHttpMailbox({
-        session: {
-          url: `${sim.origin}/mapi/emsmdb/?MailboxId=${encodeURIComponent(sim.credentials.email)}`,
-          userDn: `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`,
-          httpOptions: {
-            credentials: {
-              username: sim.credentials.username,
-              password: sim.credentials.password,
-              domain: sim.credentials.domain,
-            },
-            tls: { ca: sim.caPem },
-          },
-        },
+        session: simMapiSession(sim),
       }),
     inbox: () => simInboxOrder(sim),
     roles: ["inbox", "sent", "drafts", "trash", "junk", "outbox"],

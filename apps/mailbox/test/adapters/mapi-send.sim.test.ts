@@ -3,6 +3,7 @@ import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MapiMailboxAdapter } from "../../src/adapters/mapi/mapi-mailbox.js";
 import { openMapiHttpMailbox } from "../../src/adapters/mapi/open-mapi-http-mailbox.js";
+import { simMapiSession } from "./sim-mapi-session.js";
 
 // MAPI send through MapiSession.sendMessage (RopCreateMessage in the Outbox, properties,
 // recipients, attachment streams, RopSubmitMessage) against exchange-sim: the copy is filed in
@@ -13,18 +14,7 @@ let mailbox: MapiMailboxAdapter;
 
 const open = (send?: MapiMailboxAdapter["send"]) =>
   openMapiHttpMailbox({
-    session: {
-      url: `${sim.origin}/mapi/emsmdb/?MailboxId=${encodeURIComponent(sim.credentials.email)}`,
-      userDn: `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`,
-      httpOptions: {
-        credentials: {
-          username: sim.credentials.username,
-          password: sim.credentials.password,
-          domain: sim.credentials.domain,
-        },
-        tls: { ca: sim.caPem },
-      },
-    },
+    session: simMapiSession(sim),
     ...(send === undefined ? {} : { send }),
   });
 

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { MapiMailboxAdapter } from "../../src/adapters/mapi/mapi-mailbox.js";
 import { openMapiHttpMailbox } from "../../src/adapters/mapi/open-mapi-http-mailbox.js";
 import type { Mailbox, MailEvent } from "../../src/mailbox.js";
+import { simMapiSession } from "./sim-mapi-session.js";
 
 // MAPI watch against exchange-sim: new mail comes from the session's notifications
 // (RopRegisterNotification + NotificationWait), well before the folder comparison interval;
@@ -13,18 +14,7 @@ const opened: MapiMailboxAdapter[] = [];
 
 function open(): Promise<MapiMailboxAdapter> {
   return openMapiHttpMailbox({
-    session: {
-      url: `${sim.origin}/mapi/emsmdb/?MailboxId=${encodeURIComponent(sim.credentials.email)}`,
-      userDn: `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`,
-      httpOptions: {
-        credentials: {
-          username: sim.credentials.username,
-          password: sim.credentials.password,
-          domain: sim.credentials.domain,
-        },
-        tls: { ca: sim.caPem },
-      },
-    },
+    session: simMapiSession(sim),
   }).then((mailbox) => {
     opened.push(mailbox);
     return mailbox;
