@@ -70,6 +70,7 @@ export {
   type HttpClient,
   type HttpClientOptions,
   type HttpCredentials,
+  type HttpEngine,
   type HttpHeaders,
   type HttpRequest,
   type HttpResponse,

@@ -40,12 +40,17 @@ function once(callback: (connection: ConnectedInfo) => void): (connection: Conne
  */
 export function createHttpClient(options: HttpClientOptions = {}): HttpClient {
   const connectionsPerOrigin = options.connectionsPerOrigin ?? DEFAULTS.connectionsPerOrigin;
+  const engine = options.engine ?? "undici";
+  if (engine !== "undici" && engine !== "node") {
+    throw new InvalidArgumentError('engine must be "undici" or "node"');
+  }
   if (!Number.isInteger(connectionsPerOrigin) || connectionsPerOrigin < 1) {
     throw new InvalidArgumentError("connectionsPerOrigin must be a positive integer");
   }
   const diagnostics = createHttpDiagnostics(options.logger);
   const transport = createTransport(
     {
+      engine,
       tls: options.tls ?? {},
       proxy: options.proxy,
       connectTimeoutMs: options.timeouts?.connectMs ?? DEFAULTS.connectMs,

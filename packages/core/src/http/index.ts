@@ -19,6 +19,7 @@ export type {
   HttpClient,
   HttpClientOptions,
   HttpCredentials,
+  HttpEngine,
   HttpHeaders,
   HttpRequest,
   HttpResponse,

@@ -10,6 +10,7 @@ import {
 } from "../errors/error-classes.js";
 import { ErrorCode } from "../errors/error-codes.js";
 import { isMailwireError, type MailwireError } from "../errors/mailwire-error.js";
+import { WIRE_BODY_TIMEOUT, WIRE_HEADERS_TIMEOUT } from "./connection/node/wire-timeout.js";
 
 /**
  * Errors raised while opening a connection, before any byte of the request was written.
@@ -37,7 +38,7 @@ export function isTlsFailure(error: unknown): boolean {
   return typeof code === "string" && TLS_CODE.test(code);
 }
 
-/** Turns anything undici or node:net throws into a MailwireError; never lets the raw error escape. */
+/** Turns anything undici, node:http or node:net throws into a MailwireError; never lets the raw error escape. */
 export function toMailwireError(error: unknown, context: ErrorContext): MailwireError {
   if (isMailwireError(error)) return error;
   if (context.signal?.aborted) return toAbortError(context.signal);
@@ -47,13 +48,15 @@ export function toMailwireError(error: unknown, context: ErrorContext): Mailwire
 
 function mapError(error: unknown, target: string, requestSent: false | undefined): MailwireError {
   const code = typeof error === "object" && error !== null ? String((error as { code?: unknown }).code) : "";
-  const options = { cause: error, details: { undiciCode: code || undefined, requestSent } };
+  const options = { cause: error, details: { transportCode: code || undefined, requestSent } };
   switch (code) {
     case "UND_ERR_CONNECT_TIMEOUT":
       return new TimeoutError(`${target}: connect timed out`, { ...options, phase: "connect" });
     case "UND_ERR_HEADERS_TIMEOUT":
+    case WIRE_HEADERS_TIMEOUT:
       return new TimeoutError(`${target}: no response headers in time`, { ...options, phase: "headers" });
     case "UND_ERR_BODY_TIMEOUT":
+    case WIRE_BODY_TIMEOUT:
       return new TimeoutError(`${target}: response body stalled`, { ...options, phase: "body" });
     case "UND_ERR_ABORTED":
     case "UND_ERR_ABORT":
@@ -63,6 +66,10 @@ function mapError(error: unknown, target: string, requestSent: false | undefined
     case "UND_ERR_DESTROYED":
       return new ClosedError(`${target}: the HTTP client is closed`, options);
     case "UND_ERR_INVALID_ARG":
+    case "ERR_INVALID_CHAR":
+    case "ERR_INVALID_HTTP_TOKEN":
+    case "ERR_HTTP_INVALID_HEADER_VALUE":
+    case "ERR_UNESCAPED_CHARACTERS":
       return new InvalidArgumentError(`${target}: invalid request`, options);
     case "UND_ERR_SOCKET":
     case "ECONNRESET":
@@ -79,6 +86,8 @@ function mapError(error: unknown, target: string, requestSent: false | undefined
     default:
       break;
   }
+  // node:http's parser (llhttp) names each malformation HPE_*.
+  if (code.startsWith("HPE_")) return new ProtocolError(`${target}: malformed response`, options);
   if (TLS_CODE.test(code)) return new TlsError(`${target}: TLS failed (${code})`, options);
   if (code === "ECONNREFUSED") return new ConnectionError(`${target}: connection refused`, options);
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") {

@@ -1,10 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import {
-  type AuthProvider,
-  createHttpClient,
-  type HttpClient,
-  parseChallenges,
-} from "../../src/http/index.js";
+import { type AuthProvider, type HttpClient, parseChallenges } from "../../src/http/index.js";
+import { createHttpClient } from "./support/engine.js";
 import { startServer, type TestServer } from "./support/servers.js";
 import { tlsFixtures } from "./support/tls-fixtures.js";
 

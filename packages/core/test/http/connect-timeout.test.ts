@@ -1,7 +1,8 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/errors/error-codes.js";
-import { createHttpClient, type HttpClient } from "../../src/http/index.js";
+import type { HttpClient } from "../../src/http/index.js";
+import { createHttpClient } from "./support/engine.js";
 import { startServer, type TestServer } from "./support/servers.js";
 import { type SynBlackHole, startSynBlackHole } from "./support/syn-black-hole.js";
 

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createHttpClient, type HttpClient } from "../../src/http/index.js";
+import type { HttpClient } from "../../src/http/index.js";
 import { type ConnectProxy, startConnectProxy } from "./support/connect-proxy.js";
+import { createHttpClient } from "./support/engine.js";
 import { startServer, type TestServer } from "./support/servers.js";
 import { tlsFixtures } from "./support/tls-fixtures.js";
 

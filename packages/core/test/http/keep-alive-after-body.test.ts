@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from "vitest";
-import { createHttpClient, type HttpClient } from "../../src/http/index.js";
+import type { HttpClient } from "../../src/http/index.js";
+import { createHttpClient } from "./support/engine.js";
 import { createNtlmHandler } from "./support/ntlm-test-server.js";
 import { readBody, startServer, type TestServer } from "./support/servers.js";
 

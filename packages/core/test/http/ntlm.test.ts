@@ -1,6 +1,7 @@
 import { Readable } from "node:stream";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHttpClient, type HttpClient } from "../../src/http/index.js";
+import type { HttpClient } from "../../src/http/index.js";
+import { createHttpClient } from "./support/engine.js";
 import { createNtlmHandler } from "./support/ntlm-test-server.js";
 import { readBody, startServer, type TestServer } from "./support/servers.js";
 import { tlsFixtures } from "./support/tls-fixtures.js";

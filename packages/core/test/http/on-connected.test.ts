@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { type ConnectedInfo, createHttpClient, type HttpClient } from "../../src/http/index.js";
+import type { ConnectedInfo, HttpClient } from "../../src/http/index.js";
+import { createHttpClient } from "./support/engine.js";
 import { startServer, type TestServer } from "./support/servers.js";
 import { type SynBlackHole, startSynBlackHole } from "./support/syn-black-hole.js";
 import { tlsFixtures } from "./support/tls-fixtures.js";

@@ -3,7 +3,7 @@ import { inspect } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ChannelName } from "../../src/diagnostics/channels.js";
 import type { Logger } from "../../src/diagnostics/logger.js";
-import { createHttpClient } from "../../src/http/index.js";
+import { createHttpClient } from "./support/engine.js";
 import { createNtlmHandler } from "./support/ntlm-test-server.js";
 import { startServer } from "./support/servers.js";
 import { tlsFixtures } from "./support/tls-fixtures.js";

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { sharedSecureContext } from "../../src/http/connection/secure-context.js";
-import { createHttpClient, type HttpClient } from "../../src/http/index.js";
+import type { HttpClient } from "../../src/http/index.js";
+import { createHttpClient } from "./support/engine.js";
 import { startServer, type TestServer } from "./support/servers.js";
 import { tlsFixtures } from "./support/tls-fixtures.js";
 

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createHttpClient, type HttpClient } from "../../src/http/index.js";
+import type { HttpClient } from "../../src/http/index.js";
+import { createHttpClient } from "./support/engine.js";
 import { readBody, startServer, type TestServer } from "./support/servers.js";
 
 describe("timeouts, abort and streaming", () => {

@@ -74,28 +74,36 @@ globalThis.indexRequest = early(import.meta.url)("undici/lib/dispatcher/dispatch
   });
 });
 
-describe("a connection slot closed before its first request", () => {
-  const settings = {
-    tls: {},
-    proxy: false as const,
-    connectTimeoutMs: 5_000,
-    headersTimeoutMs: 5_000,
-    bodyTimeoutMs: 5_000,
-    keepAliveTimeoutMs: 1_000,
-  };
+describe.each(["undici", "node"] as const)(
+  "a connection slot closed before its first request (%s)",
+  (engine) => {
+    const settings = {
+      engine,
+      tls: {},
+      proxy: false as const,
+      connectTimeoutMs: 5_000,
+      headersTimeoutMs: 5_000,
+      bodyTimeoutMs: 5_000,
+      keepAliveTimeoutMs: 1_000,
+    };
 
-  it.each(["close", "destroy"] as const)(
-    "refuses it after %s, as undici does for a closed dispatcher",
-    async (end) => {
-      const undici = await loadUndici();
+    it.each(["close", "destroy"] as const)("refuses it after %s, as for a closed connection", async (end) => {
+      await loadUndici();
       const slot = new ConnectionSlot("http://127.0.0.1:9", settings, () => {});
       await slot[end]();
-      const attempt = slot
-        .dispatcher(undici)
-        .request({ origin: "http://127.0.0.1:9", path: "/", method: "GET" });
-      await expect(attempt).rejects.toMatchObject({
-        code: end === "close" ? "UND_ERR_CLOSED" : "UND_ERR_DESTROYED",
+      const attempt = slot.connection().request({
+        origin: "http://127.0.0.1:9",
+        path: "/",
+        method: "GET",
+        headers: {},
+        body: undefined,
+        signal: undefined,
       });
-    },
-  );
-});
+      await expect(attempt).rejects.toMatchObject(
+        engine === "node"
+          ? { code: "MW_CLOSED" }
+          : { code: end === "close" ? "UND_ERR_CLOSED" : "UND_ERR_DESTROYED" },
+      );
+    });
+  },
+);

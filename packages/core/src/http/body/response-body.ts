@@ -1,5 +1,6 @@
 import { Readable } from "node:stream";
 import { LimitExceededError } from "../../errors/error-classes.js";
+import type { WireBody } from "../connection/slot-connection.js";
 
 /** Bounds for reading a whole body into memory. */
 export interface BodyReadOptions {
@@ -15,31 +16,82 @@ const DUMP_LIMIT_BYTES = 1024 * 1024;
 
 const noop = () => {};
 
-/** What we use of undici's body stream beyond Readable. */
-interface UndiciBody extends Readable {
-  dump(options: { limit: number }): Promise<unknown>;
-  bytes(): Promise<Uint8Array>;
+/** Reads a whole source stream: for engines whose body has no reader of its own (node:http). */
+function readAll(source: Readable): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    const onData = (chunk: Buffer) => {
+      chunks.push(chunk);
+      total += chunk.length;
+    };
+    const onEnd = () => {
+      cleanup();
+      const whole = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, total);
+      resolve(new Uint8Array(whole.buffer, whole.byteOffset, whole.byteLength));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(error);
+    };
+    const onClose = () => {
+      cleanup();
+      // Closed before its end without an error of its own: the body was cut short.
+      reject(Object.assign(new Error("the response body ended early"), { code: "ECONNRESET" }));
+    };
+    const cleanup = () => {
+      source.off("data", onData);
+      source.off("end", onEnd);
+      source.off("error", onError);
+      source.off("close", onClose);
+    };
+    source.on("data", onData);
+    source.on("end", onEnd);
+    source.on("error", onError);
+    source.on("close", onClose);
+  });
+}
+
+/** Reads and drops up to `limit` bytes, then destroys the source; never rejects. */
+function drain(source: Readable, limit: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const onData = (chunk: Buffer) => {
+      seen += chunk.length;
+      if (seen > limit) source.destroy();
+    };
+    const done = () => {
+      source.off("data", onData);
+      source.off("end", done);
+      source.off("close", done);
+      resolve();
+    };
+    source.on("data", onData);
+    source.on("end", done);
+    source.on("close", done);
+  });
 }
 
 /**
  * How the body is being consumed. "idle": nobody has read yet. "stream": someone reads
  * through the Readable interface, so chunks are forwarded from the source. "whole":
- * dump()/bytes()/text()/json() handed the source to undici's own consumer; no chunk
+ * dump()/bytes()/text()/json() handed the source to a whole-body reader; no chunk
  * passes through this stream.
  */
 type Mode = "idle" | "stream" | "whole";
 
 /**
- * The response body: a Readable over undici's body stream. It exists so that every
- * error a reader sees is a MailwireError (undici's own errors never escape), and so the
+ * The response body: a Readable over the engine's body stream. It exists so that every
+ * error a reader sees is a MailwireError (undici's or node's own errors never escape), and so the
  * transport learns when the body is finished with.
  *
  * Nothing is forwarded until someone reads: dump(), bytes(), text() and json() on an
- * untouched body go straight to undici's consumer, so the common "read it all" case
+ * untouched body go straight to a whole-body reader (undici's own where the engine is
+ * undici), so the common "read it all" case
  * pays for one stream, not two.
  */
 export class ResponseBody extends Readable {
-  readonly #source: UndiciBody;
+  readonly #source: WireBody;
   readonly #mapError: (error: unknown) => Error;
   readonly #onDone: () => void;
   #mode: Mode = "idle";
@@ -51,10 +103,10 @@ export class ResponseBody extends Readable {
    */
   constructor(source: Readable, mapError: (error: unknown) => Error, onDone: () => void = noop) {
     super();
-    this.#source = source as UndiciBody;
+    this.#source = source as WireBody;
     this.#mapError = mapError;
     this.#onDone = onDone;
-    // Always listening, so an error on a body nobody reads never goes unhandled on undici's
+    // Always listening, so an error on a body nobody reads never goes unhandled on the engine's
     // stream; it surfaces here, mapped, as it did before the source was read lazily.
     source.on("error", (error) => {
       this.#finish();
@@ -84,15 +136,15 @@ export class ResponseBody extends Readable {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    // Destroying undici's body before its end closes the socket, which is the only safe
+    // Destroying the engine's body before its end closes the socket, which is the only safe
     // thing to do with a half-read response.
     if (!this.#source.destroyed) this.#source.destroy();
     this.#finish();
     callback(error);
   }
 
-  /** Hands the whole source to `consume` (undici's reader), then closes this stream. */
-  async #whole<T>(consume: (source: UndiciBody) => Promise<T>): Promise<T> {
+  /** Hands the whole source to `consume` (the engine's reader, or ours), then closes this stream. */
+  async #whole<T>(consume: (source: WireBody) => Promise<T>): Promise<T> {
     this.#mode = "whole";
     try {
       const result = await consume(this.#source);
@@ -113,7 +165,8 @@ export class ResponseBody extends Readable {
 
   async bytes(options: BodyReadOptions = {}): Promise<Uint8Array> {
     const { maxBytes } = options;
-    if (maxBytes === undefined && this.#untouched()) return this.#whole((source) => source.bytes());
+    if (maxBytes === undefined && this.#untouched())
+      return this.#whole((source) => (source.bytes ? source.bytes() : readAll(source)));
     const chunks: Buffer[] = [];
     let total = 0;
     // Leaving the loop by throwing destroys the stream, which closes the half-read connection.
@@ -144,9 +197,11 @@ export class ResponseBody extends Readable {
   async dump(): Promise<void> {
     if (this.destroyed || this.readableEnded) return;
     if (this.#mode === "idle") {
-      // undici's dump destroys the body (closing the socket) past the limit, swallows body
+      // undici's dump (and drain()) destroys the body (closing the socket) past the limit, swallows body
       // errors and resolves once the body is closed: what we want here.
-      await this.#whole((source) => source.dump({ limit: DUMP_LIMIT_BYTES })).catch(() => {});
+      await this.#whole((source) =>
+        source.dump ? source.dump({ limit: DUMP_LIMIT_BYTES }) : drain(source, DUMP_LIMIT_BYTES),
+      ).catch(() => {});
       return;
     }
     let seen = 0;

@@ -1,11 +1,20 @@
 import type { Socket } from "node:net";
-import type { Dispatcher } from "undici";
 import type { ConnectedInfo } from "../types.js";
-import { createSlotDispatcher, type SlotDispatcher, type TransportSettings } from "./dispatcher-factory.js";
+import type { TransportSettings } from "./dispatcher-factory.js";
+import { createNodeConnection } from "./node/node-connection.js";
+import type { SlotConnection } from "./slot-connection.js";
 import { type SocketState, socketState } from "./socket-state.js";
-import type { UndiciParts } from "./undici-parts.js";
+import { createUndiciConnection } from "./undici-connection.js";
+import { loadedUndici } from "./undici-parts.js";
 
 let nextSlotId = 1;
+
+function requireUndici() {
+  const undici = loadedUndici();
+  // The transport awaits loadUndici() before its first request reaches a slot.
+  if (undici === undefined) throw new Error("internal: undici used before it was loaded");
+  return undici;
+}
 const noop = () => {};
 
 // Scheme names come from a handful of providers; lower-casing one on every request would
@@ -21,16 +30,16 @@ function lowerCaseScheme(scheme: string): string {
 }
 
 /**
- * One keep-alive connection to one origin. undici reconnects it transparently when the
- * socket dies; `socket` always names the current one, which is how connection-bound auth
+ * One keep-alive connection to one origin. The engine (undici or node:http) reconnects it
+ * transparently when the socket dies; `socket` always names the current one, which is how connection-bound auth
  * can tell an authenticated connection from its unauthenticated replacement.
  */
 export class ConnectionSlot {
   readonly id = nextSlotId++;
   readonly origin: string;
   readonly #settings: TransportSettings;
-  /** Built on the slot's first request (undici is loaded then). */
-  #connection: SlotDispatcher | undefined;
+  /** Built on the slot's first request (with the undici engine, undici is loaded by then). */
+  #connection: SlotConnection | undefined;
   #ended: "close" | "destroy" | undefined;
   socket: Socket | undefined;
   /** Requests dispatched and not yet finished (response body not yet consumed). */
@@ -47,23 +56,30 @@ export class ConnectionSlot {
     this.#settings = settings;
   }
 
-  /** The undici dispatcher behind this slot, built on first use. */
-  dispatcher(undici: UndiciParts): Dispatcher {
+  /**
+   * The engine's connection behind this slot, built on first use. With the undici engine the
+   * transport has loaded undici before it asks (undici-parts.ts).
+   */
+  connection(): SlotConnection {
     if (this.#connection === undefined) {
-      this.#connection = createSlotDispatcher(undici, this.#settings, (socket) => {
+      const onSocket = (socket: Socket) => {
         this.socket = socket;
         const state = socketState(socket);
         if (state === undefined || this.#connectWaiters.size === 0) return;
         const waiters = [...this.#connectWaiters];
         this.#connectWaiters.clear();
         for (const waiter of waiters) waiter({ id: state.id });
-      });
+      };
+      this.#connection =
+        this.#settings.engine === "node"
+          ? createNodeConnection(this.origin, this.#settings, onSocket)
+          : createUndiciConnection(requireUndici(), this.#settings, onSocket);
       // Closed before its first request (one that waited for a connection while the client
-      // closed): undici then refuses the request as it would have on a dispatcher built earlier.
+      // closed): the engine then refuses the request as it would have on a connection built earlier.
       if (this.#ended === "close") void this.#connection.close();
       else if (this.#ended === "destroy") void this.#connection.destroy();
     }
-    return this.#connection.dispatcher;
+    return this.#connection;
   }
 
   async close(): Promise<void> {
@@ -78,7 +94,7 @@ export class ConnectionSlot {
 
   /**
    * Calls `callback` once the slot has a connected socket: at once when it has one now,
-   * otherwise when undici's connect for it completes. The returned function cancels the
+   * otherwise when the engine's connect for it completes. The returned function cancels the
    * wait (the request failed first). The callback must not throw.
    */
   whenConnected(callback: (connection: ConnectedInfo) => void): () => void {

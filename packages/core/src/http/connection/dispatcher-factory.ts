@@ -3,9 +3,11 @@ import type { buildConnector as Connectors, Dispatcher } from "undici";
 import type { HttpTlsOptions } from "../types.js";
 import { observeConnector } from "./connector.js";
 import { contextOptions, sharedSecureContext } from "./secure-context.js";
+import type { HttpEngine } from "./slot-connection.js";
 import type { UndiciParts } from "./undici-parts.js";
 
 export interface TransportSettings {
+  readonly engine: HttpEngine;
   readonly tls: HttpTlsOptions;
   readonly proxy: string | URL | false | undefined;
   readonly connectTimeoutMs: number;

@@ -10,19 +10,12 @@ import { type Lease, OriginPool } from "./origin-pool.js";
 import { socketState } from "./socket-state.js";
 import { loadedUndici, loadUndici } from "./undici-parts.js";
 
-function undiciCode(error: unknown): unknown {
+function errorCode(error: unknown): unknown {
   return typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
 }
 
-/** Methods undici already keeps the connection open after, body or not. */
-const PAYLOAD_METHODS: ReadonlySet<string> = new Set([
-  "POST",
-  "PUT",
-  "PATCH",
-  "QUERY",
-  "PROPFIND",
-  "PROPPATCH",
-]);
+/** How each engine reports a connection the server closed or reset under a request. */
+const CLOSED_CODES: ReadonlySet<unknown> = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
 
 /** Ends the slot's request once, whichever of the body's 'end' and 'close' comes first. */
 function endOnce(slot: ConnectionSlot): () => void {
@@ -50,9 +43,7 @@ export function createTransport(
   diagnostics: HttpDiagnostics,
 ): Transport {
   const pools = new Map<string, OriginPool>();
-  // undici's ProxyAgent writes a `host` into the headers object it is given; the caller's
-  // (or a frozen default) must not be that object. The direct Agent only reads them.
-  const ownHeaders = settings.proxy !== false;
+  const usesUndici = settings.engine === "undici";
   const poolFor = (origin: string) => {
     let pool = pools.get(origin);
     if (!pool) {
@@ -69,11 +60,11 @@ export function createTransport(
     const mapError = (error: unknown) =>
       toMailwireError(error, { target: `${method} ${describeTarget(url)}`, signal });
     // undici is loaded by the first request of the process (see undici-parts.ts).
-    const undici =
-      loadedUndici() ??
-      (await loadUndici().catch((error: unknown) => {
+    if (usesUndici && loadedUndici() === undefined) {
+      await loadUndici().catch((error: unknown) => {
         throw mapError(error);
-      }));
+      });
+    }
     let slot = request.connection;
     if (!slot) {
       const pool = poolFor(origin);
@@ -87,32 +78,23 @@ export function createTransport(
     const finish = endOnce(slot);
     const stopWaiting = request.onConnected && slot.whenConnected(request.onConnected);
     try {
-      const dispatcher = slot.dispatcher(undici);
-      const options: Parameters<typeof dispatcher.request>[0] = {
-        origin,
-        path: url.search === "" ? url.pathname : `${url.pathname}${url.search}`,
-        method: method as never,
-        headers: ownHeaders ? { ...request.headers } : request.headers,
-        body: request.body as never,
-        signal,
-      };
-      // undici closes the connection after a body sent with a method it does not expect one
-      // for (anything but POST/PUT/PATCH/QUERY/PROPFIND/PROPPATCH), in case the server did not
-      // read it. Our bodies are always length-delimited and meant to be read, and NTLM needs the
-      // connection kept: RPC over HTTP authenticates RPC_OUT_DATA (body: CONN/A1) this way.
-      if (request.body !== undefined && !PAYLOAD_METHODS.has(method)) options.reset = false;
-      // Only requests that ask for their own timeouts pay for the extra fields.
-      if (request.timeouts !== undefined) {
-        if (request.timeouts.headersMs !== undefined) options.headersTimeout = request.timeouts.headersMs;
-        if (request.timeouts.bodyMs !== undefined) options.bodyTimeout = request.timeouts.bodyMs;
-      }
+      const connection = slot.connection();
       // undici holds a request's abort until the connection is up (it only records the reason
       // while connecting), so racing the signal here is what makes an abort, or the overall
       // timeoutMs, end a connect that hangs. undici then drops the request unsent; the raced
       // promise keeps its handlers, so its late rejection is never unhandled.
       // (raceAbort on a signal that has already fired would leave `pending` unobserved.)
       throwIfAborted(signal);
-      const pending = dispatcher.request(options);
+      const pending = connection.request({
+        origin,
+        path: url.search === "" ? url.pathname : `${url.pathname}${url.search}`,
+        method,
+        headers: request.headers,
+        body: request.body,
+        signal,
+        headersTimeoutMs: request.timeouts?.headersMs,
+        bodyTimeoutMs: request.timeouts?.bodyMs,
+      });
       const data = await (signal === undefined ? pending : raceAbort(pending, signal));
       // pipelining is 1, so the socket that delivered these headers is the slot's current one.
       const state = socketState(slot.socket);
@@ -137,10 +119,11 @@ export function createTransport(
     } catch (error) {
       stopWaiting?.();
       finish();
-      // A TLS alert from the server (say, "certificate required") beats undici's "closed".
-      // UND_ERR_SOCKET only comes from a connected socket, and the slot's latest is the one.
-      const tlsFailure =
-        undiciCode(error) === "UND_ERR_SOCKET" ? socketState(slot.socket)?.tlsFailure : undefined;
+      // A TLS alert from the server (say, "certificate required") beats the engine's "closed".
+      // Those codes only come from a connected socket, and the slot's latest is the one.
+      const tlsFailure = CLOSED_CODES.has(errorCode(error))
+        ? socketState(slot.socket)?.tlsFailure
+        : undefined;
       const mapped = mapError(tlsFailure ?? error);
       diagnostics.error({ method, url, error: mapped, durationMs: performance.now() - started });
       throw mapped;

@@ -1,0 +1,227 @@
+import http from "node:http";
+import https from "node:https";
+import net, { type Socket } from "node:net";
+import nodeTls, { type ConnectionOptions, type TLSSocket } from "node:tls";
+import { ConnectionError } from "../../../errors/error-classes.js";
+import { markNotSent } from "../../map-error.js";
+import type { TransportSettings } from "../dispatcher-factory.js";
+import { contextOptions, sharedSecureContext } from "../secure-context.js";
+import { proxyFromEnvironment } from "./proxy-env.js";
+
+/** What a connect is asked for; the same shape undici's connectors take, so observeConnector wraps both. */
+export interface ConnectTarget {
+  readonly protocol: string;
+  readonly hostname: string;
+  readonly port: string | number;
+  readonly servername?: string | null | undefined;
+  /** Set by the connect deadline: cancels a CONNECT to the proxy that is still pending. */
+  readonly signal?: AbortSignal | undefined;
+}
+
+export type ConnectCallback = (error: Error | null, socket: Socket | null) => void;
+export type NodeConnector = (target: ConnectTarget, callback: ConnectCallback) => Socket | undefined;
+
+const DEFAULT_PORTS: Readonly<Record<string, number>> = { "http:": 80, "https:": 443 };
+/** TLS sessions kept per connector for resumption on reconnect (bounded; oldest dropped first). */
+const MAX_SESSIONS = 100;
+/** TCP keep-alive probes after a minute of silence, as undici's connector sets them. */
+const TCP_KEEP_ALIVE_DELAY_MS = 60_000;
+
+const noop = () => {};
+
+/** `[::1]` (URL.hostname of an IPv6 literal) as node:net wants it. */
+function bare(hostname: string): string {
+  return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
+}
+
+function portOf(protocol: string, port: string | number): number {
+  const value = typeof port === "number" ? port : Number.parseInt(port, 10);
+  return Number.isInteger(value) && value > 0 ? value : (DEFAULT_PORTS[protocol] ?? 80);
+}
+
+/** Proxy-Authorization for a proxy URL that carries user:password. */
+function proxyAuthorization(proxy: URL): string | undefined {
+  if (proxy.username === "" && proxy.password === "") return undefined;
+  const user = decodeURIComponent(proxy.username);
+  const password = decodeURIComponent(proxy.password);
+  return `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
+}
+
+/** Calls back once, with errors marked as "nothing was sent" (a connect never writes a request). */
+function settleOnce(callback: ConnectCallback): ConnectCallback {
+  let settled = false;
+  return (error, socket) => {
+    if (settled) {
+      socket?.destroy();
+      return;
+    }
+    settled = true;
+    // node:http adds its own listeners a tick after it is handed the socket; an error in
+    // between must not go unhandled (http still sees it through the socket's state).
+    socket?.on("error", noop);
+    callback(error && markNotSent(error), socket);
+  };
+}
+
+/**
+ * Opens the sockets of the node:http engine: TCP, then TLS for https (with the client's
+ * shared secure context and TLS session resumption), directly or through an HTTP CONNECT
+ * tunnel (the `proxy` option, or the environment's proxy variables when it is left out).
+ * Calls back once the connection can carry a request; errors are node's own, mapped by the
+ * transport. observeConnector adds the connect deadline, the principal check and the ids.
+ */
+export function createNodeConnector(settings: TransportSettings): NodeConnector {
+  const { tls } = settings;
+  const secureContext = sharedSecureContext(tls);
+  const tlsBase: ConnectionOptions = {
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+    ALPNProtocols: ["http/1.1"],
+    // With a shared context the fields are already in it; without one (it could not be
+    // built), every connect builds its own and fails with node's error, reported per request.
+    ...(secureContext !== undefined ? { secureContext } : contextOptions(tls)),
+  };
+  const sessions = new Map<string, Buffer>();
+
+  const startTls = (
+    target: { host: string; port: number; servername: string | undefined },
+    socket: Socket | undefined,
+    callback: ConnectCallback,
+  ): TLSSocket => {
+    const key = `${target.servername ?? target.host}:${target.port}`;
+    const options: ConnectionOptions = { ...tlsBase, host: target.host, port: target.port };
+    if (socket !== undefined) options.socket = socket;
+    // SNI takes a name, never an IP address; the certificate is then checked against the IP.
+    if (target.servername !== undefined) options.servername = target.servername;
+    const session = sessions.get(key);
+    if (session !== undefined) options.session = session;
+    const secure = nodeTls.connect(options);
+    secure.on("session", (value: Buffer) => {
+      sessions.delete(key);
+      if (sessions.size >= MAX_SESSIONS) {
+        const oldest = sessions.keys().next().value;
+        if (oldest !== undefined) sessions.delete(oldest);
+      }
+      sessions.set(key, value);
+    });
+    const onError = (error: Error) => {
+      // A session the server no longer accepts must not be offered again.
+      sessions.delete(key);
+      secure.destroy();
+      callback(error, null);
+    };
+    secure.once("error", onError);
+    secure.once("secureConnect", () => {
+      secure.removeListener("error", onError);
+      callback(null, secure);
+    });
+    return secure;
+  };
+
+  const direct = (
+    protocol: string,
+    host: string,
+    port: number,
+    servername: string | undefined,
+    callback: ConnectCallback,
+  ): Socket => {
+    if (protocol === "https:") {
+      const secure = startTls({ host, port, servername }, undefined, callback);
+      secure.setNoDelay(true);
+      secure.setKeepAlive(true, TCP_KEEP_ALIVE_DELAY_MS);
+      return secure;
+    }
+    const socket = net.connect({
+      host,
+      port,
+      noDelay: true,
+      keepAlive: true,
+      keepAliveInitialDelay: TCP_KEEP_ALIVE_DELAY_MS,
+    });
+    const onError = (error: Error) => {
+      socket.destroy();
+      callback(error, null);
+    };
+    socket.once("error", onError);
+    socket.once("connect", () => {
+      socket.removeListener("error", onError);
+      callback(null, socket);
+    });
+    return socket;
+  };
+
+  const tunnel = (
+    proxyUrl: string,
+    target: { protocol: string; host: string; port: number; servername: string | undefined },
+    signal: AbortSignal | undefined,
+    callback: ConnectCallback,
+  ): void => {
+    let proxy: URL;
+    try {
+      proxy = new URL(proxyUrl);
+    } catch (error) {
+      callback(new ConnectionError("the proxy URL is not a valid URL", { cause: error }), null);
+      return;
+    }
+    const authority = `${net.isIPv6(target.host) ? `[${target.host}]` : target.host}:${target.port}`;
+    const headers: Record<string, string> = { host: authority };
+    const authorization = proxyAuthorization(proxy);
+    if (authorization !== undefined) headers["proxy-authorization"] = authorization;
+    const request = (proxy.protocol === "https:" ? https : http).request({
+      host: bare(proxy.hostname),
+      port: portOf(proxy.protocol, proxy.port),
+      method: "CONNECT",
+      path: authority,
+      headers,
+      agent: false,
+      signal,
+    });
+    request.once("error", (error) => callback(error, null));
+    request.once("connect", (response: http.IncomingMessage, socket: Socket, head: Buffer) => {
+      if (response.statusCode !== 200) {
+        socket.destroy();
+        // The proxy's status only: its reason phrase and headers may echo what we sent.
+        callback(
+          new ConnectionError(`the proxy refused the tunnel to ${authority} (HTTP ${response.statusCode})`, {
+            details: { proxyStatus: response.statusCode },
+          }),
+          null,
+        );
+        return;
+      }
+      if (head.length > 0) socket.unshift(head);
+      socket.setNoDelay(true);
+      socket.setKeepAlive(true, TCP_KEEP_ALIVE_DELAY_MS);
+      if (target.protocol !== "https:") {
+        callback(null, socket);
+        return;
+      }
+      const onAbort = () => socket.destroy();
+      signal?.addEventListener("abort", onAbort, { once: true });
+      startTls(target, socket, (error, secure) => {
+        signal?.removeEventListener("abort", onAbort);
+        if (error !== null) socket.destroy();
+        callback(error, secure);
+      });
+    });
+    request.end();
+  };
+
+  return (target, callback) => {
+    const done = settleOnce(callback);
+    const protocol = target.protocol;
+    const host = bare(target.hostname);
+    const port = portOf(protocol, target.port);
+    // The caller's servername wins; a host name is its own; an IP address gets none.
+    const servername =
+      tls.servername ?? (target.servername || undefined) ?? (net.isIP(host) === 0 ? host : undefined);
+    const proxy =
+      settings.proxy === false
+        ? undefined
+        : settings.proxy !== undefined
+          ? String(settings.proxy)
+          : proxyFromEnvironment(protocol, host, port);
+    if (proxy === undefined) return direct(protocol, host, port, servername, done);
+    tunnel(proxy, { protocol, host, port, servername }, target.signal, done);
+    return undefined;
+  };
+}
