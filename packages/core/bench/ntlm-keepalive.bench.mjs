@@ -17,7 +17,7 @@
 // undici peers have no retry layer either.
 //
 // Environment: BENCH_MS (ms per client per round, default 1000), BENCH_ROUNDS (default 7),
-// BENCH_ONLY=ours|ours-open|undici|undici-client|httpntlm (run one client, for --cpu-prof).
+// BENCH_ONLY=ours|ours-node|ours-open|undici|undici-client|httpntlm (run one client, for --cpu-prof).
 import { createServer } from "node:http";
 import { performance } from "node:perf_hooks";
 import httpntlm from "httpntlm";
@@ -49,6 +49,8 @@ await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
 const base = `http://127.0.0.1:${server.address().port}`;
 
 const ours = createHttpClient({ credentials: user, proxy: false, retry: false });
+// The same on core's node:http engine (engine: "node"): not a goal, shown for the engine choice.
+const oursNode = createHttpClient({ engine: "node", credentials: user, proxy: false, retry: false });
 const oursOpen = createHttpClient({ proxy: false, retry: false });
 const pool = new Pool(base, { connections: 1 });
 const client = new Client(base);
@@ -64,6 +66,14 @@ const clients = [
     label: "@mailwire/core, NTLM keep-alive",
     once: async () => {
       const response = await ours.request({ method: "GET", url: `${base}/ntlm` });
+      await response.body.dump();
+    },
+  },
+  {
+    key: "ours-node",
+    label: "@mailwire/core engine node, NTLM",
+    once: async () => {
+      const response = await oursNode.request({ method: "GET", url: `${base}/ntlm` });
       await response.body.dump();
     },
   },
@@ -153,7 +163,7 @@ for (let round = 0; round < ROUNDS; round++) {
     if (entry.key === "ours") ourHandshakes += ntlm.stats.negotiates - before;
   }
 }
-await Promise.all([ours.close(), oursOpen.close(), pool.close(), client.close()]);
+await Promise.all([ours.close(), oursNode.close(), oursOpen.close(), pool.close(), client.close()]);
 server.close();
 
 const fixed = (value) => (value === undefined ? "-" : value.toFixed(0));
@@ -204,6 +214,7 @@ const goals = [
   ["ours / undici Pool (no auth)", "ours", "undici", 0.8],
   ["ours / undici Client (no auth)", "ours", "undici-client", 0.8],
   ["ours NTLM / ours no auth (cost of auth)", "ours", "ours-open", undefined],
+  ["engine node / engine undici (both NTLM)", "ours-node", "ours", undefined],
 ]
   .map(([label, top, bottom, goal]) => [label, ratio(top, bottom), goal, cpuRatio(top, bottom)])
   .filter(([, value]) => value !== undefined);

@@ -12,6 +12,7 @@ const client = createEwsClient({
   url: config.url,
   credentials: { username: config.username, password: config.password },
   tls: { ca: config.caPem },
+  ...(config.engine ? { engine: config.engine } : {}),
 });
 const drain = async (response) => {
   const chunks = [];

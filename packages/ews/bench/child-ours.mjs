@@ -10,6 +10,7 @@ const client = createEwsClient({
   url: config.url,
   credentials: { username: config.username, password: config.password },
   tls: { ca: config.caPem },
+  ...(config.engine ? { engine: config.engine } : {}),
 });
 try {
   const cpu = process.cpuUsage();

@@ -6,11 +6,11 @@
 //                  Managed API sends as AllProperties)
 //      each in its own child process per round: wall time, items/s, CPU seconds, peak RSS
 //      (process.memoryUsage().rss sampled every 5 ms, and the kernel's VmHWM for the child's own
-//      memory); and a "transport floor" child sending the same requests through our SoapClient /
-//      core's HTTP client without parsing the replies (what any client on this HTTP stack starts
-//      from), the same floor under --liftoff-only, one sending them over node:https (Node's native
-//      HTTP parser), and ours again in a process started with --liftoff-only (a deployment's V8
-//      flag, see decision 0002);
+//      memory); ours again on core's undici engine (ours-undici) and on undici in a process
+//      started with --liftoff-only (a deployment's V8 flag, see docs/decisions/0003); and "transport
+//      floor" children sending the same requests through our SoapClient / core's HTTP client
+//      without parsing the replies (what any client on this HTTP stack starts from): on the node
+//      engine, on undici, on undici under --liftoff-only, and over bare node:https;
 //   2. peak RSS of a child streaming a 100 MB attachment with downloadAttachment into a SHA-256;
 //   3. our parsing against bare fast-xml-parser on FindItem/GetItem responses recorded from the
 //      sim once: the XML reader alone (parseXml), and everything the client does with a reply
@@ -26,8 +26,8 @@
 //
 // Environment: BENCH_ROUNDS (3), BENCH_ITEMS (10000), BENCH_FETCH (1000), BENCH_PAGE (1000),
 // BENCH_BATCH (100), BENCH_ATTACHMENT_MB (100; 0 skips), BENCH_PARSE_ITERATIONS (20),
-// BENCH_DIST (the built entry to measure), BENCH_CLIENTS ("ours", "ours-liftoff", "ews-js", "floor",
-// "floor-liftoff", "floor-https", comma-separated; all by default).
+// BENCH_DIST (the built entry to measure), BENCH_CLIENTS ("ours", "ours-undici", "ours-liftoff",
+// "ews-js", "floor", "floor-undici", "floor-liftoff", "floor-https", comma-separated; all by default).
 import { spawn } from "node:child_process";
 import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -150,13 +150,21 @@ try {
 
   const clients = {
     ours: { label: `@mailwire/ews (dist)`, script: here("./child-ours.mjs"), env: {} },
-    // The same client in a process started with V8's --liftoff-only: a deployment's choice (it
-    // slows all WebAssembly in that process; a library must not set it), shown because it
-    // removes undici's TurboFan compile of its llhttp parser (docs/decisions/0002).
-    "ours-liftoff": {
-      label: "@mailwire/ews, --liftoff-only",
+    // The same client on core's other engine (engine: "undici"), for the engine choice's cost.
+    "ours-undici": {
+      label: "@mailwire/ews, engine undici",
       script: here("./child-ours.mjs"),
       env: {},
+      engine: "undici",
+    },
+    // engine undici in a process started with V8's --liftoff-only: a deployment's choice (it
+    // slows all WebAssembly in that process; a library must not set it), shown because it
+    // removes undici's TurboFan compile of its llhttp parser (docs/decisions/0003).
+    "ours-liftoff": {
+      label: "ews, undici, --liftoff-only",
+      script: here("./child-ours.mjs"),
+      env: {},
+      engine: "undici",
       execArgv: ["--liftoff-only"],
     },
     "ews-js": {
@@ -189,7 +197,8 @@ try {
     const order = round % 2 === 0 ? names : [...names].reverse();
     for (const name of order) {
       try {
-        const config = clients[name].dist ? { ...base, dist: clients[name].dist } : base;
+        let config = clients[name].dist ? { ...base, dist: clients[name].dist } : base;
+        if (clients[name].engine) config = { ...config, engine: clients[name].engine };
         const result = await runChild(
           clients[name].script,
           config,
@@ -210,14 +219,21 @@ try {
 
   // --- the transport floor -----------------------------------------------------------------
 
-  // floor: core's HTTP client (undici); floor-liftoff: the same in a --liftoff-only process (no
-  // TurboFan tier-up of undici's WebAssembly parser); floor-https: the same envelopes over
-  // node:https, whose HTTP parser is Node's native llhttp. Alternating rounds, like the clients.
+  // floor: core's HTTP client on the engine ours uses by default (node:http); floor-undici: on
+  // undici; floor-liftoff: undici in a --liftoff-only process (no TurboFan tier-up of undici's
+  // WebAssembly parser); floor-https: the same envelopes over bare node:https. Alternating
+  // rounds, like the clients.
   const floorKinds = {
-    floor: { label: "floor: core HTTP (undici)", script: here("./child-floor.mjs") },
+    floor: { label: "floor: core HTTP (node)", script: here("./child-floor.mjs") },
+    "floor-undici": {
+      label: "floor: core HTTP (undici)",
+      script: here("./child-floor.mjs"),
+      engine: "undici",
+    },
     "floor-liftoff": {
       label: "floor: undici, --liftoff-only",
       script: here("./child-floor.mjs"),
+      engine: "undici",
       execArgv: ["--liftoff-only"],
     },
     "floor-https": { label: "floor: node:https", script: here("./child-floor-https.mjs") },
@@ -229,7 +245,8 @@ try {
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of round % 2 === 0 ? floorNames : [...floorNames].reverse()) {
       try {
-        const result = await runChild(floorKinds[name].script, base, {}, floorKinds[name].execArgv);
+        const config = floorKinds[name].engine ? { ...base, engine: floorKinds[name].engine } : base;
+        const result = await runChild(floorKinds[name].script, config, {}, floorKinds[name].execArgv);
         if (result.listed !== ITEMS || result.fetched !== FETCH)
           throw new Error(`listed ${result.listed}, fetched ${result.fetched}`);
         floorRuns[name].push(result);
@@ -347,17 +364,23 @@ try {
         `${pad("  ours above the transport floor", 46)}${padLeft(`${ours.rss >= floor ? "+" : "-"}${(Math.abs(ours.rss - floor) / MIB).toFixed(0)} MiB`, 10)}${padLeft("", 10)}  (floor ${(floor / MIB).toFixed(0)} MiB = ${(floor / theirs.rss).toFixed(2)} of ews-javascript-api's peak)`,
       );
     }
+    const undici = summary["ours-undici"];
+    if (undici?.n > 0) {
+      out(
+        `${pad("  ours on core's undici engine instead", 46)}${padLeft((undici.rss / theirs.rss).toFixed(3), 10)}${padLeft("<= 0.333", 10)}  ${undici.rss / theirs.rss <= 1 / 3 ? "yes" : "NO"} (${(undici.rss / MIB).toFixed(0)} MiB, ${(theirs.total / undici.total).toFixed(2)}x throughput)`,
+      );
+    }
     const liftoff = summary["ours-liftoff"];
     if (liftoff?.n > 0) {
       out(
-        `${pad("  ours in a process run with --liftoff-only", 46)}${padLeft((liftoff.rss / theirs.rss).toFixed(3), 10)}${padLeft("<= 0.333", 10)}  ${liftoff.rss / theirs.rss <= 1 / 3 ? "yes" : "NO"} (${(liftoff.rss / MIB).toFixed(0)} MiB; a deployment's V8 flag, not the library's default)`,
+        `${pad("  undici in a process run with --liftoff-only", 46)}${padLeft((liftoff.rss / theirs.rss).toFixed(3), 10)}${padLeft("<= 0.333", 10)}  ${liftoff.rss / theirs.rss <= 1 / 3 ? "yes" : "NO"} (${(liftoff.rss / MIB).toFixed(0)} MiB; a deployment's V8 flag, not the library's default)`,
       );
     }
     const native = floorRuns["floor-https"] ?? [];
     if (native.length > 0) {
       const floor = median(native.map((run) => run.peakRss));
       out(
-        `${pad("  transport floor on node:https instead", 46)}${padLeft((floor / theirs.rss).toFixed(3), 10)}${padLeft("", 10)}  (${(floor / MIB).toFixed(0)} MiB; what a node:http engine in core would start from)`,
+        `${pad("  transport floor on bare node:https", 46)}${padLeft((floor / theirs.rss).toFixed(3), 10)}${padLeft("", 10)}  (${(floor / MIB).toFixed(0)} MiB)`,
       );
     }
     out(
