@@ -27,6 +27,7 @@ const CHANNEL_HEADERS = {
 /** One channel's own HTTP client: one connection, no retries (a channel request is not idempotent). */
 export function channelClient(options: RpcOverHttpOptions, connectMs: number): HttpClient {
   return createHttpClient({
+    engine: options.engine,
     credentials: options.credentials,
     tls: options.tls,
     proxy: options.proxy,

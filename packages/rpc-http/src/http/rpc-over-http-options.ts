@@ -1,4 +1,4 @@
-import type { HttpCredentials, HttpTlsOptions, Logger } from "@mailwire/core";
+import type { HttpCredentials, HttpEngine, HttpTlsOptions, Logger } from "@mailwire/core";
 
 /** Well-known RPC server ports behind an Exchange RPC proxy ([MS-OXCRPC], [MS-OXABREF]). */
 export const RpcServerPort = {
@@ -36,6 +36,8 @@ export interface RpcOverHttpOptions {
   tls?: HttpTlsOptions | undefined;
   /** An HTTP proxy URL, or `false` for none (default: the environment's HTTPS_PROXY). */
   proxy?: string | URL | false | undefined;
+  /** core's HTTP engine for the channels' clients (default `"undici"`; `"node"` for node:http). */
+  engine?: HttpEngine | undefined;
   /** Allow Basic over plain http:// (tests only). */
   allowInsecureAuth?: boolean | undefined;
   signal?: AbortSignal | undefined;
