@@ -2,6 +2,7 @@ import {
   AuthError,
   createHttpClient,
   deadline,
+  ErrorCode,
   type HttpClient,
   InvalidArgumentError,
   isMailwireError,
@@ -270,7 +271,7 @@ function nothingFound(context: RoundContext, errors: unknown[]) {
   const summary = summarize(context.trace);
   // An endpoint that refused the credentials is the answer a caller can act on (a wrong
   // password), not "no settings": say so with the code every other mailwire login failure has.
-  const refused = errors.find((error) => isMailwireError(error) && error.code === "MW_AUTH_FAILED");
+  const refused = errors.find((error) => isMailwireError(error) && error.code === ErrorCode.AUTH_FAILED);
   if (refused !== undefined) {
     return new AuthError(
       `autodiscover: the server refused the credentials for ${context.email.address}: ${summary}`,
