@@ -9,6 +9,7 @@ const client = createEwsClient({
   url: config.url,
   credentials: { username: config.username, password: config.password },
   tls: { ca: config.caPem },
+  ...(config.engine ? { engine: config.engine } : {}),
 });
 // Baseline: after the first request (module loaded, TLS and auth done), before the download.
 await client.getFolder("inbox");
