@@ -10,7 +10,8 @@ import { storeKey as hash } from "./store-key.js";
 // half written (the OST's job in Outlook's cached mode). Layout under the profile's cache dir:
 //   folders.json                    the folder list and when it was synced
 //   index/<hash(folderId)>.json     one folder's message summaries, newest first
-//   messages/<hash(messageId)>.json one message as `read` returned it
+//   messages/<hash(messageId)>.json one message as `read` returned it, plus the store's own
+//                                   marks under "$store" (see StoreMarks; absent in older files)
 //   attachments/<hash(messageId)>/  its attachment bytes, up to a size cap (attachment-store.ts)
 //   pending.jsonl                   changes made offline, replayed in order when back online
 
@@ -56,6 +57,34 @@ async function readJson<T>(path: string): Promise<T | undefined> {
   }
 }
 
+/**
+ * What the store notes beside a message, in the message's own file under `$store` (a key no
+ * MessageDetail field has; readers that predate it ignore it). Files written before it existed
+ * simply have none, which reads as "nothing noted": the caller then looks, as it always did.
+ */
+interface StoreMarks {
+  /**
+   * Its attachment manifest was saved before this file was written, so sync need not read the
+   * manifest to learn whether the attachments were kept: the file is renamed into place only
+   * after the manifest is, so a set mark always means a manifest on disk.
+   */
+  readonly attachmentManifest?: true;
+}
+
+type MessageFile = MessageDetail & { readonly $store?: StoreMarks };
+
+/** A cached message with what the store noted beside it. */
+export interface CachedMessage {
+  readonly detail: MessageDetail;
+  /** Its attachment manifest is known to be saved (false: unknown, look at the manifest). */
+  readonly attachmentManifest: boolean;
+}
+
+export interface SaveMessageOptions {
+  /** Set only once the message's attachment manifest is saved (`AttachmentStore.saveManifest`). */
+  readonly attachmentManifest?: boolean | undefined;
+}
+
 export class LocalStore {
   readonly directory: string;
   readonly attachments: AttachmentStore;
@@ -93,14 +122,27 @@ export class LocalStore {
     return index && { ...index, messages: index.messages.map(reviveDates) };
   }
 
-  async saveMessage(detail: MessageDetail): Promise<void> {
+  async saveMessage(detail: MessageDetail, options: SaveMessageOptions = {}): Promise<void> {
     const dir = await this.#ensure("messages");
-    await writeFileAtomic(join(dir, `${hash(detail.id)}.json`), JSON.stringify(detail));
+    // A detail handed back with marks of its own (a caller spreading a file it read) does not
+    // carry them over: only what this call says is noted.
+    const { $store: _ignored, ...plain } = detail as MessageFile;
+    const file: MessageFile = options.attachmentManifest
+      ? { ...plain, $store: { attachmentManifest: true } }
+      : plain;
+    await writeFileAtomic(join(dir, `${hash(detail.id)}.json`), JSON.stringify(file));
+  }
+
+  /** The message with the store's marks; one file read, like `message`. */
+  async cachedMessage(messageId: string): Promise<CachedMessage | undefined> {
+    const file = await readJson<MessageFile>(join(this.directory, "messages", `${hash(messageId)}.json`));
+    if (file === undefined) return undefined;
+    const { $store: marks, ...detail } = file;
+    return { detail: reviveDates(detail), attachmentManifest: marks?.attachmentManifest === true };
   }
 
   async message(messageId: string): Promise<MessageDetail | undefined> {
-    const detail = await readJson<MessageDetail>(join(this.directory, "messages", `${hash(messageId)}.json`));
-    return detail && reviveDates(detail);
+    return (await this.cachedMessage(messageId))?.detail;
   }
 
   async hasMessage(messageId: string): Promise<boolean> {

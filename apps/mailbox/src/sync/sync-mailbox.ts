@@ -135,7 +135,9 @@ interface Counts {
 
 /**
  * Keeps a message's attachments (each up to the cap) and then their manifest; the manifest is
- * the mark that they are done, so a pass cut short fetches them again next time.
+ * the mark that they are done, so a pass cut short fetches them again next time. The caller
+ * then writes the message file with `attachmentManifest` set, which spares later passes from
+ * reading the manifest of every cached message to learn that.
  */
 async function syncAttachments(
   mailbox: Mailbox,
@@ -195,19 +197,28 @@ async function syncFolder(
   });
 
   const missing: MessageSummary[] = [];
-  // Kept earlier without their attachments (read online, or by an older version): those only.
+  // Kept earlier without their attachments (read online, or by an older version, or a pass cut
+  // between the attachments and their manifest): those only.
   const lackingAttachments: MessageDetail[] = [];
   for (const summary of listed) {
-    const cached = await store.message(summary.id);
-    if (cached === undefined) missing.push(summary);
-    else {
-      counts.alreadyCached += 1;
-      // Flags change without the message changing: update the copy, no download.
-      if (cached.read !== summary.read) await store.saveMessage({ ...cached, read: summary.read });
-      if (cached.attachments.length > 0 && (await store.attachments.manifest(cached.id)) === undefined) {
-        lackingAttachments.push(cached);
-      }
+    const cached = await store.cachedMessage(summary.id);
+    if (cached === undefined) {
+      missing.push(summary);
+      continue;
     }
+    counts.alreadyCached += 1;
+    const detail = { ...cached.detail, read: summary.read };
+    let manifestSaved = cached.attachmentManifest;
+    let rewrite = cached.detail.read !== summary.read; // a flag changed without the message changing
+    // The message file's mark says the manifest is there; without it (a file written by an older
+    // version, by an online read, or a pass cut before the mark) look once, and note what was
+    // found so the passes after this one read nothing more than the message file.
+    if (!manifestSaved && detail.attachments.length > 0) {
+      manifestSaved = (await store.attachments.manifest(detail.id)) !== undefined;
+      if (manifestSaved) rewrite = true;
+      else lackingAttachments.push(detail);
+    }
+    if (rewrite) await store.saveMessage(detail, { attachmentManifest: manifestSaved });
   }
   options.onProgress?.({
     type: "folder",
@@ -218,13 +229,17 @@ async function syncFolder(
   });
   if (options.headersOnly) return;
 
-  for (const cached of lackingAttachments) await syncAttachments(mailbox, cached, store, counts, options);
+  for (const cached of lackingAttachments) {
+    await syncAttachments(mailbox, cached, store, counts, options);
+    // After the manifest, never before: a mark always means a manifest on disk.
+    await store.saveMessage(cached, { attachmentManifest: true });
+  }
   let done = 0;
   for (const summary of missing) {
     const detail = await mailbox.read(summary.id, { signal: options.signal });
     // Attachments before the message: the message file is what marks it done.
     await syncAttachments(mailbox, detail, store, counts, options);
-    await store.saveMessage(detail);
+    await store.saveMessage(detail, { attachmentManifest: true });
     counts.downloaded += 1;
     done += 1;
     options.onProgress?.({
