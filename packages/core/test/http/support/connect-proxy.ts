@@ -1,21 +1,38 @@
-import { createServer, type Server } from "node:http";
+import { createServer, type IncomingHttpHeaders, type Server } from "node:http";
 import { type AddressInfo, connect, type Socket } from "node:net";
 
 export interface ConnectProxy {
   readonly url: string;
   /** host:port of every CONNECT tunnel opened. */
   readonly tunnels: string[];
+  /** The headers of every CONNECT request received (refused ones included). */
+  readonly connects: IncomingHttpHeaders[];
   close(): Promise<void>;
 }
 
+export interface ConnectProxyOptions {
+  /** Answer every CONNECT with this status (say 407) and open no tunnel. */
+  refuseWith?: number;
+}
+
 /** The smallest HTTP CONNECT proxy: it tunnels bytes and records where to. */
-export async function startConnectProxy(): Promise<ConnectProxy> {
+export async function startConnectProxy(options: ConnectProxyOptions = {}): Promise<ConnectProxy> {
   const tunnels: string[] = [];
+  const connects: IncomingHttpHeaders[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((_request, response) => {
     response.writeHead(405).end();
   });
   server.on("connect", (request, clientSocket: Socket, head: Buffer) => {
+    connects.push(request.headers);
+    if (options.refuseWith !== undefined) {
+      sockets.add(clientSocket);
+      clientSocket.on("error", () => {});
+      clientSocket.end(
+        `HTTP/1.1 ${options.refuseWith} Refused\r\nProxy-Authenticate: Basic realm="proxy"\r\nContent-Length: 0\r\n\r\n`,
+      );
+      return;
+    }
     const target = request.url ?? "";
     tunnels.push(target);
     const [host, port] = target.split(":");
@@ -39,6 +56,7 @@ export async function startConnectProxy(): Promise<ConnectProxy> {
   return {
     url: `http://127.0.0.1:${port}`,
     tunnels,
+    connects,
     close: async () => {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -1,6 +1,6 @@
 import http from "node:http";
 import type { Socket } from "node:net";
-import type { Duplex } from "node:stream";
+import { type Duplex, Readable } from "node:stream";
 import { toAbortError } from "../../../abort/abort.js";
 import { ClosedError, InvalidArgumentError } from "../../../errors/error-classes.js";
 import type { HttpHeaders, RequestBody } from "../../types.js";
@@ -66,6 +66,16 @@ function headersOf(raw: readonly string[]): HttpHeaders {
 }
 
 /**
+ * A response without a body: to HEAD, 204 and 304 (RFC 9110 §6.4.1), or with Content-Length
+ * 0 and no Transfer-Encoding (RFC 9112 §6.3).
+ */
+function isBodiless(method: string, incoming: http.IncomingMessage): boolean {
+  const status = incoming.statusCode ?? 0;
+  if (method === "HEAD" || status === 204 || status === 304) return true;
+  return incoming.headers["content-length"] === "0" && incoming.headers["transfer-encoding"] === undefined;
+}
+
+/**
  * Resolves once `chunk` has left node:http's buffers for the socket (or the request is gone).
  * node:http corks the socket on a write and uncorks it a tick later, so "written" must mean
  * the write's callback: a streamed body's producer (an RPC over HTTP channel) takes the pull
@@ -128,6 +138,7 @@ export function createNodeConnection(
   let active = false;
   let ended: "close" | "destroy" | undefined;
   let drained: (() => void) | undefined;
+  let closing: Promise<void> | undefined;
 
   const pump = () => {
     if (active) return;
@@ -220,6 +231,19 @@ export function createNodeConnection(
     outgoing.once("response", (incoming: http.IncomingMessage) => {
       response = incoming;
       clearTimeout(headersTimer);
+      const statusCode = incoming.statusCode ?? 0;
+      const headers = headersOf(incoming.rawHeaders);
+      if (isBodiless(wire.method, incoming)) {
+        // node:http frees the socket only at the body's 'end', which a body nobody reads
+        // never reaches; a caller has no reason to read an empty one (and undici frees the
+        // connection without it). So it is read here, and the caller gets an empty stream.
+        incoming.on("error", () => {});
+        incoming.once("end", finished);
+        incoming.once("close", finished);
+        incoming.resume();
+        resolve({ statusCode, headers, body: Readable.from([]) });
+        return;
+      }
       const socket = incoming.socket as Socket | null;
       if (bodyMs > 0 && socket !== null && !incoming.complete) {
         bodyTimer = setTimeout(() => {
@@ -236,11 +260,7 @@ export function createNodeConnection(
       }
       incoming.once("end", finished);
       incoming.once("close", finished);
-      resolve({
-        statusCode: incoming.statusCode ?? 0,
-        headers: headersOf(incoming.rawHeaders),
-        body: incoming,
-      });
+      resolve({ statusCode, headers, body: incoming });
     });
 
     const body = wire.body;
@@ -276,10 +296,14 @@ export function createNodeConnection(
 
   return {
     request,
-    close: async () => {
+    close: () => {
       ended ??= "close";
-      if (active || queue.length > 0) await new Promise<void>((resolve) => (drained = resolve));
-      agent.destroy();
+      // One drain for every caller: a second close() must not take the first one's resolver.
+      closing ??= (async () => {
+        if (active || queue.length > 0) await new Promise<void>((resolve) => (drained = resolve));
+        agent.destroy();
+      })();
+      return closing;
     },
     destroy: async () => {
       ended = "destroy";

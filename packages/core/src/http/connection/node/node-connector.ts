@@ -214,12 +214,13 @@ export function createNodeConnector(settings: TransportSettings): NodeConnector 
     // The caller's servername wins; a host name is its own; an IP address gets none.
     const servername =
       tls.servername ?? (target.servername || undefined) ?? (net.isIP(host) === 0 ? host : undefined);
+    // NO_PROXY is matched against the URL's hostname, an IPv6 literal in brackets (as undici does).
     const proxy =
       settings.proxy === false
         ? undefined
         : settings.proxy !== undefined
           ? String(settings.proxy)
-          : proxyFromEnvironment(protocol, host, port);
+          : proxyFromEnvironment(protocol, target.hostname, port);
     if (proxy === undefined) return direct(protocol, host, port, servername, done);
     tunnel(proxy, { protocol, host, port, servername }, target.signal, done);
     return undefined;

@@ -21,7 +21,8 @@ function noProxyEntries(value: string): readonly NoProxyEntry[] {
     if (item === "") continue;
     const withPort = /^(.+):(\d+)$/.exec(item);
     entries.push({
-      host: (withPort?.[1] ?? item).toLowerCase(),
+      // ".example.com" and "*.example.com" mean what "example.com" does (see shouldProxy).
+      host: (withPort?.[1] ?? item).replace(/^\*?\./, "").toLowerCase(),
       port: withPort?.[2] !== undefined ? Number.parseInt(withPort[2], 10) : 0,
     });
   }
@@ -37,12 +38,8 @@ function shouldProxy(hostname: string, port: number): boolean {
   const host = hostname.toLowerCase();
   for (const entry of noProxyEntries(value)) {
     if (entry.port !== 0 && entry.port !== port) continue;
-    // "example.com" matches that host only; ".example.com" and "*.example.com" any name ending so.
-    if (/^[.*]/.test(entry.host)) {
-      if (host.endsWith(entry.host.replace(/^\*/, ""))) return false;
-    } else if (host === entry.host) {
-      return false;
-    }
+    // An entry exempts that host and every name below it, as undici 7 (and curl) match it.
+    if (host === entry.host || host.endsWith(`.${entry.host}`)) return false;
   }
   return true;
 }
@@ -55,7 +52,8 @@ function shouldProxy(hostname: string, port: number): boolean {
 export function proxyFromEnvironment(protocol: string, hostname: string, port: number): string | undefined {
   const env = process.env;
   const httpProxy = env.http_proxy ?? env.HTTP_PROXY;
-  const proxy = protocol === "https:" ? (env.https_proxy ?? env.HTTPS_PROXY ?? httpProxy) : httpProxy;
+  // An empty https one falls back to the http one too, as undici's does.
+  const proxy = protocol === "https:" ? (env.https_proxy ?? env.HTTPS_PROXY) || httpProxy : httpProxy;
   if (proxy === undefined || proxy === "") return undefined;
   return shouldProxy(hostname, port || DEFAULT_PORTS[protocol] || 0) ? proxy : undefined;
 }
