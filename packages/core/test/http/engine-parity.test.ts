@@ -160,6 +160,125 @@ describe(`engine parity (${engine})`, () => {
     });
   });
 
+  describe("connection reuse and its end", () => {
+    it("a response with Connection: close is the connection's last; the next request opens another", async () => {
+      server = await startServer((request, response) => {
+        if (request.url === "/last") response.setHeader("connection", "close");
+        response.end(`answer ${request.url}`);
+      });
+      const http = createHttpClient({ proxy: false, retry: false, connectionsPerOrigin: 1 });
+      client = http;
+      for (const path of ["/last", "/after"]) {
+        const response = await http.request({ method: "GET", url: `${server.url}${path}` });
+        expect(await response.body.text()).toBe(`answer ${path}`);
+      }
+      expect(server.connections()).toBe(2);
+    });
+
+    it("a kept-alive connection the server closed while idle is replaced without an error", async () => {
+      server = await startServer((request, response) => {
+        response.end(`answer ${request.url}`);
+        // Closes its side a little after answering, as a server's idle timeout does.
+        if (request.url === "/first") setTimeout(() => request.socket.end(), 50);
+      });
+      const http = createHttpClient({ proxy: false, retry: false, connectionsPerOrigin: 1 });
+      client = http;
+      const first = await http.request({ method: "GET", url: `${server.url}/first` });
+      expect(await first.body.text()).toBe("answer /first");
+      await sleep(500);
+      const second = await http.request({ method: "GET", url: `${server.url}/second` });
+      expect(await second.body.text()).toBe("answer /second");
+      expect(server.connections()).toBe(2);
+    });
+
+    it("keepAliveTimeoutMs: an idle connection is closed by the client, and the next request opens another", async () => {
+      const closed = latch();
+      server = await startServer((request, response) => {
+        request.socket.once("close", closed.open);
+        response.end("ok");
+      });
+      // No Keep-Alive hint from the server (keepAliveTimeoutMs is for "when the server does
+      // not say"), and it keeps idle connections forever: only the client can close this one.
+      server.server.keepAliveTimeout = 0;
+      const http = createHttpClient({ proxy: false, retry: false, keepAliveTimeoutMs: 200 });
+      client = http;
+      const first = await http.request({ method: "GET", url: server.url });
+      expect(first.headers["keep-alive"]).toBeUndefined();
+      await first.body.text();
+      await closed.opened;
+      const second = await http.request({ method: "GET", url: server.url });
+      expect(await second.body.text()).toBe("ok");
+      expect(server.connections()).toBe(2);
+    });
+
+    it("an informational 103 before the final response is skipped", async () => {
+      server = await startServer((_request, response) => {
+        response.writeEarlyHints({ link: "</style.css>; rel=preload; as=style" });
+        response.writeHead(200, { "x-final": "yes" });
+        response.end("final");
+      });
+      client = createHttpClient({ proxy: false, retry: false });
+      const response = await client.request({ method: "GET", url: server.url });
+      expect(response.statusCode).toBe(200);
+      expect(response.headers["x-final"]).toBe("yes");
+      expect(response.headers.link).toBeUndefined();
+      expect(await response.body.text()).toBe("final");
+    });
+  });
+
+  describe("response bodies", () => {
+    it("bytes() of an 8 MiB body arrives intact", async () => {
+      const big = Buffer.alloc(8 * 1024 * 1024);
+      for (let index = 0; index < big.length; index += 4) big.writeUInt32LE(index, index);
+      server = await startServer((_request, response) => void response.end(big));
+      client = createHttpClient({ proxy: false, retry: false });
+      const response = await client.request({ method: "GET", url: server.url });
+      const bytes = await response.body.bytes();
+      expect(bytes.length).toBe(big.length);
+      expect(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).equals(big)).toBe(true);
+    });
+
+    it("dump() of a small body keeps the connection; of one past 1 MiB closes it", async () => {
+      server = await startServer((request, response) => {
+        if (request.url === "/small") return void response.end(Buffer.alloc(10 * 1024, 1));
+        if (request.url === "/huge") return void response.end(Buffer.alloc(4 * 1024 * 1024, 2));
+        response.end("next");
+      });
+      const http = createHttpClient({ proxy: false, retry: false, connectionsPerOrigin: 1 });
+      client = http;
+      const small = await http.request({ method: "GET", url: `${server.url}/small` });
+      await small.body.dump();
+      const afterSmall = await http.request({ method: "GET", url: `${server.url}/next` });
+      expect(await afterSmall.body.text()).toBe("next");
+      expect(server.connections()).toBe(1);
+      const huge = await http.request({ method: "GET", url: `${server.url}/huge` });
+      await huge.body.dump();
+      const afterHuge = await http.request({ method: "GET", url: `${server.url}/next` });
+      expect(await afterHuge.body.text()).toBe("next");
+      expect(server.connections()).toBe(2);
+    });
+  });
+
+  describe("connect failures", () => {
+    it("a refused connection: MW_CONNECTION, marked as never sent", async () => {
+      // A port that was just free: nothing listens there.
+      const probe: Server = createServer();
+      probe.listen(0, "127.0.0.1");
+      await once(probe, "listening");
+      const { port } = probe.address() as { port: number };
+      await new Promise((resolve) => probe.close(resolve));
+      client = createHttpClient({ proxy: false, retry: false });
+      const error = await rejectionOf(
+        client.request({ method: "POST", url: `http://127.0.0.1:${port}/`, body: "x" }),
+      );
+      expect(error).toMatchObject({
+        name: "ConnectionError",
+        code: ErrorCode.CONNECTION,
+        details: { transportCode: "ECONNREFUSED", requestSent: false },
+      });
+    });
+  });
+
   describe("responses without a body", () => {
     for (const kind of ["HEAD", "204", "304", "Content-Length: 0"] as const) {
       it(`${kind}: the connection is free for the next request although the body was never read`, async () => {
@@ -192,8 +311,15 @@ describe(`engine parity (${engine})`, () => {
       return `http://${USER}:${encodeURIComponent(PASSWORD)}@${url.host}`;
     };
 
-    it("the CONNECT carries Proxy-Authorization: Basic of the decoded user:password", async () => {
-      server = await hello();
+    it("the CONNECT carries Proxy-Authorization: Basic of the decoded user:password, the target never", async () => {
+      const targetSaw: (string | undefined)[] = [];
+      server = await startServer(
+        (request, response) => {
+          targetSaw.push(request.headers["proxy-authorization"]);
+          response.end("hello");
+        },
+        { tls: true },
+      );
       proxy = await startConnectProxy();
       client = createHttpClient({ proxy: proxyUrl(proxy.url), retry: false, tls: { ca: await ca() } });
       const response = await client.request({ method: "GET", url: server.url, expectStatus: 200 });
@@ -201,6 +327,7 @@ describe(`engine parity (${engine})`, () => {
       expect(proxy.connects).toHaveLength(1);
       expect(proxy.connects[0]?.["proxy-authorization"]).toBe(`Basic ${BASIC}`);
       expect(proxy.tunnels).toEqual([new URL(server.url).host]);
+      expect(targetSaw).toEqual([undefined]);
     });
 
     it("a 407 from the proxy is MW_CONNECTION, names no credential, and nothing reaches the target", async () => {
