@@ -651,6 +651,34 @@ describe(`engine parity (${engine})`, () => {
       await expect(Promise.all([first, second])).resolves.toEqual([undefined, undefined]);
     });
 
+    it("destroy() fails what is in flight with MW_CLOSED: waiting for headers, queued, or mid-body", async () => {
+      server = await startServer((request, response) => {
+        if (request.url === "/silent") return;
+        response.writeHead(200, { "content-length": "100000" });
+        response.write(Buffer.alloc(1000, 1));
+      });
+      const url = server.url;
+      const closed = { name: "ClosedError", code: ErrorCode.CLOSED };
+
+      const waiting = createHttpClient({ proxy: false, retry: false, connectionsPerOrigin: 1 });
+      const arrived = latch();
+      server.server.once("request", () => arrived.open());
+      const head = rejectionOf(waiting.request({ method: "GET", url: `${url}/silent` }));
+      const queued = rejectionOf(waiting.request({ method: "GET", url: `${url}/behind` }));
+      await arrived.opened;
+      await waiting.destroy();
+      expect(await head).toMatchObject(closed);
+      expect(await queued).toMatchObject(closed);
+
+      const reading = createHttpClient({ proxy: false, retry: false });
+      client = reading;
+      const response = await reading.request({ method: "GET", url: `${url}/body` });
+      const chunks = response.body[Symbol.asyncIterator]();
+      expect((await chunks.next()).done).toBe(false);
+      await reading.destroy();
+      expect(await rejectionOf(chunks.next())).toMatchObject(closed);
+    });
+
     it("a request made just before close() still completes", async () => {
       server = await startServer((_request, response) => void response.end("made it"));
       const http = createHttpClient({ proxy: false, retry: false });

@@ -135,6 +135,8 @@ export function createNodeConnection(
   // after the previous one finished, when node:http has put the socket back as free.
   const queue: Queued[] = [];
   const live = new Set<http.ClientRequest>();
+  /** The response of a live request once its head arrived: destroy() fails its body. */
+  const responses = new WeakMap<http.ClientRequest, http.IncomingMessage>();
   let active = false;
   let ended: "close" | "destroy" | undefined;
   let drained: (() => void) | undefined;
@@ -230,6 +232,7 @@ export function createNodeConnection(
     });
     outgoing.once("response", (incoming: http.IncomingMessage) => {
       response = incoming;
+      responses.set(outgoing, incoming);
       clearTimeout(headersTimer);
       const statusCode = incoming.statusCode ?? 0;
       const headers = headersOf(incoming.rawHeaders);
@@ -308,7 +311,11 @@ export function createNodeConnection(
     destroy: async () => {
       ended = "destroy";
       for (const queued of queue.splice(0)) queued.fail(new ClosedError("the HTTP client was destroyed"));
-      for (const outgoing of live) outgoing.destroy(new ClosedError("the HTTP client was destroyed"));
+      // A body being read fails with this error too: destroying only the request would
+      // reach its reader as "the server closed the connection".
+      for (const outgoing of live) {
+        (responses.get(outgoing) ?? outgoing).destroy(new ClosedError("the HTTP client was destroyed"));
+      }
       drained?.();
       agent.destroy();
     },
