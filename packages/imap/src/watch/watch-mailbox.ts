@@ -11,6 +11,7 @@ import {
 import type { ImapFlow } from "imapflow";
 import { mapImapError } from "../errors.js";
 import type { ImapSession } from "../session/imap-session.js";
+import { prepareQresyncSelect, type QresyncSelect } from "./qresync-delta.js";
 import { type ReconcileResult, reconcile } from "./reconcile.js";
 import type { WatchEvent } from "./watch-event.js";
 import type { WatchState } from "./watch-state.js";
@@ -69,11 +70,16 @@ export async function* watchMailbox(
 
   while (true) {
     throwIfAborted(signal);
-    let session: ImapSession;
+    let session: ImapSession | undefined;
+    let qresync: QresyncSelect | undefined;
     try {
       session = await connect(signal);
-      await session.client.mailboxOpen(path);
+      // With a previous state and QRESYNC, the SELECT itself reports what changed (RFC 7162
+      // §3.2.5), so the resync below need not list every UID.
+      qresync = prepareQresyncSelect(session.client, state);
+      await session.client.mailboxOpen(path, qresync?.openOptions);
     } catch (error) {
+      session?.destroy();
       throwIfAborted(signal);
       const mapped = isMailwireError(error) ? error : mapImapError(error, { operation: "watch connect" });
       if (FATAL.has(mapped.code)) throw mapped;
@@ -82,12 +88,14 @@ export async function* watchMailbox(
       lost ??= mapped;
       await sleep(backoffDelay(failures, backoff), signal);
       continue;
+    } finally {
+      qresync?.stop();
     }
 
     const client = session.client;
     const wake = createWake(client);
     try {
-      const first = await withTimeout(reconcile(client, state), responseTimeoutMs, "resync");
+      const first = await withTimeout(reconcile(client, state, qresync?.delta), responseTimeoutMs, "resync");
       state = first.state;
       const baseline = first.state;
       if (lost !== undefined) {
@@ -108,7 +116,7 @@ export async function* watchMailbox(
         if (reason === "heartbeat" && !wake.pending()) continue;
         wake.clear();
         const next: ReconcileResult = await withTimeout(
-          reconcile(client, state),
+          resyncSelected(client, path, state, wake),
           responseTimeoutMs,
           "resync",
         );
@@ -127,6 +135,30 @@ export async function* watchMailbox(
       session.destroy();
     }
   }
+}
+
+/**
+ * The resync after a notification. With QRESYNC the folder is selected again relative to the
+ * last state (RFC 7162 §3.2.5; the server closes the old selection with [CLOSED], §3.2.11), so
+ * the answer holds only what changed since, not every UID; otherwise reconcile() lists UIDs.
+ */
+async function resyncSelected(
+  client: ImapFlow,
+  path: string,
+  state: WatchState | undefined,
+  wake: Wake,
+): Promise<ReconcileResult> {
+  const qresync = prepareQresyncSelect(client, state);
+  if (qresync === undefined) return reconcile(client, state);
+  try {
+    await client.mailboxOpen(path, qresync.openOptions);
+  } finally {
+    qresync.stop();
+  }
+  // The SELECT's own VANISHED, FETCH and EXISTS answers latched the wake, but they are this
+  // resync, not news; anything that changes later is notified after the SELECT completed.
+  wake.clear();
+  return reconcile(client, state, qresync.delta);
 }
 
 function* announce(events: readonly WatchEvent[], state: WatchState): Generator<WatchEvent> {
