@@ -482,6 +482,31 @@ describe(`engine parity (${engine})`, () => {
       });
     }
 
+    it("a body on GET, DELETE and OPTIONS arrives whole, as bytes, text or a stream, and the connection stays in step", async () => {
+      const seen: string[] = [];
+      server = await startServer(async (request, response) => {
+        const body = await readBody(request);
+        seen.push(`${request.method} ${body.toString("utf8")}`);
+        response.end("ok");
+      });
+      const http = createHttpClient({ proxy: false, retry: false, connectionsPerOrigin: 1 });
+      client = http;
+      async function* streamed(text: string) {
+        yield text.slice(0, 3);
+        yield new TextEncoder().encode(text.slice(3));
+      }
+      const expected: string[] = [];
+      for (const method of ["GET", "DELETE", "OPTIONS"]) {
+        const bodies = [`${method} as text ✓`, new TextEncoder().encode(`${method} as bytes`), streamed(`${method} as a stream`)];
+        for (const body of bodies) {
+          const response = await http.request({ method, url: server.url, body, expectStatus: 200 });
+          expect(await response.body.text()).toBe("ok");
+        }
+        expected.push(`${method} ${method} as text ✓`, `${method} ${method} as bytes`, `${method} ${method} as a stream`);
+      }
+      expect(seen).toEqual(expected);
+    });
+
     it("a body generator that throws fails the request with its error, and the connection is not reused", async () => {
       server = await hashing(false);
       const http = createHttpClient({ proxy: false, retry: false, connectionsPerOrigin: 1 });

@@ -180,6 +180,19 @@ export function createNodeConnection(
       return;
     }
     live.add(outgoing);
+    // node:http frames a body only on methods it expects one for: on GET, DELETE or OPTIONS
+    // it sends neither Content-Length nor chunked, and the server reads the body as the next
+    // request (RFC 9112 §6.3). So the framing is always set here, as undici sets it.
+    const sent = wire.body;
+    if (
+      sent !== undefined &&
+      !outgoing.hasHeader("content-length") &&
+      !outgoing.hasHeader("transfer-encoding")
+    ) {
+      if (typeof sent === "string") outgoing.setHeader("content-length", Buffer.byteLength(sent));
+      else if (sent instanceof Uint8Array) outgoing.setHeader("content-length", sent.byteLength);
+      else outgoing.setHeader("transfer-encoding", "chunked");
+    }
     const { signal } = wire;
     const headersMs = wire.headersTimeoutMs ?? settings.headersTimeoutMs;
     const bodyMs = wire.bodyTimeoutMs ?? settings.bodyTimeoutMs;
