@@ -497,12 +497,20 @@ describe(`engine parity (${engine})`, () => {
       }
       const expected: string[] = [];
       for (const method of ["GET", "DELETE", "OPTIONS"]) {
-        const bodies = [`${method} as text ✓`, new TextEncoder().encode(`${method} as bytes`), streamed(`${method} as a stream`)];
+        const bodies = [
+          `${method} as text ✓`,
+          new TextEncoder().encode(`${method} as bytes`),
+          streamed(`${method} as a stream`),
+        ];
         for (const body of bodies) {
           const response = await http.request({ method, url: server.url, body, expectStatus: 200 });
           expect(await response.body.text()).toBe("ok");
         }
-        expected.push(`${method} ${method} as text ✓`, `${method} ${method} as bytes`, `${method} ${method} as a stream`);
+        expected.push(
+          `${method} ${method} as text ✓`,
+          `${method} ${method} as bytes`,
+          `${method} ${method} as a stream`,
+        );
       }
       expect(seen).toEqual(expected);
     });
