@@ -165,6 +165,17 @@ describe("watch() QRESYNC resync when the server's answer does not add up (scrip
     ]);
   });
 
+  it("a VANISHED (EARLIER) range wider than the folder (no expunge history) changes nothing else", async () => {
+    const base = { messages: now, highestModseq: 12, qresyncLines: [] };
+    const folder: Folder = {
+      ...base,
+      qresyncLines: ["* VANISHED (EARLIER) 2,6:200000", ...[3, 4, 5].map((uid) => fetchLine(base, uid))],
+    };
+    const { server, commands } = await serveFolder(folder);
+    expect(messageEvents(await resume(server.port, known))).toEqual(expected);
+    expect(commands.some((line) => /^UID /.test(line))).toBe(false);
+  });
+
   it("no FETCH for added messages: fetches the UIDs above the known ones, no SEARCH", async () => {
     const base = { messages: now, highestModseq: 12, qresyncLines: [] };
     const folder: Folder = { ...base, qresyncLines: ["* VANISHED (EARLIER) 2", fetchLine(base, 3)] };

@@ -41,7 +41,10 @@ export function prepareQresyncSelect(
     fetched: new Map(),
   };
   const onExpunge = (event: ExpungeEvent): void => {
-    if (event.uid !== undefined) delta.vanished.add(event.uid);
+    // Without known-uids the server names every UID expunged since the MODSEQ, and one without
+    // expunge history may name a whole range (§3.2.5.2): keep only UIDs the state knows, so the
+    // set is bounded by the state, not by what the server sends.
+    if (event.uid !== undefined && state.messages.has(event.uid)) delta.vanished.add(event.uid);
   };
   const onFlags = (event: FlagsEvent): void => {
     if (event.uid === undefined) return;
