@@ -95,9 +95,16 @@ describeWithDovecot("@mailwire/imap watch() against Dovecot", () => {
     // Kill the watcher's server process; while it is gone, the mailbox changes.
     const server = dovecot();
     const user = server.user("second");
+    // The writer's delete is a STORE \Deleted then an EXPUNGE: a resync that lands between the
+    // two (a loaded machine, a quick reconnect) truly sees uid 1 flagged \Deleted first. That
+    // event is right but not what this test counts, so it is left out of `changes`.
+    const isDeletedFlag = (event: WatchEvent) =>
+      event.type === "flags" && event.uid === first.uid && event.flags.includes("\\Deleted");
+    const countedChanges = (events: WatchEvent[]) =>
+      messageEvents(events).filter((event) => !isDeletedFlag(event));
     const pending = collect(
       iterator,
-      (events) => events.some((event) => event.type === "reconnected") && messageEvents(events).length >= 3,
+      (events) => events.some((event) => event.type === "reconnected") && countedChanges(events).length >= 3,
       30_000,
     );
     await run("doveadm", ["-c", server.configPath, "kick", user.username]);
@@ -110,7 +117,7 @@ describeWithDovecot("@mailwire/imap watch() against Dovecot", () => {
     const afterKick = await pending;
     const reconnected = afterKick.find((event) => event.type === "reconnected");
     expect(reconnected).toBeDefined();
-    const changes = messageEvents(afterKick);
+    const changes = countedChanges(afterKick);
     expect(changes).toHaveLength(3);
     expect(changes).toEqual(
       expect.arrayContaining([
