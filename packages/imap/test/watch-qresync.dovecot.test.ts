@@ -1,6 +1,12 @@
 import { describeWithDovecot, useDovecot } from "@mailwire/dovecot-harness/vitest";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { connectImap, type ImapSession, type WatchEvent, type WatchState } from "../src/index.js";
+import {
+  connectImap,
+  type ImapSession,
+  type WatchEvent,
+  type WatchState,
+  watchMailbox,
+} from "../src/index.js";
 import { dovecotImapsOptions } from "./support/dovecot-options.js";
 import { collectEvents, commandLog, describeEvents, messageEvents } from "./support/watch-support.js";
 
@@ -220,6 +226,92 @@ describeWithDovecot("@mailwire/imap watch() resync: QRESYNC against UID SEARCH, 
     ];
     expect([...off.events].sort(byUid)).toEqual(expected);
     expect([...on.events].sort(byUid)).toEqual(expected);
+    expect(off.commands.some((line) => /UID SEARCH/i.test(line))).toBe(true);
+    expect(on.commands.some((line) => /UID SEARCH/i.test(line))).toBe(false);
+    expect(on.commands.some((line) => /SELECT .*\(QRESYNC \(\d+ \d+\)\)/i.test(line))).toBe(true);
+  }, 120_000);
+
+  /**
+   * A watch whose connection is dropped (closed under it) and whose reconnect is held back
+   * until another connection has changed the folder: the resync after a real reconnect.
+   */
+  async function reconnectScenario(
+    folder: string,
+    qresync: boolean,
+  ): Promise<{ events: WatchEvent[]; commands: string[] }> {
+    await writer.client.mailboxCreate(folder);
+    const uids: number[] = [];
+    for (let n = 1; n <= 6; n += 1) {
+      uids.push(
+        (await writer.append(folder, message(n), { flags: n === 3 ? ["\\Seen"] : [] })).uid as number,
+      );
+    }
+    const [u1, u2, u3, , u5] = uids as [number, number, number, number, number];
+    const log = commandLog();
+    let gate: Promise<void> = Promise.resolve();
+    let release = (): void => {};
+    let current: ImapSession | undefined;
+    const connect = async (signal: AbortSignal | undefined): Promise<ImapSession> => {
+      await gate;
+      current = await connectImap(
+        dovecotImapsOptions(dovecot(), "second", { qresync, logger: log.logger, signal }),
+      );
+      return current;
+    };
+    const controller = new AbortController();
+    const iterator = watchMailbox(connect, folder, {
+      signal: controller.signal,
+      responseTimeoutMs: 20_000,
+      backoff: { baseDelayMs: 50, maxDelayMs: 100 },
+    })[Symbol.asyncIterator]();
+    try {
+      const pending = collectEvents(
+        iterator,
+        (got) =>
+          got.some((event) => event.type === "reconnected") &&
+          messageEvents(got).length >= 6 &&
+          got.at(-1)?.type === "synced",
+        60_000,
+      );
+      for (let waited = 0; !log.commands.some((line) => /\bIDLE\b/.test(line)); waited += 100) {
+        if (waited > 30_000) throw new Error(`the watcher never IDLEd: ${log.commands.join(" | ")}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      gate = new Promise((resolve) => {
+        release = resolve;
+      });
+      current?.destroy();
+      await writer.delete(folder, [u2, u5]);
+      await writer.setFlags(folder, [u3], "remove", ["\\Seen"]);
+      await writer.setFlags(folder, [u1], "add", ["\\Flagged"]);
+      await writer.append(folder, message(7));
+      await writer.append(folder, message(8), { flags: ["\\Seen"] });
+      log.commands.length = 0;
+      release();
+      const events = await pending;
+      return { events, commands: log.commands.filter((line) => !/\b(IDLE|DONE)\b/.test(line)) };
+    } finally {
+      release();
+      controller.abort();
+      await iterator.next().catch(() => undefined);
+    }
+  }
+
+  it("after a dropped connection: the same events with QRESYNC on and off, and with QRESYNC no UID SEARCH", async () => {
+    const off = await reconnectScenario("ReconnectSearch", false);
+    const on = await reconnectScenario("ReconnectQresync", true);
+    for (const run of [off, on]) {
+      expect(run.events.map((event) => event.type).filter((type) => type === "reconnected")).toHaveLength(1);
+    }
+    expect(messageEvents(on.events)).toEqual(messageEvents(off.events));
+    expect(messageEvents(on.events)).toEqual([
+      { type: "expunged", uid: 2 },
+      { type: "expunged", uid: 5 },
+      { type: "flags", uid: 1, flags: ["\\Flagged"] },
+      { type: "flags", uid: 3, flags: [] },
+      { type: "new", uid: 7, flags: [] },
+      { type: "new", uid: 8, flags: ["\\Seen"] },
+    ]);
     expect(off.commands.some((line) => /UID SEARCH/i.test(line))).toBe(true);
     expect(on.commands.some((line) => /UID SEARCH/i.test(line))).toBe(false);
     expect(on.commands.some((line) => /SELECT .*\(QRESYNC \(\d+ \d+\)\)/i.test(line))).toBe(true);
