@@ -87,6 +87,53 @@ describeWithDovecot("@mailwire/imap watch() resync cost, 5,000 messages, Dovecot
     }
   }
 
+  /** A watch that is up to date and IDLE; `change` happens; bytes from there to `synced`. */
+  async function live(
+    qresync: boolean,
+    state: WatchState,
+    change: () => Promise<unknown>,
+  ): Promise<Cost & { state: WatchState }> {
+    const log = commandLog();
+    let session: ImapSession | undefined;
+    const connect = async (signal: AbortSignal | undefined): Promise<ImapSession> => {
+      session = await connectImap(
+        dovecotImapsOptions(dovecot(), "fixture", { qresync, logger: log.logger, signal }),
+      );
+      return session;
+    };
+    const controller = new AbortController();
+    const iterator = watchMailbox(connect, "INBOX", {
+      state,
+      signal: controller.signal,
+      responseTimeoutMs: 60_000,
+    })[Symbol.asyncIterator]();
+    try {
+      const pending = collectEvents(iterator, (got) => got.some((event) => event.type === "synced"), 60_000);
+      for (let waited = 0; !log.commands.some((line) => /\bIDLE\b/.test(line)); waited += 100) {
+        if (waited > 60_000) throw new Error(`the watcher never IDLEd: ${log.commands.join(" | ")}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      (session as ImapSession).client.stats(true);
+      log.commands.length = 0;
+      await change();
+      const events = await pending;
+      const stats = (session as ImapSession).client.stats();
+      const synced = events.find((event) => event.type === "synced");
+      if (synced?.type !== "synced") throw new Error("no synced event");
+      return {
+        method: qresync ? "QRESYNC" : "UID SEARCH ALL",
+        events: messageEvents(events),
+        commands: log.commands.filter((line) => !/\b(IDLE|DONE)\b/.test(line)),
+        received: stats.received,
+        sent: stats.sent,
+        state: synced.state,
+      };
+    } finally {
+      controller.abort();
+      await iterator.next().catch(() => undefined);
+    }
+  }
+
   it("QRESYNC receives a fraction of what UID SEARCH ALL does, for the same events", async () => {
     const writer = await connectImap(dovecotImapsOptions(dovecot(), "fixture"));
     try {
@@ -120,6 +167,18 @@ describeWithDovecot("@mailwire/imap watch() resync cost, 5,000 messages, Dovecot
       expect(search.commands.some((line) => /UID SEARCH/.test(line))).toBe(true);
       expect(qresync.received * 5).toBeLessThan(search.received);
 
+      // While connected: one flag change notified during IDLE, and the resync it triggers.
+      const liveSearch = await live(false, qresync.state, () =>
+        writer.setFlags("INBOX", [20], "add", ["\\Flagged"]),
+      );
+      const liveQresync = await live(true, liveSearch.state, () =>
+        writer.setFlags("INBOX", [21], "add", ["\\Flagged"]),
+      );
+      expect(liveSearch.events).toEqual([{ type: "flags", uid: 20, flags: ["\\Flagged"] }]);
+      expect(liveQresync.events).toEqual([{ type: "flags", uid: 21, flags: ["\\Flagged"] }]);
+      expect(liveQresync.commands.some((line) => /UID SEARCH/.test(line))).toBe(false);
+      expect(liveQresync.received * 5).toBeLessThan(liveSearch.received);
+
       const load = loadavg()
         .map((value) => value.toFixed(2))
         .join(" ");
@@ -131,8 +190,13 @@ describeWithDovecot("@mailwire/imap watch() resync cost, 5,000 messages, Dovecot
           "method          commands bytes sent bytes received   (from after login to the synced event)",
           row(search),
           row(qresync),
+          "one flag change while connected (IDLE notification to synced event):",
+          row(liveSearch),
+          row(liveQresync),
           `commands, UID SEARCH path: ${search.commands.join(" | ")}`,
           `commands, QRESYNC path:    ${qresync.commands.join(" | ")}`,
+          `commands while connected, UID SEARCH path: ${liveSearch.commands.join(" | ")}`,
+          `commands while connected, QRESYNC path:    ${liveQresync.commands.join(" | ")}`,
         ].join("\n"),
       );
     } finally {
