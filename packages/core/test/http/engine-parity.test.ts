@@ -107,6 +107,34 @@ describe(`engine parity (${engine})`, () => {
     });
   });
 
+  describe("concurrency through a CONNECT proxy", () => {
+    it("connectionsPerOrigin 1: eight concurrent https GETs share one tunnel and one TLS connection", async () => {
+      server = await startServer(
+        async (request, response) => {
+          await sleep(15);
+          response.end(`you asked for ${request.url}`);
+        },
+        { tls: true },
+      );
+      proxy = await startConnectProxy();
+      const http = createHttpClient({
+        proxy: proxy.url,
+        retry: false,
+        connectionsPerOrigin: 1,
+        tls: { ca: await ca() },
+      });
+      client = http;
+      const url = server.url;
+      const paths = Array.from({ length: 8 }, (_, index) => `/item-${index}`);
+      const bodies = await Promise.all(
+        paths.map(async (path) => (await http.request({ method: "GET", url: `${url}${path}` })).body.text()),
+      );
+      expect(bodies).toEqual(paths.map((path) => `you asked for ${path}`));
+      expect(proxy.tunnels).toEqual([new URL(url).host]);
+      expect(server.connections()).toBe(1);
+    });
+  });
+
   describe("response headers", () => {
     it("a repeated header is an array in wire order, a single one a string, every name lower-case", async () => {
       server = await startServer((_request, response) => {
