@@ -47,8 +47,18 @@ export function toMailwireError(error: unknown, context: ErrorContext): Mailwire
 }
 
 function mapError(error: unknown, target: string, requestSent: false | undefined): MailwireError {
-  const code = typeof error === "object" && error !== null ? String((error as { code?: unknown }).code) : "";
+  const raw = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = typeof raw === "string" ? raw : "";
   const options = { cause: error, details: { transportCode: code || undefined, requestSent } };
+  // undici's ProxyAgent reports a proxy that refused the CONNECT ("Proxy response (407) !== 200")
+  // as a RequestAbortedError, though nobody aborted (a real abort was handled by the caller).
+  if (code === "UND_ERR_ABORTED" && error instanceof Error && /^proxy response/i.test(error.message)) {
+    return new ConnectionError(`${target}: the proxy refused the tunnel`, options);
+  }
+  // undici 7's parser error carries no code when llhttp's error has no name in its table.
+  if (error instanceof Error && error.name === "HTTPParserError") {
+    return new ProtocolError(`${target}: malformed response`, options);
+  }
   switch (code) {
     case "UND_ERR_CONNECT_TIMEOUT":
       return new TimeoutError(`${target}: connect timed out`, { ...options, phase: "connect" });
@@ -94,7 +104,7 @@ function mapError(error: unknown, target: string, requestSent: false | undefined
     return new ConnectionError(`${target}: host not found`, options);
   }
   if (error instanceof Error && /proxy/i.test(error.message)) {
-    return new ConnectionError(`${target}: proxy refused the tunnel`, options);
+    return new ConnectionError(`${target}: the proxy refused the tunnel`, options);
   }
   return new ConnectionError(`${target}: request failed (${code || "unknown"})`, options);
 }

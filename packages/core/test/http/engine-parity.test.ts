@@ -212,16 +212,8 @@ describe(`engine parity (${engine})`, () => {
         const url = await rawServer(raw);
         client = createHttpClient({ proxy: false, retry: false });
         const error = await rejectionOf(client.request({ method: "GET", url }));
-        if (engine === "node") {
-          expect(error).toMatchObject({ name: "ProtocolError", code: ErrorCode.PROTOCOL });
-        } else {
-          // KNOWN BUG (undici engine): undici 7's HTTPParserError carries no code (it looks
-          // the llhttp error number up in a table keyed by name), so map-error.ts falls
-          // through to ConnectionError "request failed (undefined)". When map-error.ts maps
-          // HTTPParserError by name, this branch must expect MW_PROTOCOL like the node one.
-          expect(error).toMatchObject({ name: "ConnectionError", code: ErrorCode.CONNECTION });
-          expect((error.cause as Error).name).toBe("HTTPParserError");
-        }
+        // Both engines: undici 7's HTTPParserError has no code, so map-error.ts knows it by name.
+        expect(error).toMatchObject({ name: "ProtocolError", code: ErrorCode.PROTOCOL });
       });
     }
 
@@ -434,15 +426,9 @@ describe(`engine parity (${engine})`, () => {
       proxy = await startConnectProxy({ refuseWith: 407 });
       client = createHttpClient({ proxy: proxyUrl(proxy.url), retry: false, tls: { ca: await ca() } });
       const error = await rejectionOf(client.request({ method: "GET", url: server.url }));
-      if (engine === "node") {
-        expect(error).toMatchObject({ name: "ConnectionError", code: ErrorCode.CONNECTION });
-      } else {
-        // KNOWN BUG (undici engine): undici reports a refused tunnel as RequestAbortedError
-        // (UND_ERR_ABORTED), which map-error.ts turns into MW_ABORTED although nobody aborted.
-        // When map-error.ts is fixed, this branch must expect MW_CONNECTION like the node one.
-        expect(error).toMatchObject({ name: "AbortError", code: ErrorCode.ABORTED });
-        expect(String((error.cause as Error).message)).toMatch(/Proxy response \(407\)/);
-      }
+      // Both engines: undici reports the refused tunnel as RequestAbortedError, which map-error.ts
+      // recognises by its message, since nobody aborted.
+      expect(error).toMatchObject({ name: "ConnectionError", code: ErrorCode.CONNECTION });
       // The proxy did get the credentials (so a leak would have had them to leak).
       expect(proxy.connects[0]?.["proxy-authorization"]).toBe(`Basic ${BASIC}`);
       const cause = error.cause as { message?: unknown } | undefined;
