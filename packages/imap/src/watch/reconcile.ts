@@ -8,8 +8,6 @@ import type { WatchState } from "./watch-state.js";
 export interface ReconcileResult {
   readonly state: WatchState;
   readonly events: WatchEvent[];
-  /** How the server was asked: the QRESYNC SELECT's answers, or UID SEARCH ALL (+ FETCH FLAGS). */
-  readonly method: "qresync" | "search";
 }
 
 /**
@@ -95,7 +93,7 @@ async function reconcileByQresync(
     if (present.length !== currentExists(client, mailbox)) return undefined;
   }
   const { events, messages } = diffState(previous, { present, fetched });
-  return { state: { uidValidity: previous.uidValidity, highestModseq, messages }, events, method: "qresync" };
+  return { state: { uidValidity: previous.uidValidity, highestModseq, messages }, events };
 }
 
 /** EXISTS as of now: untagged EXISTS during a later command update imapflow's mailbox object. */
@@ -120,7 +118,10 @@ async function reconcileBySearch(
     const options = changedSince === undefined ? { uid: true } : { uid: true, changedSince };
     for await (const message of client.fetch(range, { uid: true, flags: true }, options)) {
       fetched.set(message.uid, watchedFlags(message.flags));
-      if (message.modseq !== undefined) highestModseq = maxModseq(highestModseq, message.modseq);
+      if (message.modseq !== undefined) {
+        const modseq = BigInt(message.modseq);
+        if (highestModseq === undefined || modseq > highestModseq) highestModseq = modseq;
+      }
     }
   };
 
@@ -135,11 +136,5 @@ async function reconcileBySearch(
     }
   }
   const { events, messages } = diffState(known, { present, fetched });
-  return { state: { uidValidity, highestModseq, messages }, events, method: "search" };
-}
-
-function maxModseq(a: bigint | undefined, b: bigint | undefined): bigint | undefined {
-  if (a === undefined) return b === undefined ? undefined : BigInt(b);
-  if (b === undefined) return BigInt(a);
-  return BigInt(a) > BigInt(b) ? BigInt(a) : BigInt(b);
+  return { state: { uidValidity, highestModseq, messages }, events };
 }
