@@ -44,54 +44,15 @@ describeWithDovecot("@mailwire/imap watch() resync cost, 5,000 messages, Dovecot
     },
   });
 
-  async function resync(
-    qresync: boolean,
-    state: WatchState | undefined,
-  ): Promise<Cost & { state: WatchState }> {
-    const log = commandLog();
-    let session: ImapSession | undefined;
-    const connect = async (signal: AbortSignal | undefined): Promise<ImapSession> => {
-      session = await connectImap(
-        dovecotImapsOptions(dovecot(), "fixture", { qresync, logger: log.logger, signal }),
-      );
-      session.client.stats(true);
-      log.commands.length = 0;
-      return session;
-    };
-    const controller = new AbortController();
-    const iterator = watchMailbox(connect, "INBOX", {
-      state,
-      signal: controller.signal,
-      responseTimeoutMs: 60_000,
-    })[Symbol.asyncIterator]();
-    try {
-      const events = await collectEvents(
-        iterator,
-        (got) => got.some((event) => event.type === "synced"),
-        60_000,
-      );
-      const stats = (session as ImapSession).client.stats();
-      const synced = events.find((event) => event.type === "synced");
-      if (synced?.type !== "synced") throw new Error("no synced event");
-      return {
-        method: qresync ? "QRESYNC" : "UID SEARCH ALL",
-        events: messageEvents(events),
-        commands: log.commands.filter((line) => !/\b(IDLE|DONE)\b/.test(line)),
-        received: stats.received,
-        sent: stats.sent,
-        state: synced.state,
-      };
-    } finally {
-      controller.abort();
-      await iterator.next().catch(() => undefined);
-    }
-  }
-
-  /** A watch that is up to date and IDLE; `change` happens; bytes from there to `synced`. */
-  async function live(
+  /**
+   * Runs a watch from `state` until its first `synced` event and returns what that cost. Without
+   * `change`, counted from after login (a resumed watch). With `change`, the watch first becomes
+   * up to date and IDLE, then `change` happens, and bytes are counted from there (a live resync).
+   */
+  async function measure(
     qresync: boolean,
     state: WatchState,
-    change: () => Promise<unknown>,
+    change?: () => Promise<unknown>,
   ): Promise<Cost & { state: WatchState }> {
     const log = commandLog();
     let session: ImapSession | undefined;
@@ -99,6 +60,10 @@ describeWithDovecot("@mailwire/imap watch() resync cost, 5,000 messages, Dovecot
       session = await connectImap(
         dovecotImapsOptions(dovecot(), "fixture", { qresync, logger: log.logger, signal }),
       );
+      if (change === undefined) {
+        session.client.stats(true);
+        log.commands.length = 0;
+      }
       return session;
     };
     const controller = new AbortController();
@@ -109,13 +74,15 @@ describeWithDovecot("@mailwire/imap watch() resync cost, 5,000 messages, Dovecot
     })[Symbol.asyncIterator]();
     try {
       const pending = collectEvents(iterator, (got) => got.some((event) => event.type === "synced"), 60_000);
-      for (let waited = 0; !log.commands.some((line) => /\bIDLE\b/.test(line)); waited += 100) {
-        if (waited > 60_000) throw new Error(`the watcher never IDLEd: ${log.commands.join(" | ")}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
+      if (change !== undefined) {
+        for (let waited = 0; !log.commands.some((line) => /\bIDLE\b/.test(line)); waited += 100) {
+          if (waited > 60_000) throw new Error(`the watcher never IDLEd: ${log.commands.join(" | ")}`);
+          await new Promise((resolve) => setTimeout(resolve, 100));
+        }
+        (session as ImapSession).client.stats(true);
+        log.commands.length = 0;
+        await change();
       }
-      (session as ImapSession).client.stats(true);
-      log.commands.length = 0;
-      await change();
       const events = await pending;
       const stats = (session as ImapSession).client.stats();
       const synced = events.find((event) => event.type === "synced");
@@ -145,7 +112,7 @@ describeWithDovecot("@mailwire/imap watch() resync cost, 5,000 messages, Dovecot
         highestModseq: undefined,
         messages: new Map(),
       };
-      const baseline = (await resync(true, empty)).state;
+      const baseline = (await measure(true, empty)).state;
       expect(baseline.messages.size).toBe(COUNT);
 
       // 10 changes: 4 expunges, 3 flag changes, 3 new messages.
@@ -159,8 +126,8 @@ describeWithDovecot("@mailwire/imap watch() resync cost, 5,000 messages, Dovecot
         });
       }
 
-      const search = await resync(false, baseline);
-      const qresync = await resync(true, baseline);
+      const search = await measure(false, baseline);
+      const qresync = await measure(true, baseline);
       expect(search.events).toHaveLength(10);
       expect(qresync.events).toEqual(search.events);
       expect(qresync.commands.some((line) => /UID SEARCH/.test(line))).toBe(false);
@@ -168,10 +135,10 @@ describeWithDovecot("@mailwire/imap watch() resync cost, 5,000 messages, Dovecot
       expect(qresync.received * 5).toBeLessThan(search.received);
 
       // While connected: one flag change notified during IDLE, and the resync it triggers.
-      const liveSearch = await live(false, qresync.state, () =>
+      const liveSearch = await measure(false, qresync.state, () =>
         writer.setFlags("INBOX", [20], "add", ["\\Flagged"]),
       );
-      const liveQresync = await live(true, liveSearch.state, () =>
+      const liveQresync = await measure(true, liveSearch.state, () =>
         writer.setFlags("INBOX", [21], "add", ["\\Flagged"]),
       );
       expect(liveSearch.events).toEqual([{ type: "flags", uid: 20, flags: ["\\Flagged"] }]);
