@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from "vitest";
+import { parseSequenceSet } from "../src/codec/sequence-set.js";
 import { connectImap, type WatchEvent, type WatchState } from "../src/index.js";
 import { type ScriptedImapServer, startScriptedImapServer } from "./support/scripted-imap-server.js";
 import { collectEvents, messageEvents } from "./support/watch-support.js";
@@ -32,16 +33,9 @@ function fetchLine(folder: Folder, uid: number): string {
 
 /** UIDs of a UID set such as "4:*" or "1,3:5", against the folder's UIDs. */
 function uidsIn(set: string, folder: Folder): number[] {
-  const all = [...folder.messages.keys()];
-  const top = Math.max(0, ...all);
-  const wanted = new Set<number>();
-  for (const part of set.split(",")) {
-    const [from = "", to = from] = part.split(":");
-    const a = from === "*" ? top : Number(from);
-    const b = to === "*" ? top : Number(to);
-    for (const uid of all) if (uid >= Math.min(a, b) && uid <= Math.max(a, b)) wanted.add(uid);
-  }
-  return [...wanted];
+  const top = Math.max(0, ...folder.messages.keys());
+  const wanted = new Set(parseSequenceSet(set.replaceAll("*", String(top))));
+  return [...folder.messages.keys()].filter((uid) => wanted.has(uid));
 }
 
 async function serveFolder(folder: Folder): Promise<{ server: ScriptedImapServer; commands: string[] }> {
@@ -151,12 +145,10 @@ const expected: WatchEvent[] = [
 
 describe("watch() QRESYNC resync when the server's answer does not add up (scripted server)", () => {
   it("a complete answer is the whole resync: no FETCH, no SEARCH", async () => {
-    const base = { messages: now, highestModseq: 12 };
+    const base = { messages: now, highestModseq: 12, qresyncLines: [] };
     const folder: Folder = {
       ...base,
-      qresyncLines: ["* VANISHED (EARLIER) 2", fetchLine({ ...base, qresyncLines: [] }, 3)].concat(
-        [4, 5].map((uid) => fetchLine({ ...base, qresyncLines: [] }, uid)),
-      ),
+      qresyncLines: ["* VANISHED (EARLIER) 2", ...[3, 4, 5].map((uid) => fetchLine(base, uid))],
     };
     const { server, commands } = await serveFolder(folder);
     expect(messageEvents(await resume(server.port, known))).toEqual(expected);
