@@ -3,6 +3,7 @@ import { promisify } from "node:util";
 import { describeWithDovecot, useDovecot } from "@mailwire/dovecot-harness/vitest";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { connectImap, type ImapConnectOptions, type ImapSession, type WatchEvent } from "../src/index.js";
+import { collectEvents, messageEvents } from "./support/watch-support.js";
 
 const run = promisify(execFile);
 
@@ -37,41 +38,6 @@ describeWithDovecot("@mailwire/imap watch() against Dovecot", () => {
     await watcherSession?.close();
   });
 
-  /** Pulls events until `done` says so, with a time limit. */
-  async function collect(
-    iterator: AsyncIterator<WatchEvent>,
-    done: (events: WatchEvent[]) => boolean,
-    timeoutMs = 15_000,
-  ): Promise<WatchEvent[]> {
-    const events: WatchEvent[] = [];
-    const limit = Date.now() + timeoutMs;
-    while (!done(events)) {
-      const remaining = limit - Date.now();
-      if (remaining <= 0)
-        throw new Error(
-          `timed out; got ${JSON.stringify(events, (_, v) => (typeof v === "bigint" ? String(v) : v))}`,
-        );
-      const next = await Promise.race([
-        iterator.next(),
-        new Promise<never>((_, reject) =>
-          setTimeout(
-            () =>
-              reject(
-                new Error(`no event within ${remaining} ms; got ${events.map((e) => e.type).join(",")}`),
-              ),
-            remaining,
-          ),
-        ),
-      ]);
-      if (next.done) throw new Error("watcher ended");
-      events.push(next.value);
-    }
-    return events;
-  }
-
-  const messageEvents = (events: WatchEvent[]) =>
-    events.filter((event) => event.type === "new" || event.type === "expunged" || event.type === "flags");
-
   it("reports appends, flag changes and expunges from another connection, then survives doveadm kick exactly once", async () => {
     const controller = new AbortController();
     const watch = watcherSession.watch("INBOX", {
@@ -82,14 +48,14 @@ describeWithDovecot("@mailwire/imap watch() against Dovecot", () => {
     });
     const iterator = watch[Symbol.asyncIterator]();
     // The first pull connects and takes the baseline; start it before the first append.
-    const firstEvents = collect(iterator, (events) => messageEvents(events).length >= 1);
+    const firstEvents = collectEvents(iterator, (events) => messageEvents(events).length >= 1, 15_000);
     await new Promise((resolve) => setTimeout(resolve, 1_000));
     const first = await writer.append("INBOX", message(1));
     const got = await firstEvents;
     expect(messageEvents(got)).toEqual([{ type: "new", uid: first.uid, flags: [] }]);
 
     await writer.setFlags("INBOX", [first.uid as number], "add", ["\\Seen"]);
-    const flagEvents = await collect(iterator, (events) => messageEvents(events).length >= 1);
+    const flagEvents = await collectEvents(iterator, (events) => messageEvents(events).length >= 1, 15_000);
     expect(messageEvents(flagEvents)).toEqual([{ type: "flags", uid: first.uid, flags: ["\\Seen"] }]);
 
     // Kill the watcher's server process; while it is gone, the mailbox changes.
@@ -102,7 +68,7 @@ describeWithDovecot("@mailwire/imap watch() against Dovecot", () => {
       event.type === "flags" && event.uid === first.uid && event.flags.includes("\\Deleted");
     const countedChanges = (events: WatchEvent[]) =>
       messageEvents(events).filter((event) => !isDeletedFlag(event));
-    const pending = collect(
+    const pending = collectEvents(
       iterator,
       (events) => events.some((event) => event.type === "reconnected") && countedChanges(events).length >= 3,
       30_000,
