@@ -797,6 +797,25 @@ describe(`engine parity (${engine})`, () => {
       expect(await rejectionOf(chunks.next())).toMatchObject(closed);
     });
 
+    it("destroy() while the TLS handshake is still pending: MW_CLOSED, long before connectMs", async () => {
+      // Accepts TCP and then says nothing: the TLS handshake never completes.
+      const sockets: Socket[] = [];
+      const silent: Server = createServer((socket) => sockets.push(socket));
+      silent.listen(0, "127.0.0.1");
+      await once(silent, "listening");
+      cleanups.push(async () => {
+        for (const socket of sockets) socket.destroy();
+        await new Promise((resolve) => silent.close(resolve));
+      });
+      const { port } = silent.address() as { port: number };
+      const http = createHttpClient({ proxy: false, retry: false, timeouts: { connectMs: 60_000 } });
+      client = http;
+      const pending = rejectionOf(http.request({ method: "GET", url: `https://127.0.0.1:${port}/` }));
+      while (sockets.length === 0) await sleep(10);
+      await http.destroy();
+      expect(await pending).toMatchObject({ name: "ClosedError", code: ErrorCode.CLOSED });
+    }, 20_000);
+
     it("a request made just before close() still completes", async () => {
       server = await startServer((_request, response) => void response.end("made it"));
       const http = createHttpClient({ proxy: false, retry: false });

@@ -125,7 +125,16 @@ export function createNodeConnection(
   });
   const target = { protocol: url.protocol, hostname: url.hostname, port: url.port };
   const agent = new SlotAgent(settings.keepAliveTimeoutMs, (callback) =>
-    connector(target as never, (error, socket) => callback(error, (socket as Socket | null) ?? null)),
+    connector(target as never, (error, socket) => {
+      // A connect that completes after destroy(): node:http would hand the socket to the
+      // destroyed Agent as a free one, where it would stay open until its idle timeout.
+      if (ended === "destroy" && socket !== null) {
+        (socket as Socket).destroy();
+        callback(new ClosedError("the HTTP client was destroyed"), null);
+        return;
+      }
+      callback(error, (socket as Socket | null) ?? null);
+    }),
   );
   const hostHeader = url.host;
   const defaultPort = Number(DEFAULT_PORTS[url.protocol] ?? "80");
@@ -134,9 +143,8 @@ export function createNodeConnection(
   // a proxy tunnel) would each open a socket of their own. The next request starts a tick
   // after the previous one finished, when node:http has put the socket back as free.
   const queue: Queued[] = [];
-  const live = new Set<http.ClientRequest>();
-  /** The response of a live request once its head arrived: destroy() fails its body. */
-  const responses = new WeakMap<http.ClientRequest, http.IncomingMessage>();
+  /** Each request handed to the Agent and not yet finished, with what destroy() does to it. */
+  const live = new Map<http.ClientRequest, (error: Error) => void>();
   let active = false;
   let ended: "close" | "destroy" | undefined;
   let drained: (() => void) | undefined;
@@ -179,7 +187,6 @@ export function createNodeConnection(
       reject(new InvalidArgumentError("invalid request (method or header)", { cause: error }));
       return;
     }
-    live.add(outgoing);
     // node:http frames a body only on methods it expects one for: on GET, DELETE or OPTIONS
     // it sends neither Content-Length nor chunked, and the server reads the body as the next
     // request (RFC 9112 §6.3). So the framing is always set here, as undici sets it.
@@ -219,6 +226,16 @@ export function createNodeConnection(
       release();
     };
     signal?.addEventListener("abort", onAbort, { once: true });
+    live.set(outgoing, (error) => {
+      // A body being read fails with this error too: destroying only the request would
+      // reach its reader as "the server closed the connection".
+      if (response !== undefined) return void response.destroy(error);
+      outgoing.destroy(error);
+      // Rejected now: a request still connecting would otherwise hear of its destruction
+      // only when the connect ends (node:http waits for the socket), up to connectMs later.
+      finished();
+      reject(error);
+    });
 
     outgoing.on("error", (error) => {
       if (response === undefined) {
@@ -245,7 +262,6 @@ export function createNodeConnection(
     });
     outgoing.once("response", (incoming: http.IncomingMessage) => {
       response = incoming;
-      responses.set(outgoing, incoming);
       clearTimeout(headersTimer);
       const statusCode = incoming.statusCode ?? 0;
       const headers = headersOf(incoming.rawHeaders);
@@ -324,11 +340,7 @@ export function createNodeConnection(
     destroy: async () => {
       ended = "destroy";
       for (const queued of queue.splice(0)) queued.fail(new ClosedError("the HTTP client was destroyed"));
-      // A body being read fails with this error too: destroying only the request would
-      // reach its reader as "the server closed the connection".
-      for (const outgoing of live) {
-        (responses.get(outgoing) ?? outgoing).destroy(new ClosedError("the HTTP client was destroyed"));
-      }
+      for (const abandon of live.values()) abandon(new ClosedError("the HTTP client was destroyed"));
       drained?.();
       agent.destroy();
     },
