@@ -65,6 +65,21 @@ class FlakyMailbox extends MemoryMailbox {
   }
 }
 
+/**
+ * Eight messages on a fresh store; `early` is the first with an attachment. With `readEarly` it
+ * is cached as `read` online leaves it: the detail alone, no attachments kept, no mark.
+ */
+async function eightMessages<M extends MemoryMailbox = MemoryMailbox>(
+  options: { readEarly?: boolean; mailbox?: (server: MemoryServer) => M } = {},
+) {
+  const server = new MemoryServer(8);
+  const mailbox = options.mailbox ? options.mailbox(server) : (new MemoryMailbox(server) as M);
+  const store = new LocalStore(dir);
+  const early = withAttachments(server)[0]!;
+  if (options.readEarly) await store.saveMessage(await mailbox.read(early.id));
+  return { server, mailbox, store, early };
+}
+
 /** Rewrites every message file as the version before the mark wrote it: the detail alone. */
 async function writeAsPreviousVersion(store: LocalStore): Promise<number> {
   const messages = join(store.directory, "messages");
@@ -138,11 +153,7 @@ describe("syncMailbox reads no attachment manifest for an unchanged message", ()
 
 describe("syncMailbox still repairs and retries attachments", () => {
   it("a message cached without its attachments (read online) gets them, then is not looked at again", async () => {
-    const server = new MemoryServer(8);
-    const mailbox = new MemoryMailbox(server);
-    const store = new LocalStore(dir);
-    const early = withAttachments(server)[0]!;
-    await store.saveMessage(await mailbox.read(early.id));
+    const { server, mailbox, store, early } = await eightMessages({ readEarly: true });
     const watch = watchManifests(store);
 
     const first = await watch.pass(mailbox);
@@ -155,11 +166,7 @@ describe("syncMailbox still repairs and retries attachments", () => {
   });
 
   it("a pass killed between the attachment bytes and their manifest is repaired by the next", async () => {
-    const server = new MemoryServer(8);
-    const mailbox = new MemoryMailbox(server);
-    const store = new LocalStore(dir);
-    const early = withAttachments(server)[0]!;
-    await store.saveMessage(await mailbox.read(early.id));
+    const { server, mailbox, store, early } = await eightMessages({ readEarly: true });
     // The process dies right as the manifest is to be written (the bytes are already in place).
     const saveManifest = store.attachments.saveManifest.bind(store.attachments);
     store.attachments.saveManifest = async () => {
@@ -179,11 +186,7 @@ describe("syncMailbox still repairs and retries attachments", () => {
   });
 
   it("a pass killed between the manifest and the message file's mark reads that manifest once, fetches nothing", async () => {
-    const server = new MemoryServer(8);
-    const mailbox = new MemoryMailbox(server);
-    const store = new LocalStore(dir);
-    const early = withAttachments(server)[0]!;
-    await store.saveMessage(await mailbox.read(early.id));
+    const { server, mailbox, store, early } = await eightMessages({ readEarly: true });
     const saveMessage = store.saveMessage.bind(store);
     store.saveMessage = async () => {
       throw new Error("killed");
@@ -205,11 +208,10 @@ describe("syncMailbox still repairs and retries attachments", () => {
     ["a new message", false],
     ["a message cached without its attachments", true],
   ])("%s whose attachment download failed is retried on the next pass", async (_name, cachedEarly) => {
-    const server = new MemoryServer(8);
-    const mailbox = new FlakyMailbox(server);
-    const store = new LocalStore(dir);
-    const early = withAttachments(server)[0]!;
-    if (cachedEarly) await store.saveMessage(await mailbox.read(early.id));
+    const { server, mailbox, store, early } = await eightMessages({
+      readEarly: cachedEarly,
+      mailbox: (s) => new FlakyMailbox(s),
+    });
     mailbox.failing = true;
     const watch = watchManifests(store);
 
