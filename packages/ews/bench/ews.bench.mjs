@@ -416,7 +416,7 @@ try {
   }
   out();
   out(
-    "items/s = (listed + fetched) / (list s + get s). Floors: the same requests with the replies read and dropped unparsed, through core's HTTP client (undici; once more in a --liftoff-only process) or node:https (Node's native HTTP parser), all loading @mailwire/ews. Peak RSS: the child's highest RSS (5 ms samples and the kernel's VmHWM for the child's own memory), whole process; baseline: RSS after loading the client, before the first request; peak heap: highest sampled V8 heapUsed. CPU s: the child's user + system time during the workload; the sim's is not in it. Both clients verify the sim's certificate against its CA. MB = 10^6 octets, MiB = 2^20.",
+    "items/s = (listed + fetched) / (list s + get s). Floors: the same requests with the replies read and dropped unparsed, through core's HTTP client (on its node engine, ours' default; on undici; on undici in a --liftoff-only process) or bare node:https, all loading @mailwire/ews. Peak RSS: the child's highest RSS (5 ms samples and the kernel's VmHWM for the child's own memory), whole process; baseline: RSS after loading the client, before the first request; peak heap: highest sampled V8 heapUsed. CPU s: the child's user + system time during the workload; the sim's is not in it. Both clients verify the sim's certificate against its CA. MB = 10^6 octets, MiB = 2^20.",
   );
   console.log(lines.join("\n"));
 } finally {

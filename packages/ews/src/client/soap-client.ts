@@ -38,8 +38,8 @@ export interface EwsClientOptions {
   /**
    * The HTTP implementation of the created HTTP client (see @mailwire/core's HttpEngine).
    * Default `"node"`: an EWS client sends a moderate number of large requests, where node:http
-   * peaks about 25 MiB lower than undici (whose WebAssembly parser V8 compiles a second time
-   * once it is hot) at the same throughput; the package's docs/decisions/0003-http-engine.md.
+   * peaks 16-21 MiB lower than undici in the package's benchmark (whose WebAssembly parser V8
+   * compiles a second time once it is hot), with less CPU; docs/decisions/0003-http-engine.md.
    */
   engine?: HttpClientOptions["engine"];
   /** A proxy URL for the created HTTP client, or `false` for none; left out: HTTPS_PROXY/NO_PROXY decide. */
