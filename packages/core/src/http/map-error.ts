@@ -55,6 +55,11 @@ function mapError(error: unknown, target: string, requestSent: false | undefined
   if (code === "UND_ERR_ABORTED" && error instanceof Error && /^proxy response/i.test(error.message)) {
     return new ConnectionError(`${target}: the proxy refused the tunnel`, options);
   }
+  // The only URL parsed this late is a proxy's (the request's was checked up front). node's
+  // TypeError keeps the whole input, user:password included, so it is not kept as the cause.
+  if (code === "ERR_INVALID_URL") {
+    return new ConnectionError(`${target}: the proxy URL is not a valid URL`, { details: options.details });
+  }
   // undici 7's parser error carries no code when llhttp's error has no name in its table.
   if (error instanceof Error && error.name === "HTTPParserError") {
     return new ProtocolError(`${target}: malformed response`, options);

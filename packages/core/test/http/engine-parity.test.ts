@@ -2,6 +2,7 @@ import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { createServer as createHttpServer, type Server as HttpServer } from "node:http";
 import { createServer, type Server, type Socket } from "node:net";
+import { inspect } from "node:util";
 import { afterEach, describe, expect, it } from "vitest";
 import { ErrorCode } from "../../src/errors/error-codes.js";
 import { isMailwireError } from "../../src/errors/mailwire-error.js";
@@ -443,6 +444,20 @@ describe(`engine parity (${engine})`, () => {
           expect(text).not.toContain(secret);
       }
       expect(server.requests()).toBe(0);
+      expect(server.connections()).toBe(0);
+    });
+
+    it("a proxy URL that does not parse is MW_CONNECTION, and its password is nowhere in the error", async () => {
+      server = await hello();
+      // "[bad" is no host: node's URL parser refuses it, and its TypeError keeps the whole input.
+      client = createHttpClient({
+        proxy: `http://${USER}:s3cret@[bad:8080`,
+        retry: false,
+        tls: { ca: await ca() },
+      });
+      const error = await rejectionOf(client.request({ method: "GET", url: server.url }));
+      expect(error).toMatchObject({ name: "ConnectionError", code: ErrorCode.CONNECTION });
+      expect(inspect(error, { depth: 10 })).not.toContain("s3cret");
       expect(server.connections()).toBe(0);
     });
   });

@@ -159,7 +159,8 @@ export function createNodeConnector(settings: TransportSettings): NodeConnector 
     try {
       proxy = new URL(proxyUrl);
     } catch (error) {
-      callback(new ConnectionError("the proxy URL is not a valid URL", { cause: error }), null);
+      // map-error.ts reports it without the input, which may hold the proxy's password.
+      callback(error as Error, null);
       return;
     }
     const authority = `${net.isIPv6(target.host) ? `[${target.host}]` : target.host}:${target.port}`;
