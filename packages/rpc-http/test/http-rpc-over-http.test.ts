@@ -57,6 +57,17 @@ async function connect(extra: Partial<RpcOverHttpOptions> = {}): Promise<PduTran
   return transport;
 }
 
+/** Sends `count` 3000-byte data PDUs while reading each echo back: every one, intact, in order. */
+async function echoInOrder(transport: PduTransport, count: number): Promise<void> {
+  const sending = (async () => {
+    for (let index = 0; index < count; index++) await transport.send(dataPdu(3000, index));
+  })();
+  for (let index = 0; index < count; index++) {
+    expect(await transport.receive({ timeoutMs: 5000 })).toEqual(dataPdu(3000, index));
+  }
+  await sending;
+}
+
 /** Resolves to the error a promise rejects with (fails the test if it resolves). */
 async function rejection(promise: Promise<unknown>): Promise<MailwireError> {
   try {
@@ -133,14 +144,7 @@ describe("RPC over HTTP v2 through the sim's RPC proxy", () => {
     sim.rpcProxy.configure({ inReceiveWindow: 8192 });
     const transport = await connect();
     expect(transport.maxPduSize).toBe(8192);
-    const count = 40;
-    const sending = (async () => {
-      for (let index = 0; index < count; index++) await transport.send(dataPdu(3000, index));
-    })();
-    for (let index = 0; index < count; index++) {
-      expect(await transport.receive({ timeoutMs: 5000 })).toEqual(dataPdu(3000, index));
-    }
-    await sending;
+    await echoInOrder(transport, 40);
     const stats = sim.rpcProxy.stats;
     expect(stats.maxUnackedInBytes).toBeLessThanOrEqual(8192);
     expect(stats.flowControlAcksSent).toBeGreaterThanOrEqual(10);
@@ -164,14 +168,7 @@ describe("RPC over HTTP v2 through the sim's RPC proxy", () => {
     "recycles the IN channel before its Content-Length runs out, losing nothing (engine %s)",
     async (engine) => {
       const transport = await connect({ channelLifetime: 128 * 1024, engine });
-      const count = 120; // 120 × 3000 bytes: about three channel lifetimes
-      const sending = (async () => {
-        for (let index = 0; index < count; index++) await transport.send(dataPdu(3000, index));
-      })();
-      for (let index = 0; index < count; index++) {
-        expect(await transport.receive({ timeoutMs: 5000 })).toEqual(dataPdu(3000, index));
-      }
-      await sending;
+      await echoInOrder(transport, 120); // 120 × 3000 bytes: about three channel lifetimes
       const stats = sim.rpcProxy.stats;
       expect(stats.recycledInChannels).toBeGreaterThanOrEqual(2);
       expect(stats.inChannels).toBe(stats.recycledInChannels + 1);
