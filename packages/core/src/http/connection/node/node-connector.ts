@@ -64,6 +64,28 @@ function settleOnce(callback: ConnectCallback): ConnectCallback {
 }
 
 /**
+ * Calls back with `socket` once it emits `ready`, or with its first error before that (the
+ * socket destroyed, `onError` run first).
+ */
+function whenReady(
+  socket: Socket,
+  ready: "connect" | "secureConnect",
+  callback: ConnectCallback,
+  onError: () => void = noop,
+): void {
+  const fail = (error: Error) => {
+    onError();
+    socket.destroy();
+    callback(error, null);
+  };
+  socket.once("error", fail);
+  socket.once(ready, () => {
+    socket.removeListener("error", fail);
+    callback(null, socket);
+  });
+}
+
+/**
  * Opens the sockets of the node:http engine: TCP, then TLS for https (with the client's
  * shared secure context and TLS session resumption), directly or through an HTTP CONNECT
  * tunnel (the `proxy` option, or the environment's proxy variables when it is left out).
@@ -103,17 +125,8 @@ export function createNodeConnector(settings: TransportSettings): NodeConnector 
       }
       sessions.set(key, value);
     });
-    const onError = (error: Error) => {
-      // A session the server no longer accepts must not be offered again.
-      sessions.delete(key);
-      secure.destroy();
-      callback(error, null);
-    };
-    secure.once("error", onError);
-    secure.once("secureConnect", () => {
-      secure.removeListener("error", onError);
-      callback(null, secure);
-    });
+    // A session the server no longer accepts must not be offered again.
+    whenReady(secure, "secureConnect", callback, () => sessions.delete(key));
     return secure;
   };
 
@@ -137,15 +150,7 @@ export function createNodeConnector(settings: TransportSettings): NodeConnector 
       keepAlive: true,
       keepAliveInitialDelay: TCP_KEEP_ALIVE_DELAY_MS,
     });
-    const onError = (error: Error) => {
-      socket.destroy();
-      callback(error, null);
-    };
-    socket.once("error", onError);
-    socket.once("connect", () => {
-      socket.removeListener("error", onError);
-      callback(null, socket);
-    });
+    whenReady(socket, "connect", callback);
     return socket;
   };
 
