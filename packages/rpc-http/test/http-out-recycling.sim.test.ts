@@ -90,7 +90,8 @@ describe("MapiSession over RPC over HTTP with 128 KB OUT channels", () => {
     } finally {
       await session.close();
     }
-  });
+    // Dozens of Inbox pages: 22 s in one CI run at load 11, past 30 s in a review run at load 10.
+  }, 90_000);
 
   it("OUT_R1 (the successor on another outbound proxy): OUT_R1/A6, A7 on the IN channel, A10, then A11 on the successor's body", async () => {
     const { session } = await openSession();
