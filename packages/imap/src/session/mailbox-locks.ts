@@ -32,9 +32,12 @@ export class MailboxLocks {
   /** The folder's lock, for one call; the returned function ends the call (idempotent). */
   async acquire(path: string): Promise<() => void> {
     const held = this.#held;
+    // No call of ours waits while a kept lock is idle: a waiter is counted only after this
+    // branch dropped the idle lock (or found it busy), and a busy lock that ends while one
+    // waits is dropped, not kept (#ender). So an idle lock here is free to reuse.
     if (held !== undefined && !held.busy) {
       const selected = this.#client.mailbox;
-      if (this.#waiting === 0 && held.path === path && selected && selected.path === held.lock.path) {
+      if (held.path === path && selected && selected.path === held.lock.path) {
         if (held.timer !== undefined) clearImmediate(held.timer);
         held.timer = undefined;
         held.busy = true;
