@@ -104,6 +104,23 @@ describe("ItemSplitter", () => {
     }
   });
 
+  it("invalid UTF-8 before the list fails whether or not its chunk reaches the list's start tag", () => {
+    const document = Buffer.from(page(2));
+    const at = document.indexOf("<t:Items>") - 1;
+    const broken = Buffer.concat([
+      document.subarray(0, at),
+      Buffer.from([0xe2, 0x28]),
+      document.subarray(at),
+    ]);
+    for (const cut of [at, at + 1, broken.indexOf("<t:Items>") + 3, broken.length]) {
+      const splitter = new ItemSplitter(limits);
+      expect(() => {
+        splitter.push(broken.subarray(0, cut));
+        splitter.push(broken.subarray(cut));
+      }).toThrow(/not valid UTF-8/);
+    }
+  });
+
   it("items are copies, not views of the caller's chunk (a view would keep the socket buffer alive)", () => {
     const chunk = Buffer.from(page(3));
     const splitter = new ItemSplitter(limits);

@@ -46,7 +46,10 @@ export class ItemSplitter {
   readonly #maxItemChars: number;
   /** Decodes the frame: the prologue up to the list's start tag, then the epilogue. */
   readonly #frameDecoder = new TextDecoder("utf-8", { fatal: true });
-  /** Checks the prologue as it arrives (its bytes are decoded only once the list is found). */
+  /**
+   * Checks prologue chunks that do not reach the list's start tag as they arrive. The chunk that
+   * does is checked by the frame decoder (up to the tag) and by the item cuts (after it), once.
+   */
   readonly #prologueCheck = new TextDecoder("utf-8", { fatal: true });
   #state: "prologue" | "items" | "epilogue" = "prologue";
   /** Prologue bytes not yet decoded into the frame. */
@@ -118,11 +121,6 @@ export class ItemSplitter {
 
   /** Looks for the list's start tag; returns the bytes after it (empty while still in the prologue). */
   #readPrologue(chunk: Uint8Array): Uint8Array {
-    try {
-      this.#prologueCheck.decode(chunk, { stream: true });
-    } catch (error) {
-      throw notUtf8(error);
-    }
     this.#head = this.#head.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.#head, chunk]);
     // Search only where a new start tag can be: the tag is short. Latin-1 maps each byte to one
     // character, so the match's indices are byte offsets.
@@ -131,7 +129,17 @@ export class ItemSplitter {
     ITEMS_START.lastIndex = 0;
     const match = ITEMS_START.exec(text);
     this.#headSearched = this.#head.length;
-    if (match === null) return EMPTY;
+    if (match === null) {
+      // Still in the prologue: check this chunk now, so a broken prologue fails as it arrives.
+      // (Checking every chunk here, the one holding the tag too, validated the first chunk's
+      // items twice and decoded the chunk to a string that was thrown away.)
+      try {
+        this.#prologueCheck.decode(chunk, { stream: true });
+      } catch (error) {
+        throw notUtf8(error);
+      }
+      return EMPTY;
+    }
     const tagEnd = from + match.index + match[0].length;
     this.#addFrame(this.#head.subarray(0, tagEnd));
     const rest = this.#head.subarray(tagEnd);
