@@ -8,6 +8,8 @@ import {
   decodeRtsPdu,
   EmsmdbRpcTransport,
   matchRtsPdu,
+  NSPI_INTERFACE,
+  NspiOpnum,
   NspiRpcClient,
   rowMap,
   tcpTransportFactory,
@@ -231,16 +233,13 @@ function rtsConversation(serverPort: number): TcpConversation {
   };
 }
 
-const NSPI_UUID_HEAD = 0xf5cc5a18;
-const NspiOp = { QueryRows: 3, SeekEntries: 4, GetProps: 9, ResolveNamesW: 20 } as const;
-
 beforeAll(async () => {
   sim = await startSim();
   sim.rpc.requirePrivacy = false;
   relay = await startRecordingRelay({ host: "127.0.0.1", port: sim.rpc.port });
   await nspiSession();
   await emsmdbSession();
-  nspiCalls = recordedCalls(relay.conversations()).filter((c) => c.interfaceUuidHead === NSPI_UUID_HEAD);
+  nspiCalls = recordedCalls(relay.conversations()).filter((c) => c.interfaceUuid === NSPI_INTERFACE.uuid);
   if (!tshark) return;
   const dir = mkdtempSync(join(tmpdir(), "rpc-http-tshark-"));
   const capture = join(dir, "session.pcap");
@@ -272,7 +271,7 @@ function calls(opnum: number): RecordedCall[] {
 // The frames tshark flags, walked by the spec instead: the bytes end where the IDL says.
 describe("the recorded NSPI stubs follow the MS-OXNSPI appendix A layout to the last byte", () => {
   it("NspiResolveNamesW (3.1.4.1.17): request ends after paWStr's last string; response after the return value", () => {
-    for (const call of calls(NspiOp.ResolveNamesW)) {
+    for (const call of calls(NspiOpnum.NspiResolveNamesW)) {
       const request = new StubWalk(call.request);
       walkHandleFlagsStat(request); // hRpc, Reserved, pStat
       expect(walkTagArrayPointer(request)).toBe(2); // pPropTags
@@ -293,7 +292,7 @@ describe("the recorded NSPI stubs follow the MS-OXNSPI appendix A layout to the 
   });
 
   it("NspiSeekEntries (3.1.4.1.9): pTarget inline with its string, null lpETable and pPropTags; pStat, ppRows, return value", () => {
-    for (const call of calls(NspiOp.SeekEntries)) {
+    for (const call of calls(NspiOpnum.NspiSeekEntries)) {
       const request = new StubWalk(call.request);
       walkHandleFlagsStat(request); // hRpc, Reserved, pStat
       expect(walkPropertyValue(request)).toBe(Tag.DisplayName); // [ref] pTarget
@@ -310,7 +309,7 @@ describe("the recorded NSPI stubs follow the MS-OXNSPI appendix A layout to the 
 
   it("NspiQueryRows (3.1.4.1.8) responses with PT_MV_UNICODE values: pStat, ppRows, return value, nothing after", () => {
     let multiValued = 0;
-    for (const call of calls(NspiOp.QueryRows)) {
+    for (const call of calls(NspiOpnum.NspiQueryRows)) {
       const response = new StubWalk(call.response);
       for (let i = 0; i < 9; i++) response.u32(); // pStat
       const rows = walkRowSetPointer(response) ?? [];
@@ -322,9 +321,9 @@ describe("the recorded NSPI stubs follow the MS-OXNSPI appendix A layout to the 
   });
 
   it("NspiGetProps (3.1.4.1.7): a NULL pPropTags is 4 bytes, the request 64; the response row walks to the end", () => {
-    const requests = calls(NspiOp.GetProps).map((c) => c.request.length);
+    const requests = calls(NspiOpnum.NspiGetProps).map((c) => c.request.length);
     expect(requests).toContain(64);
-    for (const call of calls(NspiOp.GetProps)) {
+    for (const call of calls(NspiOpnum.NspiGetProps)) {
       const request = new StubWalk(call.request);
       walkHandleFlagsStat(request);
       walkTagArrayPointer(request);
@@ -336,7 +335,7 @@ describe("the recorded NSPI stubs follow the MS-OXNSPI appendix A layout to the 
     }
   });
   it("the walk itself refuses four bytes left over, or a PT_MV_UNICODE array read without its strings", () => {
-    const [call] = calls(NspiOp.ResolveNamesW);
+    const [call] = calls(NspiOpnum.NspiResolveNamesW);
     const padded = new StubWalk(Buffer.concat([call?.response ?? new Uint8Array(0), new Uint8Array(4)]));
     walkTagArrayPointer(padded);
     walkRowSetPointer(padded);
@@ -344,7 +343,7 @@ describe("the recorded NSPI stubs follow the MS-OXNSPI appendix A layout to the 
     expect(() => padded.end()).toThrow(LayoutError);
     // Wireshark's reading of a WStringArray_r (nspi.idl MV_UNICODE_STRUCT: the pointers as a
     // uint32 array, strings never read) leaves the walk misaligned on the next row.
-    const [rows] = calls(NspiOp.QueryRows);
+    const [rows] = calls(NspiOpnum.NspiQueryRows);
     const wiresharkLike = new StubWalk(rows?.response ?? new Uint8Array(0));
     for (let i = 0; i < 9; i++) wiresharkLike.u32();
     expect(() => walkRowSetPointerSkippingStrings(wiresharkLike)).toThrow(LayoutError);

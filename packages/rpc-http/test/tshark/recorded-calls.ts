@@ -1,53 +1,45 @@
+import { decodePdu, PacketType, PfcFlag } from "../../src/index.js";
 import type { TcpConversation } from "./pcap-writer.js";
 
-// The DCE/RPC calls of recorded conversations (C706 12.6): each request's and response's stub,
-// fragments joined, without the auth padding, sec_trailer and verifier (MS-RPCE 2.2.2.11).
-
-const PTYPE = { request: 0, response: 2, bind: 11 } as const;
-const PFC_LAST_FRAG = 0x02;
-const SEC_TRAILER = 8;
+// The DCE/RPC calls of recorded conversations (C706 12.6), decoded by src's decodePdu: each
+// request's and response's stub, fragments joined, without the auth padding (the sec_trailer
+// and verifier are already cut off, MS-RPCE 2.2.2.11). What the wire check checks is the stub
+// layout, walked independently by nspi-layout-walker.ts; taking the PDUs apart is not.
 
 export interface RecordedCall {
-  readonly interfaceUuidHead: number;
+  /** The abstract syntax the connection's bind proposed first (e.g. NSPI_INTERFACE.uuid). */
+  readonly interfaceUuid: string;
   readonly opnum: number;
   readonly request: Uint8Array;
   readonly response: Uint8Array;
 }
 
-function stubOf(pdu: Uint8Array): Uint8Array {
-  const view = new DataView(pdu.buffer, pdu.byteOffset, pdu.byteLength);
-  const fragLength = view.getUint16(8, true);
-  const authLength = view.getUint16(10, true);
-  if (authLength === 0) return pdu.subarray(24, fragLength);
-  const trailer = fragLength - authLength - SEC_TRAILER;
-  const pad = pdu[trailer + 2] as number;
-  return pdu.subarray(24, trailer - pad);
+/** The stub without its auth padding: at packet integrity the padding is all that is left to cut. */
+function plainStub(pdu: { stub: Uint8Array; auth?: { authPadLength: number } | undefined }): Uint8Array {
+  return pdu.stub.subarray(0, pdu.stub.length - (pdu.auth?.authPadLength ?? 0));
 }
 
 export function recordedCalls(conversations: readonly TcpConversation[]): RecordedCall[] {
   const calls: RecordedCall[] = [];
   for (const conversation of conversations) {
-    let interfaceUuidHead = 0;
+    let interfaceUuid = "";
     const requests = new Map<number, { opnum: number; stub: Uint8Array[] }>();
     const responses = new Map<number, Uint8Array[]>();
     for (const { payload } of conversation.segments) {
-      const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-      const ptype = payload[2] as number;
-      const flags = payload[3] as number;
-      const callId = view.getUint32(12, true);
-      if (ptype === PTYPE.bind) interfaceUuidHead = view.getUint32(32, true);
-      if (ptype === PTYPE.request) {
-        const entry = requests.get(callId) ?? { opnum: view.getUint16(22, true), stub: [] };
-        entry.stub.push(stubOf(payload));
-        requests.set(callId, entry);
+      const pdu = decodePdu(payload);
+      if (pdu.type === PacketType.bind) interfaceUuid = pdu.contexts[0]?.abstractSyntax.uuid ?? "";
+      if (pdu.type === PacketType.request) {
+        const entry = requests.get(pdu.callId) ?? { opnum: pdu.opnum, stub: [] };
+        entry.stub.push(plainStub(pdu));
+        requests.set(pdu.callId, entry);
       }
-      if (ptype === PTYPE.response) {
-        const parts = [...(responses.get(callId) ?? []), stubOf(payload)];
-        responses.set(callId, parts);
-        const request = requests.get(callId);
-        if (flags & PFC_LAST_FRAG && request) {
+      if (pdu.type === PacketType.response) {
+        const parts = [...(responses.get(pdu.callId) ?? []), plainStub(pdu)];
+        responses.set(pdu.callId, parts);
+        const request = requests.get(pdu.callId);
+        if (pdu.flags & PfcFlag.LAST_FRAG && request) {
           calls.push({
-            interfaceUuidHead,
+            interfaceUuid,
             opnum: request.opnum,
             request: Buffer.concat(request.stub),
             response: Buffer.concat(parts),

@@ -1,25 +1,22 @@
 import { type AddressInfo, connect, createServer, type Server, type Socket } from "node:net";
+import { PduFramer } from "../../src/index.js";
 import type { TcpConversation, TcpSegment } from "./pcap-writer.js";
 
 // A TCP relay in front of a DCE/RPC server that keeps every byte each way, cut at PDU
-// boundaries (frag_length at offset 8 of the common header, C706 12.6.1), for writePcap.
+// boundaries by src's PduFramer (frag_length, C706 12.6.1), for writePcap. The framing is
+// not what the wire check checks: tshark and the NSPI walker read the PDUs it keeps.
 
 interface Recording {
   readonly clientPort: number;
   readonly segments: TcpSegment[];
-  readonly pending: { client: Uint8Array; server: Uint8Array };
 }
 
-function takePdus(recording: Recording, fromClient: boolean, chunk: Uint8Array): void {
-  const key = fromClient ? "client" : "server";
-  let buffered = Buffer.concat([recording.pending[key], chunk]);
-  while (buffered.length >= 10) {
-    const fragLength = buffered.readUInt16LE(8);
-    if (fragLength < 16 || buffered.length < fragLength) break;
-    recording.segments.push({ fromClient, payload: new Uint8Array(buffered.subarray(0, fragLength)) });
-    buffered = buffered.subarray(fragLength);
-  }
-  recording.pending[key] = buffered;
+/** Records each PDU one direction carries, whole, as the framer cuts it. */
+function recorder(recording: Recording, fromClient: boolean): (chunk: Uint8Array) => void {
+  const framer = new PduFramer();
+  return (chunk) => {
+    for (const payload of framer.push(chunk)) recording.segments.push({ fromClient, payload });
+  };
 }
 
 export interface RecordingRelay {
@@ -33,11 +30,9 @@ export async function startRecordingRelay(target: { host: string; port: number }
   const recordings: Recording[] = [];
   const sockets = new Set<Socket>();
   const server: Server = createServer((client) => {
-    const recording: Recording = {
-      clientPort: client.remotePort ?? 0,
-      segments: [],
-      pending: { client: new Uint8Array(0), server: new Uint8Array(0) },
-    };
+    const recording: Recording = { clientPort: client.remotePort ?? 0, segments: [] };
+    const fromClient = recorder(recording, true);
+    const fromServer = recorder(recording, false);
     recordings.push(recording);
     const upstream = connect(target.port, target.host);
     for (const socket of [client, upstream]) {
@@ -49,11 +44,11 @@ export async function startRecordingRelay(target: { host: string; port: number }
       });
     }
     client.on("data", (chunk: Buffer) => {
-      takePdus(recording, true, chunk);
+      fromClient(chunk);
       upstream.write(chunk);
     });
     upstream.on("data", (chunk: Buffer) => {
-      takePdus(recording, false, chunk);
+      fromServer(chunk);
       client.write(chunk);
     });
     client.on("end", () => upstream.end());

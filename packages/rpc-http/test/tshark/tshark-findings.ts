@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { NspiOpnum, PacketType } from "../../src/index.js";
 
 // Runs Debian's tshark over a capture and sorts every warning- or error-level expert item into
 // the divergences of Wireshark's dissectors documented in the README ("Wire check with tshark"),
@@ -39,8 +40,6 @@ export interface TsharkReport {
   readonly unexplained: readonly TsharkFinding[];
 }
 
-const PDU = { request: 0, response: 2, rts: 20 } as const;
-const NSPI_OPNUM = { QueryRows: 3, GetMatches: 5, GetProps: 9 } as const;
 // Operations nspi.idl declares `void NspiX();` (no parameters): NspiUpdateStat 2,
 // NspiSeekEntries 4, NspiResortRestriction 6, NspiGetPropList 8, NspiCompareDNTs 10,
 // NspiModProps 11, NspiGetTemplateInfo 13, NspiModLinkAtt 14, NspiDeleteEntries 15,
@@ -141,8 +140,10 @@ export function explain(finding: TsharkFinding): KnownDivergence | undefined {
   // or, when the misread counts happen to fit, bytes left over.
   if (
     nspi &&
-    packetType === PDU.response &&
-    (opnum === NSPI_OPNUM.QueryRows || opnum === NSPI_OPNUM.GetProps || opnum === NSPI_OPNUM.GetMatches) &&
+    packetType === PacketType.response &&
+    (opnum === NspiOpnum.NspiQueryRows ||
+      opnum === NspiOpnum.NspiGetProps ||
+      opnum === NspiOpnum.NspiGetMatches) &&
     finding.mvUnicodeValues > 0 &&
     (message === MALFORMED || message === LONG_FRAME)
   )
@@ -151,8 +152,8 @@ export function explain(finding: TsharkFinding): KnownDivergence | undefined {
   // and NULL means "the default columns", so a NULL request ends 4 bytes before it expects.
   if (
     nspi &&
-    packetType === PDU.request &&
-    opnum === NSPI_OPNUM.GetProps &&
+    packetType === PacketType.request &&
+    opnum === NspiOpnum.NspiGetProps &&
     finding.allocHint === GETPROPS_NULL_PROPTAGS_STUB &&
     message === MALFORMED
   )
@@ -162,7 +163,7 @@ export function explain(finding: TsharkFinding): KnownDivergence | undefined {
     return "nspi-void-operation";
   // packet-dcerpc.c opens the "RTS PDU: n commands" subtree with length -1 at the end of a
   // 20-byte PDU; with no command bytes left, that throws. Ping and Echo have no commands.
-  if (packetType === PDU.rts && finding.rtsCommands === 0 && message === MALFORMED)
+  if (packetType === PacketType.rts && finding.rtsCommands === 0 && message === MALFORMED)
     return "rts-zero-commands";
   return undefined;
 }
