@@ -1,8 +1,9 @@
 import { ErrorCode } from "@mailwire/core";
 import { afterEach, describe, expect, it } from "vitest";
-import { connectPop3, type Pop3Client, type Pop3ConnectOptions } from "../src/index.js";
+import { connectPop3, type Pop3Client } from "../src/index.js";
 import { dotStuff, messageOfSize } from "./support/messages.js";
-import { delay, type ScriptedPeer, type ScriptedServer, scriptedServer } from "./support/scripted-server.js";
+import { login, options, PASSWORD } from "./support/scripted-login.js";
+import { delay, type ScriptedServer, scriptedServer } from "./support/scripted-server.js";
 
 let server: ScriptedServer | undefined;
 let client: Pop3Client | undefined;
@@ -12,29 +13,6 @@ afterEach(async () => {
   await server?.close();
   server = undefined;
 });
-
-async function login(peer: ScriptedPeer, capa: string[]): Promise<void> {
-  peer.send("+OK ready");
-  await peer.expect("CAPA");
-  peer.send("+OK", ...capa, ".");
-  await peer.expect("USER alice");
-  peer.send("+OK");
-  await peer.expect("PASS pw");
-  peer.send("+OK");
-  await peer.expect("CAPA");
-  peer.send("+OK", ...capa, ".");
-}
-
-function options(port: number, extra: Partial<Pop3ConnectOptions> = {}): Pop3ConnectOptions {
-  return {
-    host: "127.0.0.1",
-    port,
-    tls: "none",
-    allowInsecureAuth: true,
-    auth: { username: "alice", password: "pw" },
-    ...extra,
-  };
-}
 
 describe("pipelining (RFC 2449 §6.6)", () => {
   it("keeps at most `window` RETR commands in flight and streams each body in order", async () => {
@@ -198,7 +176,7 @@ describe("UTF8 and LANG (RFC 6856)", () => {
       peer.send("+OK UTF8 enabled");
       await peer.expect("USER alice");
       peer.send("+OK");
-      await peer.expect("PASS pw");
+      await peer.expect(`PASS ${PASSWORD}`);
       peer.send("+OK");
       await peer.expect("CAPA");
       peer.send("+OK", "USER", "UTF8 USER", "LANG", ".");
@@ -274,7 +252,7 @@ describe("diagnostics", () => {
       expect(events).toEqual([
         { host: "127.0.0.1", port: server.port, tls: "none", ok: true, method: "USER", encrypted: false },
       ]);
-      expect(JSON.stringify(events)).not.toContain("pw");
+      expect(JSON.stringify(events)).not.toContain(PASSWORD);
     } finally {
       unsubscribe(Pop3ChannelName.session, listener);
     }
