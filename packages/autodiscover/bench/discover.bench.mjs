@@ -30,7 +30,7 @@
 // BENCH_EXCHANGELIB (unset).
 import { loadavg } from "node:os";
 import { exchangelibUnavailable, NETNS_ENV, rerunInNetns, startNetnsSetup } from "./netns.mjs";
-import { median, startBenchSetup } from "./setup.mjs";
+import { median, ONLY_SRV, startBenchSetup } from "./setup.mjs";
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 const SEQUENTIAL_RUNS = Number(process.env.BENCH_SEQUENTIAL_RUNS ?? 3);
@@ -74,19 +74,7 @@ try {
     const ours = [];
     const oursAlone = [];
     for (let run = 0; run < RUNS; run++) {
-      oursAlone.push(
-        await netns.ours({
-          methods: {
-            scp: false,
-            pox: false,
-            soap: false,
-            v2: false,
-            httpRedirect: false,
-            autoconfig: false,
-            ports: false,
-          },
-        }),
-      );
+      oursAlone.push(await netns.ours({ methods: ONLY_SRV }));
       ours.push(await netns.ours());
     }
     netnsRows.push(

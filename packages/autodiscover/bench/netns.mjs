@@ -21,7 +21,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { discover } from "@mailwire/autodiscover";
-import { startBlackHole, startSimChild } from "./setup.mjs";
+import { POX_HTTP_AND_SRV, startBlackHole, startSimChild } from "./setup.mjs";
 
 const PYTHON = "/usr/bin/python3";
 export const NETNS_ENV = "MAILWIRE_BENCH_NETNS";
@@ -101,7 +101,7 @@ export async function startNetnsSetup({ connectTimeoutMs }) {
       credentials,
       http: { tls: { ca: sim.caPem } },
       confirmRedirect: (url) => url.hostname === "localhost",
-      methods: { scp: false, soap: false, v2: false, autoconfig: false, ports: false },
+      methods: POX_HTTP_AND_SRV,
       connectTimeoutMs,
       ...extra,
     });

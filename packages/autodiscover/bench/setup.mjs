@@ -12,6 +12,11 @@ import { startLoopbackDns } from "./loopback-dns.mjs";
 
 export const POX = "/autodiscover/autodiscover.xml";
 
+/** `methods` for the scenarios: candidates 1-4 (POX on both hosts, the HTTP redirect, SRV). */
+export const POX_HTTP_AND_SRV = { scp: false, soap: false, v2: false, autoconfig: false, ports: false };
+/** `methods` for the direct baseline: the SRV candidate alone. */
+export const ONLY_SRV = { ...POX_HTTP_AND_SRV, pox: false, httpRedirect: false };
+
 /**
  * See test/helpers/syn-black-hole-child.mjs: a port where connect() never completes. The child
  * listens with backlog 1 and never accepts; our two connections fill its accept queue, and
@@ -158,17 +163,7 @@ export async function startBenchSetup({ connectTimeoutMs = 3_000 } = {}) {
       credentials,
       createHttpClient: routedFactory(routes(firstAnswers), [sim.caPem]),
       dnsServers: [dns.server],
-      methods: onlySrv
-        ? {
-            scp: false,
-            pox: false,
-            soap: false,
-            v2: false,
-            httpRedirect: false,
-            autoconfig: false,
-            ports: false,
-          }
-        : { scp: false, soap: false, v2: false, autoconfig: false, ports: false },
+      methods: onlySrv ? ONLY_SRV : POX_HTTP_AND_SRV,
       connectTimeoutMs: CONNECT_TIMEOUT_MS,
       ...extra,
     });
