@@ -7,7 +7,7 @@ import {
   childText,
   type XmlElement,
 } from "../xml/xml-element.js";
-import { type ItemId, readId } from "./ids.js";
+import { type ItemId, readChildId, readId } from "./ids.js";
 
 // ItemType and its subtypes (MS-OXWSCORE 2.2.4.x, MS-OXWSMSG 2.2.4.x MessageType): the
 // properties most callers need are mapped; `element` keeps the rest.
@@ -81,6 +81,15 @@ export const ITEM_ELEMENTS = new Set([
   "Task",
   "PostItem",
 ]);
+
+/**
+ * The id of the item a response message returns in its Items (CreateItem, UpdateItem, MoveItem,
+ * CopyItem, ArchiveItem); undefined when there is none (e.g. a message sent with SendOnly).
+ */
+export function readReturnedItemId(message: XmlElement): ItemId | undefined {
+  const item = childElement(message, "Items")?.children.find((child) => ITEM_ELEMENTS.has(child.name));
+  return readChildId(item, "ItemId");
+}
 
 function readMailbox(element: XmlElement | undefined): EwsMailbox | undefined {
   if (element === undefined) return undefined;

@@ -1,9 +1,8 @@
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
-import { type FolderRef, folderIdNode, type ItemId, itemIdNode, readChildId } from "../model/ids.js";
-import { ITEM_ELEMENTS } from "../model/item.js";
+import { type FolderRef, folderIdNode, type ItemId, itemIdNode } from "../model/ids.js";
+import { readReturnedItemId } from "../model/item.js";
 import { type EwsResult, readResponseMessages } from "../soap/parse-response.js";
 import { element } from "../xml/serialize-xml.js";
-import { childElement } from "../xml/xml-element.js";
 
 // ArchiveItem (Exchange 2013+, messages schema ArchiveItemType): moves items from a folder of the
 // primary mailbox into the user's archive mailbox. One response message per item; the new id is
@@ -22,8 +21,5 @@ export async function archiveItems(
     element("m:ItemIds", undefined, ...items.map((i) => itemIdNode(i))),
   );
   const response = await soap.call("ArchiveItem", body, options);
-  return readResponseMessages(response.body, (message) => {
-    const item = childElement(message, "Items")?.children.find((child) => ITEM_ELEMENTS.has(child.name));
-    return readChildId(item, "ItemId");
-  });
+  return readResponseMessages(response.body, readReturnedItemId);
 }

@@ -1,9 +1,8 @@
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
-import { type FolderRef, folderIdNode, type ItemId, readChildId } from "../model/ids.js";
-import { ITEM_ELEMENTS } from "../model/item.js";
+import { type FolderRef, folderIdNode, type ItemId } from "../model/ids.js";
+import { readReturnedItemId } from "../model/item.js";
 import { type EwsResult, readResponseMessages } from "../soap/parse-response.js";
 import { element, textElement, type XmlNode } from "../xml/serialize-xml.js";
-import { childElement } from "../xml/xml-element.js";
 
 // CreateItem for messages (MS-OXWSMSG 3.1.4.2): MessageDisposition SaveOnly (a draft),
 // SendOnly, or SendAndSaveCopy (to SavedItemFolderId, Sent Items by default). A message may be
@@ -82,8 +81,5 @@ export async function createMessages(
   );
   const response = await soap.call("CreateItem", body, options);
   // SendOnly returns no item: the message is gone from the mailbox (MS-OXWSMSG 3.1.4.2.3.x).
-  return readResponseMessages(response.body, (message) => {
-    const item = childElement(message, "Items")?.children.find((child) => ITEM_ELEMENTS.has(child.name));
-    return readChildId(item, "ItemId");
-  });
+  return readResponseMessages(response.body, readReturnedItemId);
 }

@@ -1,9 +1,8 @@
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
-import { type FolderRef, folderIdNode, type ItemId, itemIdNode, readChildId } from "../model/ids.js";
-import { ITEM_ELEMENTS } from "../model/item.js";
+import { type FolderRef, folderIdNode, type ItemId, itemIdNode } from "../model/ids.js";
+import { readReturnedItemId } from "../model/item.js";
 import { type EwsResult, readResponseMessages } from "../soap/parse-response.js";
 import { element } from "../xml/serialize-xml.js";
-import { childElement } from "../xml/xml-element.js";
 import type { DeleteType } from "./folders.js";
 
 // DeleteItem, MoveItem, CopyItem (MS-OXWSCORE 3.1.4.3, 3.1.4.7, 3.1.4.1) and
@@ -46,10 +45,7 @@ async function transfer(
   );
   const response = await soap.call(operation, body, options);
   // The new item's id; Exchange omits it when the move crosses mailboxes.
-  return readResponseMessages(response.body, (message) => {
-    const item = childElement(message, "Items")?.children.find((child) => ITEM_ELEMENTS.has(child.name));
-    return readChildId(item, "ItemId");
-  });
+  return readResponseMessages(response.body, readReturnedItemId);
 }
 
 export function moveItems(

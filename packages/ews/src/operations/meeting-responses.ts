@@ -1,11 +1,10 @@
 import { InvalidArgumentError } from "@mailwire/core";
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
-import { type FolderRef, folderIdNode, type ItemId, itemIdNode, readChildId } from "../model/ids.js";
-import { ITEM_ELEMENTS } from "../model/item.js";
+import { type FolderRef, folderIdNode, type ItemId, itemIdNode } from "../model/ids.js";
+import { readReturnedItemId } from "../model/item.js";
 import { bodyNode, dateTime } from "../model/pim-items.js";
 import { type EwsResult, readResponseMessages } from "../soap/parse-response.js";
 import { element, textElement, type XmlNode } from "../xml/serialize-xml.js";
-import { childElement } from "../xml/xml-element.js";
 import type { MessageDisposition } from "./create-item.js";
 
 // Meeting responses and cancellations are response objects created with CreateItem
@@ -133,10 +132,7 @@ async function send(
 ): Promise<EwsResult<ItemId | undefined>[]> {
   // A write: never repeated on a busy server (a response sent twice reaches the organizer twice).
   const response = await soap.call("CreateItem", body, options);
-  return readResponseMessages(response.body, (message) => {
-    const item = childElement(message, "Items")?.children.find((child) => ITEM_ELEMENTS.has(child.name));
-    return readChildId(item, "ItemId");
-  });
+  return readResponseMessages(response.body, readReturnedItemId);
 }
 
 /**

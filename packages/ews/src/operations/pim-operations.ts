@@ -1,6 +1,6 @@
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
-import { type FolderRef, folderIdNode, type ItemId, readChildId } from "../model/ids.js";
-import { type EwsItem, ITEM_ELEMENTS, readItems } from "../model/item.js";
+import { type FolderRef, folderIdNode, type ItemId } from "../model/ids.js";
+import { type EwsItem, readItems, readReturnedItemId } from "../model/item.js";
 import {
   calendarItemNode,
   contactNode,
@@ -32,10 +32,7 @@ async function createItems(
     element("m:Items", undefined, ...nodes),
   );
   const response = await soap.call("CreateItem", body, options);
-  return readResponseMessages(response.body, (message) => {
-    const item = childElement(message, "Items")?.children.find((child) => ITEM_ELEMENTS.has(child.name));
-    return readChildId(item, "ItemId");
-  });
+  return readResponseMessages(response.body, readReturnedItemId);
 }
 
 export async function createCalendarItems(

@@ -1,6 +1,6 @@
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
-import { type ItemId, itemIdNode, readChildId } from "../model/ids.js";
-import { ITEM_ELEMENTS } from "../model/item.js";
+import { type ItemId, itemIdNode } from "../model/ids.js";
+import { readReturnedItemId } from "../model/item.js";
 import {
   type ExtendedProperty,
   extendedFieldUriAttributes,
@@ -9,7 +9,6 @@ import {
 } from "../model/property-path.js";
 import { type EwsResult, readResponseMessages } from "../soap/parse-response.js";
 import { element, textElement, type XmlNode } from "../xml/serialize-xml.js";
-import { childElement } from "../xml/xml-element.js";
 
 // UpdateItem (MS-OXWSCORE 3.1.4.9): per item a list of SetItemField/DeleteItemField changes.
 // Each SetItemField names the property and carries an item element holding only that property.
@@ -103,8 +102,5 @@ export async function updateItems(
     element("m:ItemChanges", undefined, ...updates.map((u) => itemChangeNode(u))),
   );
   const response = await soap.call("UpdateItem", body, options);
-  return readResponseMessages(response.body, (message) => {
-    const item = childElement(message, "Items")?.children.find((child) => ITEM_ELEMENTS.has(child.name));
-    return readChildId(item, "ItemId");
-  });
+  return readResponseMessages(response.body, readReturnedItemId);
 }

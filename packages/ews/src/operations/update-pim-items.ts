@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "@mailwire/core";
 import type { SoapCallOptions, SoapClient } from "../client/soap-client.js";
-import { type ItemId, itemIdNode, readChildId } from "../model/ids.js";
-import { ITEM_ELEMENTS } from "../model/item.js";
+import { type ItemId, itemIdNode } from "../model/ids.js";
+import { readReturnedItemId } from "../model/item.js";
 import {
   calendarItemNode,
   contactNode,
@@ -13,7 +13,6 @@ import {
 import { type PropertyPath, propertyPathNode } from "../model/property-path.js";
 import { type EwsResult, readResponseMessages } from "../soap/parse-response.js";
 import { element, type XmlChild, type XmlNode } from "../xml/serialize-xml.js";
-import { childElement } from "../xml/xml-element.js";
 
 // UpdateItem for calendar items (MS-OXWSMTGS 3.1.4.x: SendMeetingInvitationsOrCancellations is
 // required), contacts (MS-OXWSCONT) and tasks (MS-OXWSTASK). Each changed field is one
@@ -145,10 +144,7 @@ async function updatePim(
 ): Promise<EwsResult<ItemId | undefined>[]> {
   const body = element("m:UpdateItem", attributes, element("m:ItemChanges", undefined, ...changes));
   const response = await soap.call("UpdateItem", body, options);
-  return readResponseMessages(response.body, (message) => {
-    const item = childElement(message, "Items")?.children.find((child) => ITEM_ELEMENTS.has(child.name));
-    return readChildId(item, "ItemId");
-  });
+  return readResponseMessages(response.body, readReturnedItemId);
 }
 
 export async function updateCalendarItems(
