@@ -6,6 +6,7 @@ import {
   type PduTransportFactory,
   RpcServerPort,
 } from "../src/index.js";
+import { simCredentials, simUserDn } from "./sim-user.js";
 
 // The same MapiSession scenario over RPC over HTTP v2: helper B's carrier (connectRpcOverHttp)
 // as the PduTransportFactory, the sim's RPC proxy relaying to the sim's ncacn_ip_tcp server, as
@@ -25,19 +26,13 @@ afterAll(async () => {
   await sim?.close();
 });
 
-const credentials = () => ({
-  username: sim.credentials.username,
-  password: sim.credentials.password,
-  domain: sim.credentials.domain,
-});
-
 const viaProxy: PduTransportFactory = (request, options) =>
   connectRpcOverHttp({
     proxyUrl: sim.origin,
     server: "exch01.mailwire.test",
     // EMSMDB and AsyncEMSMDB live on 6001; NSPI (not used here) on 6004.
     port: request.interface.uuid === NSPI_UUID ? RpcServerPort.NSPI : RpcServerPort.EMSMDB,
-    credentials: credentials(),
+    credentials: simCredentials(sim),
     tls: { ca: sim.caPem },
     proxy: false,
     ...(options.signal ? { signal: options.signal } : {}),
@@ -45,9 +40,9 @@ const viaProxy: PduTransportFactory = (request, options) =>
 
 describe("MapiSession over EMSMDB over RPC over HTTP v2 against exchange-sim", () => {
   it("logs on, lists the folder tree and pages the Inbox through the RPC proxy", async () => {
-    const userDn = `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`;
+    const userDn = simUserDn(sim);
     const { session, transport } = await createRpcSessionOver(viaProxy, {
-      credentials: credentials(),
+      credentials: simCredentials(sim),
       userDn,
     });
     expect(session.connectInfo?.displayName).toBe(sim.credentials.username);

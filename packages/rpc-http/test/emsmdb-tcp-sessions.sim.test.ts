@@ -3,6 +3,7 @@ import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { type MapiNotification, MapiSession } from "@mailwire/mapi";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRpcSession, EmsmdbRpcTransport, tcpTransportFactory } from "../src/index.js";
+import { simCredentials, simUserDn } from "./sim-user.js";
 
 // End to end over ncacn_ip_tcp against exchange-sim (its own instance: these tests add
 // messages): the RPC server's session contexts share the MAPI/HTTP endpoint's MAPI-only
@@ -12,26 +13,14 @@ import { createRpcSession, EmsmdbRpcTransport, tcpTransportFactory } from "../sr
 let sim: ExchangeSim;
 let http: HttpClient;
 
-function userDn(): string {
-  return `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`;
-}
-
-function credentials() {
-  return {
-    username: sim.credentials.username,
-    password: sim.credentials.password,
-    domain: sim.credentials.domain,
-  };
-}
-
 function transport(): EmsmdbRpcTransport {
   return new EmsmdbRpcTransport({
     connectTransport: tcpTransportFactory({
       host: "127.0.0.1",
       endpointMapperPort: sim.rpc.endpointMapperPort,
     }),
-    credentials: credentials(),
-    userDn: userDn(),
+    credentials: simCredentials(sim),
+    userDn: simUserDn(sim),
   });
 }
 
@@ -39,8 +28,8 @@ async function open(): Promise<{ session: MapiSession; transport: EmsmdbRpcTrans
   const { session, transport: t } = await createRpcSession({
     host: "127.0.0.1",
     endpointMapperPort: sim.rpc.endpointMapperPort,
-    credentials: credentials(),
-    userDn: userDn(),
+    credentials: simCredentials(sim),
+    userDn: simUserDn(sim),
   });
   return { session, transport: t };
 }
@@ -66,7 +55,7 @@ async function until(check: () => boolean, ms = 2_000): Promise<void> {
 
 beforeAll(async () => {
   sim = await startSim({ fixture: { messageCount: 20, largeMessageBytes: 0 } });
-  http = createHttpClient({ credentials: credentials(), tls: { ca: sim.caPem } });
+  http = createHttpClient({ credentials: simCredentials(sim), tls: { ca: sim.caPem } });
 });
 
 afterAll(async () => {
@@ -111,7 +100,7 @@ describe("EMSMDB session contexts of the sim's RPC server", () => {
       const disconnects = sim.rpc.emsmdb.disconnects;
       // Closing the connections without EcDoDisconnect runs the context handle down.
       const t = transport();
-      await MapiSession.open({ transport: t, mailboxDn: userDn() });
+      await MapiSession.open({ transport: t, mailboxDn: simUserDn(sim) });
       expect(sim.rpc.liveEngines).toBe(base + 1);
       await t.close();
       await until(() => sim.rpc.liveEngines === base);

@@ -10,24 +10,13 @@ import {
   RpcFaultError,
   tcpTransportFactory,
 } from "../src/index.js";
+import { simCredentials, simUserDn } from "./sim-user.js";
 
 // End to end: MapiSession over EMSMDB over DCE/RPC over ncacn_ip_tcp against exchange-sim's RPC
 // server (NTLMv2 at packet privacy, checked by the sim's own NTLM and sealing code), on the
 // shared fixture store: the scenario of mapi-http's mailbox.sim.test.ts.
 
 let sim: ExchangeSim;
-
-function userDn(): string {
-  return `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`;
-}
-
-function credentials() {
-  return {
-    username: sim.credentials.username,
-    password: sim.credentials.password,
-    domain: sim.credentials.domain,
-  };
-}
 
 function transport(
   options: { authLevel?: "integrity" | "privacy"; allowCompressedResponses?: boolean } = {},
@@ -37,8 +26,8 @@ function transport(
       host: "127.0.0.1",
       endpointMapperPort: sim.rpc.endpointMapperPort,
     }),
-    credentials: credentials(),
-    userDn: userDn(),
+    credentials: simCredentials(sim),
+    userDn: simUserDn(sim),
     ...options,
   });
 }
@@ -66,8 +55,8 @@ describe("MapiSession over EMSMDB/ncacn_ip_tcp against exchange-sim", () => {
     const { session, transport: t } = await createRpcSession({
       host: "127.0.0.1",
       endpointMapperPort: sim.rpc.endpointMapperPort,
-      credentials: credentials(),
-      userDn: userDn(),
+      credentials: simCredentials(sim),
+      userDn: simUserDn(sim),
     });
     expect(session.connectInfo?.displayName).toBe(sim.credentials.username);
     expect(session.connectInfo?.dnPrefix).toBe(
@@ -84,7 +73,7 @@ describe("MapiSession over EMSMDB/ncacn_ip_tcp against exchange-sim", () => {
   });
 
   it("lists the folder tree equal to the fixture's folders, with counts", async () => {
-    const session = await MapiSession.open({ transport: transport(), mailboxDn: userDn() });
+    const session = await MapiSession.open({ transport: transport(), mailboxDn: simUserDn(sim) });
     const folders = await session.listFolders();
     expect(folderPaths(folders, session.mailbox.folders.ipmSubtree)).toEqual(
       sim.store
@@ -102,7 +91,7 @@ describe("MapiSession over EMSMDB/ncacn_ip_tcp against exchange-sim", () => {
   it("pages the Inbox: 100 messages in one EcDoRpcExt2 after logon (fragmented responses), then all 127", async () => {
     // Uncompressed, 100 rows do not fit one 5840-byte fragment.
     const t = transport({ allowCompressedResponses: false });
-    const session = await MapiSession.open({ transport: t, mailboxDn: userDn() });
+    const session = await MapiSession.open({ transport: t, mailboxDn: simUserDn(sim) });
     const before = t.stats.executes;
     const fragmentsBefore = sim.rpc.stats.responseFragments;
     const subjects: string[] = [];
@@ -120,13 +109,13 @@ describe("MapiSession over EMSMDB/ncacn_ip_tcp against exchange-sim", () => {
 
   it("works at packet integrity when the server allows it; refused with ecNotEncrypted when it requires privacy", async () => {
     await expect(
-      MapiSession.open({ transport: transport({ authLevel: "integrity" }), mailboxDn: userDn() }),
+      MapiSession.open({ transport: transport({ authLevel: "integrity" }), mailboxDn: simUserDn(sim) }),
     ).rejects.toThrow(EmsmdbError);
     sim.rpc.requirePrivacy = false;
     try {
       const session = await MapiSession.open({
         transport: transport({ authLevel: "integrity" }),
-        mailboxDn: userDn(),
+        mailboxDn: simUserDn(sim),
       });
       expect(sim.rpc.stats.lastAuthLevel).toBe(5);
       expect((await session.listFolders()).length).toBeGreaterThan(3);
@@ -139,8 +128,8 @@ describe("MapiSession over EMSMDB/ncacn_ip_tcp against exchange-sim", () => {
   it("wrong password: the sim's NTLM check fails and the first call is an AuthError", async () => {
     const t = new EmsmdbRpcTransport({
       connectTransport: tcpTransportFactory({ host: "127.0.0.1", port: sim.rpc.port }),
-      credentials: { ...credentials(), password: "wrong" },
-      userDn: userDn(),
+      credentials: { ...simCredentials(sim), password: "wrong" },
+      userDn: simUserDn(sim),
     });
     await expect(t.connect()).rejects.toBeInstanceOf(AuthError);
     expect(sim.stats.lastNtlmFailure).toBe("bad-response");
@@ -149,7 +138,7 @@ describe("MapiSession over EMSMDB/ncacn_ip_tcp against exchange-sim", () => {
 
   it("waitForNotifications: EcDoAsyncConnectEx then EcDoAsyncWaitEx on an AsyncEMSMDB connection", async () => {
     const t = transport();
-    const session = await MapiSession.open({ transport: t, mailboxDn: userDn() });
+    const session = await MapiSession.open({ transport: t, mailboxDn: simUserDn(sim) });
     // The sim holds each wait (a long poll) before answering that nothing is pending.
     sim.rpc.asyncWaitMs = 200;
     const started = Date.now();
@@ -163,7 +152,7 @@ describe("MapiSession over EMSMDB/ncacn_ip_tcp against exchange-sim", () => {
 
 describe("faults over ncacn_ip_tcp: typed errors or recovery, never a hang", () => {
   it("a fault PDU in the middle of a session is RpcFaultError; the session goes on", async () => {
-    const session = await MapiSession.open({ transport: transport(), mailboxDn: userDn() });
+    const session = await MapiSession.open({ transport: transport(), mailboxDn: simUserDn(sim) });
     sim.rpc.inject({ kind: "fault", status: 0x1c010014 });
     const error = await session.listFolders().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RpcFaultError);
@@ -174,7 +163,7 @@ describe("faults over ncacn_ip_tcp: typed errors or recovery, never a hang", () 
 
   it("an expired session context: SessionResetError after reconnecting, the batch not resent", async () => {
     const t = transport();
-    const session = await MapiSession.open({ transport: t, mailboxDn: userDn() });
+    const session = await MapiSession.open({ transport: t, mailboxDn: simUserDn(sim) });
     const executes = sim.rpc.emsmdb.executes;
     sim.rpc.expireSessions();
     const error = await session.listFolders().catch((e: unknown) => e);
@@ -187,7 +176,7 @@ describe("faults over ncacn_ip_tcp: typed errors or recovery, never a hang", () 
 
   it("the connection closed mid-call is a ConnectionError", async () => {
     const t = transport();
-    const session = await MapiSession.open({ transport: t, mailboxDn: userDn() });
+    const session = await MapiSession.open({ transport: t, mailboxDn: simUserDn(sim) });
     sim.rpc.inject({ kind: "drop" });
     await expect(session.listFolders()).rejects.toBeInstanceOf(ConnectionError);
     await t.close();
@@ -195,7 +184,7 @@ describe("faults over ncacn_ip_tcp: typed errors or recovery, never a hang", () 
 
   it("a response fragment past the negotiated max_recv_frag is a LimitExceededError", async () => {
     const t = transport();
-    const session = await MapiSession.open({ transport: t, mailboxDn: userDn() });
+    const session = await MapiSession.open({ transport: t, mailboxDn: simUserDn(sim) });
     sim.rpc.inject({ kind: "oversized" });
     await expect(session.listFolders()).rejects.toBeInstanceOf(LimitExceededError);
     await t.close();
@@ -215,12 +204,12 @@ describe("faults over ncacn_ip_tcp: typed errors or recovery, never a hang", () 
     try {
       const t = new EmsmdbRpcTransport({
         connectTransport: tcpTransportFactory({ host: "127.0.0.1", port: sim.rpc.port, maxFragLength: 1432 }),
-        credentials: credentials(),
-        userDn: userDn(),
+        credentials: simCredentials(sim),
+        userDn: simUserDn(sim),
         maxFragLength: 1432,
         allowCompressedResponses: false,
       });
-      const session = await MapiSession.open({ transport: t, mailboxDn: userDn() });
+      const session = await MapiSession.open({ transport: t, mailboxDn: simUserDn(sim) });
       const subjects: string[] = [];
       for await (const message of session.listMessages(session.mailbox.folders.inbox, { pageSize: 100 })) {
         subjects.push(message.subject);

@@ -3,6 +3,7 @@ import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRpcSessionOver } from "../src/client/create-session.js";
 import { rpcOverHttpTransportFactory } from "../src/http/rpc-over-http-transport-factory.js";
+import { simCredentials, simUserDn } from "./sim-user.js";
 
 // MapiSession over EMSMDB over RPC over HTTP v2 with the carrier under pressure: the smallest
 // windows and channel lifetime the spec allows, so real DCE/RPC traffic (NTLM-sealed binds
@@ -22,27 +23,21 @@ afterEach(() => {
   sim.rpcProxy.resetStats();
 });
 
-const credentials = () => ({
-  username: sim.credentials.username,
-  password: sim.credentials.password,
-  domain: sim.credentials.domain,
-});
-
 function openSession(channelLifetime = 128 * 1024) {
   // No backend is configured: startSim points its RPC proxy at its own DCE/RPC server.
   sim.rpcProxy.configure({ inReceiveWindow: 8 * 1024 });
   const factory = rpcOverHttpTransportFactory({
     proxyUrl: sim.origin,
     server: "exch01.mailwire.test",
-    credentials: credentials(),
+    credentials: simCredentials(sim),
     tls: { ca: sim.caPem },
     proxy: false,
     receiveWindow: 8 * 1024,
     channelLifetime,
   });
   return createRpcSessionOver(factory, {
-    credentials: credentials(),
-    userDn: `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`,
+    credentials: simCredentials(sim),
+    userDn: simUserDn(sim),
   });
 }
 

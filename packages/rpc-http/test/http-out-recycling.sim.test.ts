@@ -3,6 +3,7 @@ import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createRpcSessionOver } from "../src/client/create-session.js";
 import { rpcOverHttpTransportFactory } from "../src/http/rpc-over-http-transport-factory.js";
+import { simCredentials, simUserDn } from "./sim-user.js";
 
 // OUT channel recycling ([MS-RPCH] OUT_R2: OUT_R2/A2 → successor RPC_OUT_DATA with OUT_R2/A3 →
 // OUT_R2/A6 → OUT_R2/A7 on the IN channel → OUT_R2/B3 on the predecessor) under a real
@@ -28,18 +29,12 @@ afterEach(() => {
   sim.rpcProxy.resetStats();
 });
 
-const credentials = () => ({
-  username: sim.credentials.username,
-  password: sim.credentials.password,
-  domain: sim.credentials.domain,
-});
-
 function openSession(connectMs = 30_000, channelLifetime?: number) {
   sim.rpcProxy.configure({ inReceiveWindow: 8 * 1024, outChannelLifetime: OUT_LIFETIME });
   const factory = rpcOverHttpTransportFactory({
     proxyUrl: sim.origin,
     server: "exch01.mailwire.test",
-    credentials: credentials(),
+    credentials: simCredentials(sim),
     tls: { ca: sim.caPem },
     proxy: false,
     receiveWindow: 8 * 1024,
@@ -47,8 +42,8 @@ function openSession(connectMs = 30_000, channelLifetime?: number) {
     ...(channelLifetime ? { channelLifetime } : {}),
   });
   return createRpcSessionOver(factory, {
-    credentials: credentials(),
-    userDn: `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`,
+    credentials: simCredentials(sim),
+    userDn: simUserDn(sim),
   });
 }
 

@@ -37,6 +37,7 @@ import {
   outR2B3,
   ping,
 } from "../src/rts/rts-pdus.js";
+import { simCredentials, simUserDn } from "./sim-user.js";
 import {
   LayoutError,
   StubWalk,
@@ -83,18 +84,10 @@ let report: TsharkReport;
 let nspiCalls: RecordedCall[] = [];
 let proxyRowsSeen = 0;
 
-function credentials() {
-  return {
-    username: sim.credentials.username,
-    password: sim.credentials.password,
-    domain: sim.credentials.domain,
-  };
-}
-
 async function nspiSession(): Promise<void> {
   const client = await NspiRpcClient.connect({
     connectTransport: tcpTransportFactory({ host: "127.0.0.1", port: relay.port }),
-    credentials: credentials(),
+    credentials: simCredentials(sim),
     authLevel: "integrity",
   });
   await client.getSpecialTable();
@@ -126,10 +119,10 @@ async function nspiSession(): Promise<void> {
 }
 
 async function emsmdbSession(): Promise<void> {
-  const userDn = `/o=mailwire/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=${sim.credentials.username}`;
+  const userDn = simUserDn(sim);
   const transport = new EmsmdbRpcTransport({
     connectTransport: tcpTransportFactory({ host: "127.0.0.1", port: relay.port }),
-    credentials: credentials(),
+    credentials: simCredentials(sim),
     userDn,
     authLevel: "integrity",
     allowCompressedResponses: false,
