@@ -32,9 +32,14 @@ export interface ErrorContext {
 /** Node's codes for certificate and handshake failures (node:tls, OpenSSL). */
 const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT|UNABLE_TO_)/;
 
+/** The `code` of an error from undici, node:http, node:net or node:tls (undefined when it has none). */
+export function errorCode(error: unknown): unknown {
+  return typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+}
+
 /** True for an error node:tls raises for a certificate or handshake failure (incl. a peer's alert). */
 export function isTlsFailure(error: unknown): boolean {
-  const code = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  const code = errorCode(error);
   return typeof code === "string" && TLS_CODE.test(code);
 }
 
@@ -47,7 +52,7 @@ export function toMailwireError(error: unknown, context: ErrorContext): Mailwire
 }
 
 function mapError(error: unknown, target: string, requestSent: false | undefined): MailwireError {
-  const raw = typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
+  const raw = errorCode(error);
   const code = typeof raw === "string" ? raw : "";
   const options = { cause: error, details: { transportCode: code || undefined, requestSent } };
   // undici's ProxyAgent reports a proxy that refused the CONNECT ("Proxy response (407) !== 200")

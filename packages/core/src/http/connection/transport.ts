@@ -2,17 +2,13 @@ import { performance } from "node:perf_hooks";
 import { raceAbort, throwIfAborted } from "../../abort/abort.js";
 import { ResponseBody } from "../body/response-body.js";
 import { describeTarget, type HttpDiagnostics } from "../http-diagnostics.js";
-import { toMailwireError } from "../map-error.js";
+import { errorCode, toMailwireError } from "../map-error.js";
 import { type IncomingResponse, type OutgoingRequest, originOf, type Send } from "../pipeline.js";
 import type { ConnectionSlot } from "./connection-slot.js";
 import type { TransportSettings } from "./dispatcher-factory.js";
 import { type Lease, OriginPool } from "./origin-pool.js";
 import { socketState } from "./socket-state.js";
 import { loadedUndici, loadUndici } from "./undici-parts.js";
-
-function errorCode(error: unknown): unknown {
-  return typeof error === "object" && error !== null ? (error as { code?: unknown }).code : undefined;
-}
 
 /** How each engine reports a connection the server closed or reset under a request. */
 const CLOSED_CODES: ReadonlySet<unknown> = new Set(["UND_ERR_SOCKET", "ECONNRESET", "EPIPE"]);
