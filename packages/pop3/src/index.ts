@@ -6,6 +6,7 @@ export {
   type Pop3TokenAuth,
 } from "./auth/pop3-auth.js";
 export {
+  type Pop3BufferOptions,
   type Pop3BulkBufferOptions,
   type Pop3BulkOptions,
   Pop3Client,

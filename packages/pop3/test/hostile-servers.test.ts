@@ -158,6 +158,41 @@ describe("framing attacks and broken servers", () => {
     expect(Date.now() - started).toBeLessThan(5000);
   });
 
+  it.each(["RETR 1", "TOP 1 0"])(
+    "bounds what %s collects into one Buffer: a body that never ends fails with MW_LIMIT_EXCEEDED",
+    async (command) => {
+      let sent = 0;
+      server = await scriptedServer(async (peer) => {
+        await login(peer);
+        await peer.expect(command);
+        peer.raw("+OK endless\r\n");
+        // Line after line and never the terminator, until the client hangs up.
+        const line = Buffer.from(`${"x".repeat(1022)}\r\n`);
+        while (!peer.socket.destroyed && sent < 64 * 1024 * 1024) {
+          if (!peer.socket.write(line)) {
+            await new Promise((resolve) => {
+              peer.socket.once("drain", resolve);
+              peer.socket.once("close", resolve);
+            });
+          }
+          sent += line.length;
+        }
+      });
+      client = await connectPop3(options(server.port));
+      const collect =
+        command === "TOP 1 0"
+          ? client.topBuffer(1, 0, { maxMessageBytes: 256 * 1024 })
+          : client.retrieveBuffer(1, { maxMessageBytes: 256 * 1024 });
+      await expect(collect).rejects.toMatchObject({
+        name: "LimitExceededError",
+        code: ErrorCode.LIMIT_EXCEEDED,
+        details: expect.objectContaining({ limit: "maxMessageBytes", max: 256 * 1024 }),
+      });
+      // The client stopped reading long before the server ran out of body to send.
+      expect(sent).toBeLessThan(64 * 1024 * 1024);
+    },
+  );
+
   it("reports a close mid-RETR as MW_CONNECTION_CLOSED", async () => {
     server = await scriptedServer(async (peer) => {
       await login(peer);
