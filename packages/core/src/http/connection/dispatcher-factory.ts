@@ -2,7 +2,7 @@ import type { Socket } from "node:net";
 import type { buildConnector as Connectors, Dispatcher } from "undici";
 import type { HttpTlsOptions } from "../types.js";
 import { observeConnector } from "./connector.js";
-import { contextOptions, sharedSecureContext } from "./secure-context.js";
+import { tlsConnectOptions } from "./secure-context.js";
 import type { HttpEngine } from "./slot-connection.js";
 import type { UndiciParts } from "./undici-parts.js";
 
@@ -19,16 +19,9 @@ export interface TransportSettings {
 /** Our TLS options in the shape node:tls (through undici's buildConnector) expects. */
 function connectOptions(settings: TransportSettings): Connectors.BuildOptions {
   const { tls } = settings;
-  const options: Record<string, unknown> = {
-    timeout: settings.connectTimeoutMs,
-    rejectUnauthorized: tls.rejectUnauthorized ?? true,
-    // Also passed when a shared context is: they are what a connect uses when none could be built.
-    ...contextOptions(tls),
-  };
+  // The shared secure context, built once per configuration (see secure-context.ts).
+  const options: Record<string, unknown> = { timeout: settings.connectTimeoutMs, ...tlsConnectOptions(tls) };
   if (tls.servername !== undefined) options.servername = tls.servername;
-  // Built once per configuration instead of by every tls.connect (see secure-context.ts).
-  const secureContext = sharedSecureContext(tls);
-  if (secureContext !== undefined) options.secureContext = secureContext;
   return options as Connectors.BuildOptions;
 }
 

@@ -39,11 +39,8 @@ function toBuffer(value: string | Uint8Array): string | Buffer {
   return typeof value === "string" ? value : Buffer.from(value);
 }
 
-/**
- * The context fields of `tls` in the shape node:tls expects (Uint8Array as Buffer). Also the
- * per-connect fallback's options (dispatcher-factory.ts) when no shared context could be built.
- */
-export function contextOptions(tls: HttpTlsOptions): Record<string, unknown> {
+/** The context fields of `tls` in the shape node:tls expects (Uint8Array as Buffer). */
+function contextOptions(tls: HttpTlsOptions): Record<string, unknown> {
   const options: Record<string, unknown> = {};
   if (tls.ca !== undefined) {
     options.ca = Array.isArray(tls.ca)
@@ -94,4 +91,19 @@ export function sharedSecureContext(tls: HttpTlsOptions): SecureContext | undefi
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The TLS options every connect of a client starts from, on either engine (undici's
+ * buildConnector and the node engine's connector both hand them to tls.connect): the shared
+ * context, or when none could be built its fields, so each connect builds its own and fails
+ * with node's error, reported per request (tls.connect reads the fields only when it is not
+ * handed a context).
+ */
+export function tlsConnectOptions(tls: HttpTlsOptions): Record<string, unknown> {
+  const secureContext = sharedSecureContext(tls);
+  return {
+    rejectUnauthorized: tls.rejectUnauthorized ?? true,
+    ...(secureContext !== undefined ? { secureContext } : contextOptions(tls)),
+  };
 }

@@ -5,7 +5,7 @@ import nodeTls, { type ConnectionOptions, type TLSSocket } from "node:tls";
 import { ConnectionError } from "../../../errors/error-classes.js";
 import { markNotSent } from "../../map-error.js";
 import type { TransportSettings } from "../dispatcher-factory.js";
-import { contextOptions, sharedSecureContext } from "../secure-context.js";
+import { tlsConnectOptions } from "../secure-context.js";
 import { proxyFromEnvironment } from "./proxy-env.js";
 
 /** What a connect is asked for; the same shape undici's connectors take, so observeConnector wraps both. */
@@ -94,14 +94,7 @@ function whenReady(
  */
 export function createNodeConnector(settings: TransportSettings): NodeConnector {
   const { tls } = settings;
-  const secureContext = sharedSecureContext(tls);
-  const tlsBase: ConnectionOptions = {
-    rejectUnauthorized: tls.rejectUnauthorized ?? true,
-    ALPNProtocols: ["http/1.1"],
-    // With a shared context the fields are already in it; without one (it could not be
-    // built), every connect builds its own and fails with node's error, reported per request.
-    ...(secureContext !== undefined ? { secureContext } : contextOptions(tls)),
-  };
+  const tlsBase: ConnectionOptions = { ...tlsConnectOptions(tls), ALPNProtocols: ["http/1.1"] };
   const sessions = new Map<string, Buffer>();
 
   const startTls = (
