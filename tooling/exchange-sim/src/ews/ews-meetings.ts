@@ -97,6 +97,14 @@ const attendeeAddresses = (calendar: EwsNode) =>
     all(one(calendar, list), "Attendee").map((a) => text(one(one(a, "Mailbox"), "EmailAddress"))),
   );
 
+/** The UID, times and location of a calendar item, as a meeting message about it carries them. */
+const meetingBasis = (calendar: EwsNode | undefined) => ({
+  uid: text(one(calendar, "UID")),
+  start: text(one(calendar, "Start")),
+  end: text(one(calendar, "End")),
+  location: text(one(calendar, "Location")),
+});
+
 const icalDate = (iso: string) =>
   new Date(iso)
     .toISOString()
@@ -104,17 +112,19 @@ const icalDate = (iso: string) =>
     .replace(/\.\d{3}/, "");
 const icalText = (value: string) => value.replace(/[\\;,]/g, (c) => `\\${c}`).replace(/\r?\n/g, "\\n");
 
-/** A store message whose MIME has a text/plain part and the iCalendar part (RFC 5546) it stands for. */
-function meetingFixture(options: {
+/** A meeting message: its MIME headers and text, the iCalendar METHOD, and its meeting view. */
+interface MeetingMessage {
   from: FixtureAddress;
   to: string[];
   subject: string;
   text: string;
   method: "REQUEST" | "REPLY" | "CANCEL";
   partstat?: string;
-  info: Pick<MeetingInfo, "uid" | "start" | "end" | "location" | "organizer">;
-  folder: string[];
-}): FixtureMessage {
+  info: MeetingInfo;
+}
+
+/** A store message whose MIME has a text/plain part and the iCalendar part (RFC 5546) it stands for. */
+function meetingFixture(options: MeetingMessage & { folder: string[] }): FixtureMessage {
   const date = new Date();
   const messageId = `<${date.getTime()}.${Math.random().toString(36).slice(2)}@sim.mailwire.test>`;
   const { info } = options;
@@ -221,10 +231,14 @@ export class EwsMeetings {
     return registry;
   }
 
-  #save(store: MailboxStore, folderId: string, fixture: FixtureMessage, info: MeetingInfo): StoreMessage {
-    const message = store.addMessage(folderId, { ...fixture, folder: store.folder(folderId).path });
-    this.#registry(store).infos.set(message.id, info);
-    return message;
+  /** Stores a meeting message in `folderId` and registers its meeting view. */
+  #save(store: MailboxStore, folderId: string, message: MeetingMessage): StoreMessage {
+    const stored = store.addMessage(
+      folderId,
+      meetingFixture({ ...message, folder: store.folder(folderId).path }),
+    );
+    this.#registry(store).infos.set(stored.id, message.info);
+    return stored;
   }
 
   /** A meeting request from `organizer` arrives in the Inbox; a tentative calendar item is added. */
@@ -249,20 +263,14 @@ export class EwsMeetings {
       hasBeenProcessed: false,
       responseType: "NoResponseReceived",
     };
-    const request = this.#save(
-      store,
-      store.specialFolder("inbox").id,
-      meetingFixture({
-        from: options.organizer,
-        to: [owner],
-        subject: options.subject,
-        text: options.body ?? "",
-        method: "REQUEST",
-        info,
-        folder: [],
-      }),
+    const request = this.#save(store, store.specialFolder("inbox").id, {
+      from: options.organizer,
+      to: [owner],
+      subject: options.subject,
+      text: options.body ?? "",
+      method: "REQUEST",
       info,
-    );
+    });
     return { requestId: request.id, calendarItemId };
   }
 
@@ -283,20 +291,14 @@ export class EwsMeetings {
       itemClass: "IPM.Schedule.Meeting.Canceled",
       hasBeenProcessed: false,
     };
-    const message = this.#save(
-      store,
-      store.specialFolder("inbox").id,
-      meetingFixture({
-        from: request.organizer,
-        to: request.attendees,
-        subject,
-        text: "The meeting has been canceled.",
-        method: "CANCEL",
-        info,
-        folder: [],
-      }),
+    const message = this.#save(store, store.specialFolder("inbox").id, {
+      from: request.organizer,
+      to: request.attendees,
+      subject,
+      text: "The meeting has been canceled.",
+      method: "CANCEL",
       info,
-    );
+    });
     return { cancellationId: message.id };
   }
 
@@ -383,10 +385,7 @@ export class EwsMeetings {
     }
     if (disposition === "SendOnly") return successMessage("CreateItem", "<m:Items/>");
     const basis = request ?? {
-      uid: text(one(calendar?.node, "UID")),
-      start: text(one(calendar?.node, "Start")),
-      end: text(one(calendar?.node, "End")),
-      location: text(one(calendar?.node, "Location")),
+      ...meetingBasis(calendar?.node),
       organizer: { address: text(one(one(one(calendar?.node, "Organizer"), "Mailbox"), "EmailAddress")) },
     };
     const subject = `${how.prefix}: ${requestId ? store.message(requestId).fixture.subject : text(one(calendar?.node, "Subject"))}`;
@@ -408,7 +407,7 @@ export class EwsMeetings {
     const message = this.#save(
       store,
       folder ?? store.specialFolder(disposition === "SaveOnly" ? "drafts" : "sent").id,
-      meetingFixture({
+      {
         from: { address: context.address },
         to: [basis.organizer.address],
         subject,
@@ -416,9 +415,7 @@ export class EwsMeetings {
         method: "REPLY",
         partstat: how.partstat,
         info,
-        folder: [],
-      }),
-      info,
+      },
     );
     return successMessage(
       "CreateItem",
@@ -434,11 +431,8 @@ export class EwsMeetings {
     const info: MeetingInfo = {
       kind: "MeetingRequest",
       itemClass: "IPM.Schedule.Meeting.Request",
-      uid: text(one(calendar, "UID")),
+      ...meetingBasis(calendar),
       calendarItemId,
-      start: text(one(calendar, "Start")),
-      end: text(one(calendar, "End")),
-      location: text(one(calendar, "Location")),
       organizer: { address: context.address },
       attendees,
       hasBeenProcessed: true,
@@ -446,20 +440,14 @@ export class EwsMeetings {
       requestType: type,
       isOrganizer: true,
     };
-    this.#save(
-      context.store,
-      context.store.specialFolder("sent").id,
-      meetingFixture({
-        from: { address: context.address },
-        to: attendees,
-        subject: text(one(calendar, "Subject")),
-        text: text(one(calendar, "Body")),
-        method: "REQUEST",
-        info,
-        folder: [],
-      }),
+    this.#save(context.store, context.store.specialFolder("sent").id, {
+      from: { address: context.address },
+      to: attendees,
+      subject: text(one(calendar, "Subject")),
+      text: text(one(calendar, "Body")),
+      method: "REQUEST",
       info,
-    );
+    });
   }
 
   /**
@@ -478,29 +466,20 @@ export class EwsMeetings {
     const info: MeetingInfo = {
       kind: "MeetingCancellation",
       itemClass: "IPM.Schedule.Meeting.Canceled",
-      uid: text(one(calendar, "UID")),
-      start: text(one(calendar, "Start")),
-      end: text(one(calendar, "End")),
-      location: text(one(calendar, "Location")),
+      ...meetingBasis(calendar),
       organizer: { address: context.address },
       attendees,
       hasBeenProcessed: true,
       responseType: "Organizer",
     };
-    this.#save(
-      context.store,
-      folderId,
-      meetingFixture({
-        from: { address: context.address },
-        to: attendees,
-        subject: `Canceled: ${text(one(calendar, "Subject"))}`,
-        text: body,
-        method: "CANCEL",
-        info,
-        folder: [],
-      }),
+    this.#save(context.store, folderId, {
+      from: { address: context.address },
+      to: attendees,
+      subject: `Canceled: ${text(one(calendar, "Subject"))}`,
+      text: body,
+      method: "CANCEL",
       info,
-    );
+    });
   }
 
   #cancel(context: EwsContext, node: EwsNode, disposition: string, folder: string | undefined): string {
