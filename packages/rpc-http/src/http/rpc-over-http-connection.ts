@@ -582,7 +582,8 @@ export class RpcOverHttpConnection implements PduTransport {
    */
   #startOutRecycle(): void {
     const predecessor = this.#out as OutChannel;
-    const successor: OutChannel = { ...this.#newOutChannel(), requestBody: new ChannelBody() };
+    const requestBody = new ChannelBody();
+    const successor: OutChannel = { ...this.#newOutChannel(), requestBody };
     const timer = setTimeout(
       () =>
         this.#fail(
@@ -595,8 +596,8 @@ export class RpcOverHttpConnection implements PduTransport {
     );
     timer.unref();
     this.#outRecycle = { successor, step: "A6", timer };
-    const stream = successor.requestBody as ChannelBody;
-    void stream
+    // The write fails only once the body has failed (the connection is closing, reported there).
+    void requestBody
       .write(
         outR1A3({
           virtualConnectionCookie: this.#virtualConnectionCookie,
@@ -609,7 +610,7 @@ export class RpcOverHttpConnection implements PduTransport {
     openOutChannel(
       successor.client,
       this.#url,
-      { stream, contentLength: REPLACEMENT_OUT_CONTENT_LENGTH },
+      { stream: requestBody, contentLength: REPLACEMENT_OUT_CONTENT_LENGTH },
       this.#idleMs,
       this.#lifetime.signal,
     ).then(
