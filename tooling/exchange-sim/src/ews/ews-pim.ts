@@ -161,17 +161,22 @@ export class EwsPim {
     return `<t:${item.kind}><t:ItemId Id="${item.id}" ChangeKey="CK${item.changeNumber}"/><t:ParentFolderId Id="${item.folder}"/><t:ItemClass>${ITEM_CLASS[item.kind]}</t:ItemClass>${body}${derived}</t:${item.kind}>`;
   }
 
-  /** Adds a calendar item built elsewhere (a meeting request's tentative item); returns its id. */
-  addCalendarItem(node: EwsNode): string {
+  /** Stores a new item of `kind` (one of PIM_KINDS) in its folder. */
+  #add(kind: string, node: EwsNode): PimItem {
     const item: PimItem = {
       id: `pim-${this.#next++}`,
-      kind: "CalendarItem",
-      folder: PIM_FOLDERS.calendar,
+      kind,
+      folder: KIND_FOLDER[kind] as string,
       node,
       changeNumber: ++this.#changes,
     };
     this.#items.set(item.id, item);
-    return item.id;
+    return item;
+  }
+
+  /** Adds a calendar item built elsewhere (a meeting request's tentative item); returns its id. */
+  addCalendarItem(node: EwsNode): string {
+    return this.#add("CalendarItem", node).id;
   }
 
   calendarItem(id: string): { node: EwsNode; changeKey: string } | undefined {
@@ -213,14 +218,7 @@ export class EwsPim {
           node.MyResponseType = [{ "#text": "Organizer" }];
           node.Organizer = [{ Mailbox: [{ EmailAddress: [{ "#text": context.address }] }] }];
         }
-        const item: PimItem = {
-          id: `pim-${this.#next++}`,
-          kind,
-          folder: KIND_FOLDER[kind] as string,
-          node,
-          changeNumber: ++this.#changes,
-        };
-        this.#items.set(item.id, item);
+        const item = this.#add(kind, node);
         if (
           text(one(node, "MyResponseType")) === "Organizer" &&
           attr(request, "SendMeetingInvitations") === "SendToAllAndSaveCopy"
