@@ -48,6 +48,7 @@ import {
   parseRequest,
   path,
   soapFault,
+  successMessage,
   text,
   x,
 } from "./ews-xml.js";
@@ -110,7 +111,7 @@ async function getAttachment(
     const messages = found.map((listed) =>
       listed === undefined
         ? errorMessage("GetAttachment", "ErrorInvalidIdMalformed", "Id is malformed.", "<m:Attachments/>")
-        : `<m:GetAttachmentResponseMessage ResponseClass="Success"><m:ResponseCode>NoError</m:ResponseCode><m:Attachments>${attachmentXml(listed, true)}</m:Attachments></m:GetAttachmentResponseMessage>`,
+        : successMessage("GetAttachment", `<m:Attachments>${attachmentXml(listed, true)}</m:Attachments>`),
     );
     send(res, 200, `${open}${messages.join("")}${close}`);
     return;
