@@ -8,9 +8,8 @@ import { observeConnector } from "../connector.js";
 import type { TransportSettings } from "../dispatcher-factory.js";
 import type { SlotConnection, WireRequest, WireResponse } from "../slot-connection.js";
 import { createNodeConnector } from "./node-connector.js";
+import { bareHost, DEFAULT_PORTS } from "./url-host.js";
 import { wireTimeout } from "./wire-timeout.js";
-
-const DEFAULT_PORTS: Readonly<Record<string, string>> = { "http:": "80", "https:": "443" };
 
 /**
  * node:http's keep-alive Agent, limited to one socket, whose sockets come from our connector
@@ -137,7 +136,7 @@ export function createNodeConnection(
     }),
   );
   const hostHeader = url.host;
-  const defaultPort = Number(DEFAULT_PORTS[url.protocol] ?? "80");
+  const defaultPort = DEFAULT_PORTS[url.protocol] ?? 80;
   // One request at a time is handed to the Agent: node:http counts a socket only once its
   // connect has called back, so requests given to it while ours is still connecting (TLS,
   // a proxy tunnel) would each open a socket of their own. The next request starts a tick
@@ -174,7 +173,7 @@ export function createNodeConnection(
     try {
       outgoing = http.request({
         agent,
-        host: target.hostname.startsWith("[") ? target.hostname.slice(1, -1) : target.hostname,
+        host: bareHost(target.hostname),
         port: url.port === "" ? defaultPort : Number(url.port),
         defaultPort,
         method: wire.method,

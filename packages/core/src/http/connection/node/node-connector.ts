@@ -7,6 +7,7 @@ import { markNotSent } from "../../map-error.js";
 import type { TransportSettings } from "../dispatcher-factory.js";
 import { tlsConnectOptions } from "../secure-context.js";
 import { proxyFromEnvironment } from "./proxy-env.js";
+import { bareHost, DEFAULT_PORTS } from "./url-host.js";
 
 /** What a connect is asked for; the same shape undici's connectors take, so observeConnector wraps both. */
 export interface ConnectTarget {
@@ -21,18 +22,12 @@ export interface ConnectTarget {
 export type ConnectCallback = (error: Error | null, socket: Socket | null) => void;
 export type NodeConnector = (target: ConnectTarget, callback: ConnectCallback) => Socket | undefined;
 
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { "http:": 80, "https:": 443 };
 /** TLS sessions kept per connector for resumption on reconnect (bounded; oldest dropped first). */
 const MAX_SESSIONS = 100;
 /** TCP keep-alive probes after a minute of silence, as undici's connector sets them. */
 const TCP_KEEP_ALIVE_DELAY_MS = 60_000;
 
 const noop = () => {};
-
-/** `[::1]` (URL.hostname of an IPv6 literal) as node:net wants it. */
-function bare(hostname: string): string {
-  return hostname.startsWith("[") && hostname.endsWith("]") ? hostname.slice(1, -1) : hostname;
-}
 
 function portOf(protocol: string, port: string | number): number {
   const value = typeof port === "number" ? port : Number.parseInt(port, 10);
@@ -166,7 +161,7 @@ export function createNodeConnector(settings: TransportSettings): NodeConnector 
     const authorization = proxyAuthorization(proxy);
     if (authorization !== undefined) headers["proxy-authorization"] = authorization;
     const request = (proxy.protocol === "https:" ? https : http).request({
-      host: bare(proxy.hostname),
+      host: bareHost(proxy.hostname),
       port: portOf(proxy.protocol, proxy.port),
       method: "CONNECT",
       path: authority,
@@ -208,7 +203,7 @@ export function createNodeConnector(settings: TransportSettings): NodeConnector 
   return (target, callback) => {
     const done = settleOnce(callback);
     const protocol = target.protocol;
-    const host = bare(target.hostname);
+    const host = bareHost(target.hostname);
     const port = portOf(protocol, target.port);
     // The caller's servername wins; a host name is its own; an IP address gets none.
     const servername =

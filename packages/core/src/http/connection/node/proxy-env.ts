@@ -2,7 +2,7 @@
 // variables, precedence and NO_PROXY rules as undici's EnvHttpProxyAgent (the other engine),
 // so a client behaves the same whichever engine it runs on.
 
-const DEFAULT_PORTS: Readonly<Record<string, number>> = { "http:": 80, "https:": 443 };
+import { DEFAULT_PORTS } from "./url-host.js";
 
 interface NoProxyEntry {
   readonly host: string;
