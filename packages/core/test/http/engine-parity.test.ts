@@ -51,17 +51,29 @@ describe(`engine parity (${engine})`, () => {
 
   const ca = async () => (await tlsFixtures()).caCert;
 
-  describe("concurrency on few connections", () => {
-    /** An https server answering each path with itself, a little later (so requests overlap). */
-    const echoPaths = () =>
-      startServer(
-        async (request, response) => {
-          await sleep(15);
-          response.end(`you asked for ${request.url}`);
-        },
-        { tls: true },
-      );
+  /** An https server answering each path with itself, a little later (so requests overlap). */
+  const echoPaths = () =>
+    startServer(
+      async (request, response) => {
+        await sleep(15);
+        response.end(`you asked for ${request.url}`);
+      },
+      { tls: true },
+    );
 
+  /** GETs /item-0 … /item-(count-1) of `url` all at once; the paths and their bodies, in order. */
+  const getConcurrently = async (http: HttpClient, url: string, count: number) => {
+    const paths = Array.from({ length: count }, (_, index) => `/item-${index}`);
+    const bodies = await Promise.all(
+      paths.map(async (path) => {
+        const response = await http.request({ method: "GET", url: `${url}${path}`, expectStatus: 200 });
+        return response.body.text();
+      }),
+    );
+    return { paths, bodies };
+  };
+
+  describe("concurrency on few connections", () => {
     it("connectionsPerOrigin 1: ten concurrent https GETs all succeed over one TCP connection", async () => {
       server = await echoPaths();
       const http = createHttpClient({
@@ -71,14 +83,7 @@ describe(`engine parity (${engine})`, () => {
         tls: { ca: await ca() },
       });
       client = http;
-      const url = server.url;
-      const paths = Array.from({ length: 10 }, (_, index) => `/item-${index}`);
-      const bodies = await Promise.all(
-        paths.map(async (path) => {
-          const response = await http.request({ method: "GET", url: `${url}${path}`, expectStatus: 200 });
-          return response.body.text();
-        }),
-      );
+      const { paths, bodies } = await getConcurrently(http, server.url, 10);
       expect(bodies).toEqual(paths.map((path) => `you asked for ${path}`));
       expect(server.requests()).toBe(10);
       expect(server.connections()).toBe(1);
@@ -93,14 +98,7 @@ describe(`engine parity (${engine})`, () => {
         tls: { ca: await ca() },
       });
       client = http;
-      const url = server.url;
-      const paths = Array.from({ length: 24 }, (_, index) => `/item-${index}`);
-      const bodies = await Promise.all(
-        paths.map(async (path) => {
-          const response = await http.request({ method: "GET", url: `${url}${path}`, expectStatus: 200 });
-          return response.body.text();
-        }),
-      );
+      const { paths, bodies } = await getConcurrently(http, server.url, 24);
       expect(bodies).toEqual(paths.map((path) => `you asked for ${path}`));
       expect(server.requests()).toBe(24);
       expect(server.connections()).toBeGreaterThanOrEqual(1);
@@ -110,13 +108,7 @@ describe(`engine parity (${engine})`, () => {
 
   describe("concurrency through a CONNECT proxy", () => {
     it("connectionsPerOrigin 1: eight concurrent https GETs share one tunnel and one TLS connection", async () => {
-      server = await startServer(
-        async (request, response) => {
-          await sleep(15);
-          response.end(`you asked for ${request.url}`);
-        },
-        { tls: true },
-      );
+      server = await echoPaths();
       proxy = await startConnectProxy();
       const http = createHttpClient({
         proxy: proxy.url,
@@ -125,13 +117,9 @@ describe(`engine parity (${engine})`, () => {
         tls: { ca: await ca() },
       });
       client = http;
-      const url = server.url;
-      const paths = Array.from({ length: 8 }, (_, index) => `/item-${index}`);
-      const bodies = await Promise.all(
-        paths.map(async (path) => (await http.request({ method: "GET", url: `${url}${path}` })).body.text()),
-      );
+      const { paths, bodies } = await getConcurrently(http, server.url, 8);
       expect(bodies).toEqual(paths.map((path) => `you asked for ${path}`));
-      expect(proxy.tunnels).toEqual([new URL(url).host]);
+      expect(proxy.tunnels).toEqual([new URL(server.url).host]);
       expect(server.connections()).toBe(1);
     });
   });
