@@ -2,13 +2,7 @@ import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import {
-  createEwsClient,
-  type EwsClient,
-  readCalendarDetails,
-  readContactDetails,
-  readTaskDetails,
-} from "../src/index.js";
+import { type EwsClient, readCalendarDetails, readContactDetails, readTaskDetails } from "../src/index.js";
 import { simEwsClient } from "./support/sim-client.js";
 
 // CreateAttachment/DeleteAttachment, ArchiveItem, ExportItems/UploadItems (streamed both ways),
@@ -180,12 +174,7 @@ describe("ExportItems / UploadItems", () => {
   it("an export stream abandoned half-way releases its connection slot", async () => {
     const [a] = inboxMessages();
     if (!a) throw new Error("no message");
-    const limited = createEwsClient({
-      url: new URL("/EWS/Exchange.asmx", sim.url),
-      credentials: { username: sim.credentials.username, password: sim.credentials.password },
-      tls: { ca: sim.caPem },
-      maxConcurrency: 1,
-    });
+    const limited = simEwsClient(sim, { maxConcurrency: 1 });
     try {
       let seen = 0;
       for await (const result of limited.exportItems([{ id: a.id }, { id: a.id }])) {

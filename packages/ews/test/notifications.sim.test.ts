@@ -1,6 +1,6 @@
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createEwsClient, type EwsClient, type StreamNotice } from "../src/index.js";
+import type { EwsClient, StreamNotice } from "../src/index.js";
 import { EnvelopeSplitter } from "../src/streaming/envelope-splitter.js";
 import { simEwsClient } from "./support/sim-client.js";
 
@@ -131,16 +131,7 @@ describe("streaming on a quiet server", () => {
     sim.ews.clear();
     sim.ews.streaming.heartbeatMs = 60_000;
     sim.ews.streaming.closeAfterMs = 60_000;
-    const quiet = createEwsClient({
-      url: new URL("/EWS/Exchange.asmx", sim.url),
-      credentials: {
-        username: sim.credentials.username,
-        password: sim.credentials.password,
-        domain: sim.credentials.domain,
-      },
-      tls: { ca: sim.caPem },
-      timeouts: { bodyMs: 150 },
-    });
+    const quiet = simEwsClient(sim, { timeouts: { bodyMs: 150 } });
     const controller = new AbortController();
     const seen: StreamNotice[] = [];
     const pump = (async () => {
