@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   connectRpcOverHttp,
   createRpcSessionOver,
+  NSPI_INTERFACE,
   type PduTransportFactory,
   RpcServerPort,
 } from "../src/index.js";
@@ -12,8 +13,6 @@ import { simCredentials, simUserDn } from "./sim-user.js";
 // as the PduTransportFactory, the sim's RPC proxy relaying to the sim's ncacn_ip_tcp server, as
 // a real RPC proxy relays to <server>:6001. RPC-level NTLM runs inside, on top of the proxy's
 // HTTP-level NTLM.
-
-const NSPI_UUID = "f5cc5a18-4264-101a-8c59-08002b2f8426";
 
 let sim: ExchangeSim;
 
@@ -31,7 +30,7 @@ const viaProxy: PduTransportFactory = (request, options) =>
     proxyUrl: sim.origin,
     server: "exch01.mailwire.test",
     // EMSMDB and AsyncEMSMDB live on 6001; NSPI (not used here) on 6004.
-    port: request.interface.uuid === NSPI_UUID ? RpcServerPort.NSPI : RpcServerPort.EMSMDB,
+    port: request.interface.uuid === NSPI_INTERFACE.uuid ? RpcServerPort.NSPI : RpcServerPort.EMSMDB,
     credentials: simCredentials(sim),
     tls: { ca: sim.caPem },
     proxy: false,
