@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type ExchangeSim, startSim } from "@mailwire/exchange-sim";
@@ -226,6 +226,9 @@ function rtsConversation(serverPort: number): TcpConversation {
   };
 }
 
+/** The capture's temporary directory, removed after the run unless MW_KEEP_PCAP is set. */
+let captureDir: string | undefined;
+
 beforeAll(async () => {
   sim = await startSim();
   sim.rpc.requirePrivacy = false;
@@ -235,6 +238,7 @@ beforeAll(async () => {
   nspiCalls = recordedCalls(relay.conversations()).filter((c) => c.interfaceUuid === NSPI_INTERFACE.uuid);
   if (!tshark) return;
   const dir = mkdtempSync(join(tmpdir(), "rpc-http-tshark-"));
+  captureDir = dir;
   const capture = join(dir, "session.pcap");
   writeFileSync(capture, writePcap([...relay.conversations(), rtsConversation(relay.port)]));
   report = readCapture(capture, relay.port);
@@ -253,6 +257,9 @@ beforeAll(async () => {
 afterAll(async () => {
   await relay?.close();
   await sim?.close();
+  // Kept for a look in Wireshark only when asked: every run would otherwise leave one behind.
+  if (captureDir !== undefined && !process.env.MW_KEEP_PCAP)
+    rmSync(captureDir, { recursive: true, force: true });
 });
 
 function calls(opnum: number): RecordedCall[] {
