@@ -1,4 +1,6 @@
-// Shared by the bench's child processes: RSS sampling, CPU, and the result line on stdout.
+// Shared by the bench's child processes: RSS sampling, CPU, and the result line on stdout. CommonJS
+// for child-ewsjs.cjs; child-common.mjs (the other children) imports its helpers from here and
+// adds a sampler that also tracks the committed heap and the young generation.
 const { readFileSync } = require("node:fs");
 
 /** VmHWM from /proc/self/status (Linux; bytes), or 0 where there is none. */
@@ -50,4 +52,4 @@ function readConfig() {
 function report(result) {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
-module.exports = { startSampler, cpuSince, readConfig, report };
+module.exports = { startSampler, cpuSince, readConfig, report, ownHighWaterMark };

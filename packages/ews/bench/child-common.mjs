@@ -1,16 +1,9 @@
 // Shared by the bench's child processes: RSS sampling, CPU, and the result line on stdout.
-import { readFileSync } from "node:fs";
 import { getHeapSpaceStatistics } from "node:v8";
+import common from "./child-common.cjs";
 
-/** VmHWM from /proc/self/status (Linux; bytes), or 0 where there is none. */
-function ownHighWaterMark() {
-  try {
-    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync("/proc/self/status", "utf8"));
-    return match ? Number(match[1]) * 1024 : 0;
-  } catch {
-    return 0;
-  }
-}
+const { ownHighWaterMark } = common;
+export const { cpuSince, readConfig, report } = common;
 
 export function startSampler() {
   let peak = process.memoryUsage().rss;
@@ -52,19 +45,6 @@ export function startSampler() {
       clearInterval(timer);
     },
   };
-}
-
-export function cpuSince(start) {
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / 1e6;
-}
-
-export function readConfig() {
-  return JSON.parse(process.argv[2]);
-}
-
-export function report(result) {
-  process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
 /**
