@@ -1,7 +1,7 @@
 import type { FixtureAttachment } from "@mailwire/fixtures";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
 import { changeKey, EwsIdError } from "./ews-ids.js";
-import { documentOrder, type EwsContext, perItem } from "./ews-operation.js";
+import { type EwsContext, inDocumentOrder, perItem } from "./ews-operation.js";
 import { serializeNode } from "./ews-pim.js";
 import {
   all,
@@ -148,13 +148,7 @@ export class EwsAttachments {
       ),
     );
     // One response message per attachment, in request order even when files and items are mixed.
-    const kinds = ["FileAttachment", "ItemAttachment"];
-    const counts = new Map([
-      ["FileAttachment", fileMessages.length],
-      ["ItemAttachment", items.length],
-    ]);
-    const queues: Record<string, string[]> = { FileAttachment: fileMessages, ItemAttachment: items };
-    const messages = documentOrder(context.raw, kinds, counts).map((kind) => queues[kind]?.shift() ?? "");
+    const messages = inDocumentOrder(context.raw, { FileAttachment: fileMessages, ItemAttachment: items });
     return operationResponse(context.version, "CreateAttachment", messages);
   }
 

@@ -1,7 +1,7 @@
 import type { FixtureAddress, FixtureMessage } from "@mailwire/fixtures";
 import type { MailboxStore, StoreMessage } from "../store/mailbox-store.js";
 import { changeKey, EwsIdError, resolveOneFolder } from "./ews-ids.js";
-import { documentOrder, type EwsContext, perItem } from "./ews-operation.js";
+import { type EwsContext, inDocumentOrder, perItem } from "./ews-operation.js";
 import type { EwsPim } from "./ews-pim.js";
 import {
   all,
@@ -308,14 +308,11 @@ export class EwsMeetings {
     const saved = one(request, "SavedItemFolderId");
     const items = one(request, "Items");
     const messages: string[] = [];
-    const counts = new Map([...RESPONSE_OBJECTS].map((kind) => [kind, all(items, kind).length]));
-    const taken = new Map<string, number>();
+    const groups = Object.fromEntries(
+      [...RESPONSE_OBJECTS].map((kind) => [kind, all(items, kind).map((node) => ({ kind, node }))]),
+    );
     // One response message per response object, in request order (mixed kinds allowed).
-    for (const kind of documentOrder(context.raw, RESPONSE_OBJECTS, counts)) {
-      const index = taken.get(kind) ?? 0;
-      taken.set(kind, index + 1);
-      const node = all(items, kind)[index];
-      if (node === undefined) continue;
+    for (const { kind, node } of inDocumentOrder(context.raw, groups)) {
       messages.push(
         perItem("CreateItem", () => {
           // Response objects need a disposition (MS-OXWSMTGS; ErrorMessageDispositionRequired).

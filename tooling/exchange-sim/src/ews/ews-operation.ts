@@ -19,28 +19,30 @@ export interface EwsContext {
 }
 
 /**
- * The names among `names` in the order they occur in `raw` (element start tags, any prefix), for
- * answering mixed sibling lists in document order; falls back to grouped order without `raw`.
+ * The members of `groups` (a request's parsed children, grouped by element name) in the order
+ * their start tags occur in `raw` (any prefix), for answering mixed sibling lists in document
+ * order; in grouped order without `raw`, or when the text scan does not find each of them once.
  */
-export function documentOrder(
-  raw: string | undefined,
-  names: Iterable<string>,
-  counts: Map<string, number>,
-): string[] {
-  const wanted = new Set(names);
+export function inDocumentOrder<T>(raw: string | undefined, groups: Record<string, readonly T[]>): T[] {
+  const names = new Set(Object.keys(groups));
   const order: string[] = [];
   if (raw !== undefined) {
     for (const match of raw.matchAll(/<(?:[\w.-]+:)?([\w.-]+)[\s/>]/g)) {
       const name = match[1] ?? "";
-      if (wanted.has(name)) order.push(name);
+      if (names.has(name)) order.push(name);
     }
   }
   // Every parsed node must be answered exactly once, whatever the text scan found.
-  const expected = [...wanted].flatMap((name) => Array<string>(counts.get(name) ?? 0).fill(name));
-  const sameCounts = [...wanted].every(
-    (name) => order.filter((n) => n === name).length === (counts.get(name) ?? 0),
+  const sameCounts = [...names].every(
+    (name) => order.filter((n) => n === name).length === (groups[name]?.length ?? 0),
   );
-  return sameCounts ? order : expected;
+  if (!sameCounts) return Object.values(groups).flat();
+  const taken = new Map<string, number>();
+  return order.map((name) => {
+    const index = taken.get(name) ?? 0;
+    taken.set(name, index + 1);
+    return groups[name]?.[index] as T;
+  });
 }
 
 /** Returns the complete response envelope. */
